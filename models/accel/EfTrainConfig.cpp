@@ -1,0 +1,48 @@
+#include "models/accel/EfTrainConfig.h"
+
+#include "sim/config/ConfigNode.h"
+
+namespace ftsim::models {
+
+VectorUnitConfig VectorUnitConfig::fromYaml(const config::ConfigNode& node) {
+  VectorUnitConfig c;
+  c.lanes = static_cast<int>(node.getInt("lanes", 1, 1024));
+  c.pipelineCycles = static_cast<int>(node.getInt("pipeline_cycles", 8, 0, 1024));
+  return c;
+}
+
+EfTrainConfig EfTrainConfig::fromYaml(const config::ConfigNode& node, double hostDmaStartNs) {
+  EfTrainConfig c;
+  c.name = node.getString("name");
+  node.getEnum("kind", {"eftrain"});
+  c.clock = Clock::fromMhz(node.getDouble("clock_mhz", 1.0, 1000.0));
+  c.peArray = PeArrayConfig::fromYaml(node.at("pe_array"));
+  c.wordBits = 32;
+  c.buffers = BufferConfig::fromYaml(node.at("buffers"));
+  const auto defaultStart = static_cast<std::uint64_t>(
+      c.clock.cyclesForNs(hostDmaStartNs).value());
+  c.dma = DmaConfig::fromYaml(node.at("dma"), defaultStart);
+  c.vector = VectorUnitConfig::fromYaml(node.at("vector"));
+
+  if (c.peArray.tn != c.peArray.tm)
+    node.at("pe_array").at("tn").fail("must equal pe_array.tm: FP and BP read the same Tm x Tn weight tiles and the "
+                                       "DDR layouts group channels by Tn");
+  const config::ConfigNode bufs = node.at("buffers");
+  if (c.buffers.weight.tm != c.peArray.tm)
+    bufs.at("weight").at("tm").fail("must equal pe_array.tm (" + std::to_string(c.peArray.tm) + ")");
+  if (c.buffers.weight.tn != c.peArray.tn)
+    bufs.at("weight").at("tn").fail("must equal pe_array.tn (" + std::to_string(c.peArray.tn) + ")");
+  if (c.buffers.input.lanes != c.peArray.tn)
+    bufs.at("input").at("lanes").fail("must equal pe_array.tn (" + std::to_string(c.peArray.tn) + ")");
+  if (c.buffers.output.lanes != c.peArray.tm)
+    bufs.at("output").at("lanes").fail("must equal pe_array.tm (" + std::to_string(c.peArray.tm) + ")");
+  for (const auto* b : {&c.buffers.input, &c.buffers.output})
+    if (b->wordBits != c.wordBits) bufs.fail("buffer word_bits must match the fp32 datapath (32)");
+  if (c.vector.lanes > c.peArray.tn)
+    node.at("vector").at("lanes").fail("must be <= pe_array.tn (the vector path reads the input buffer lanes)");
+  if (c.dma.streamWidthBits % c.wordBits != 0)
+    node.at("dma").at("stream_width_bits").fail("must hold a whole number of 32-bit words");
+  return c;
+}
+
+}  // namespace ftsim::models

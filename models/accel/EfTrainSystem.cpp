@@ -1,0 +1,129 @@
+#include "models/accel/EfTrainSystem.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "sim/core/Error.h"
+#include "sim/schedule/StepGen.h"
+
+namespace ftsim::models {
+
+using schedule::Stream;
+
+namespace {
+double wallNow() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& accel, const MemoryConfig& memory,
+                             const schedule::Program& program, const analytical::ModelParams& model,
+                             stats::RunResult& result, const SimOptions& opts)
+    : sc_module(name), m_cfg(accel), m_program(program), m_model(model), m_result(result), m_opts(opts) {
+  m_pe = std::make_unique<PeArray>("pe_array", accel.peArray, accel.vector.pipelineCycles, accel.clock, m_join);
+  for (int s = 0; s < schedule::kNumStreams; ++s)
+    m_dma[s] = std::make_unique<DmaEngine>(schedule::toString(static_cast<Stream>(s)), accel.dma, accel.clock,
+                                           static_cast<Stream>(s), program.tensors, m_join);
+  FTSIM_ASSERT(memory.model == "ideal", "unknown memory model " + memory.model);
+  m_ideal = std::make_unique<IdealMemory>("memory", memory.ideal, accel.clock);
+  for (auto& d : m_dma) d->socket.bind(m_ideal->socket);
+  SC_HAS_PROCESS(EfTrainSystem);
+  SC_THREAD(control);
+}
+
+void EfTrainSystem::control() {
+  for (std::size_t i = 0; i < m_program.phases.size(); ++i) {
+    if (m_opts.progress) progress(i, m_program.phases[i], false);
+    runPhase(m_program.phases[i]);
+  }
+  m_result.totalCycles = nowCycle(m_cfg.clock).value();
+  if (m_opts.progress) progress(m_program.phases.size(), m_program.phases.back(), true);
+  // Returning leaves no pending event: sc_start() returns.
+}
+
+void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
+  schedule::generateSteps(m_program, plan, m_steps);
+  stats::PhaseResult r;
+  r.layer = plan.layer;
+  r.name = plan.name;
+  r.phase = plan.phase;
+  r.unit = plan.unit;
+  r.flops = plan.flops;
+  r.steps = m_steps.size();
+  r.tiling = plan.tiling;
+  r.hasTiling = plan.unit == schedule::Unit::PeArray;
+  r.analyticalCycles = m_model.estimate(m_steps).cycles.value();
+  std::array<stats::StreamCounters, schedule::kNumStreams> before;
+  for (int s = 0; s < schedule::kNumStreams; ++s) before[s] = m_dma[s]->counters();
+  const std::uint64_t busyBefore = m_pe->busyCycles();
+  const std::uint64_t macsBefore = m_pe->macs();
+  const Cycles start = nowCycle(m_cfg.clock);
+
+  const std::size_t n = m_steps.size();
+  for (std::size_t k = 0; k < n + 2; ++k) {
+    int issued = 0;
+    const bool load = k < n;
+    const bool compute = k >= 1 && k <= n && (m_steps[k - 1].iterations > 0);
+    const bool store = k >= 2;
+    if (load)
+      for (const auto& op : m_steps[k].pre) issued += op.valid();
+    if (compute) ++issued;
+    if (store)
+      for (const auto& op : m_steps[k - 2].post) issued += op.valid();
+    if (issued == 0) continue;
+    m_join.expect(issued);
+    // Stores of step k−2 wait for its results to drain out of the datapath.
+    const Cycles drained = m_pe->resultsReadyCycle();
+    if (load)
+      for (int s = 0; s < schedule::kNumStreams; ++s)
+        if (m_steps[k].pre[s].valid()) m_dma[s]->start(m_steps[k].pre[s]);
+    if (compute) m_pe->start(m_steps[k - 1]);
+    if (store)
+      for (int s = 0; s < schedule::kNumStreams; ++s)
+        if (m_steps[k - 2].post[s].valid()) m_dma[s]->start(m_steps[k - 2].post[s], drained);
+    sc_core::wait(m_join.done());
+  }
+  // Results without a store (reductions) still drain before the phase ends.
+  const Cycles now = nowCycle(m_cfg.clock);
+  if (m_pe->resultsReadyCycle() > now) sc_core::wait(cyclesFromNow(m_cfg.clock, m_pe->resultsReadyCycle() - now));
+
+  r.startCycle = start.value();
+  r.cycles = (nowCycle(m_cfg.clock) - start).value();
+  for (int s = 0; s < schedule::kNumStreams; ++s) {
+    const auto& now = m_dma[s]->counters();
+    r.streams[s].bytes = now.bytes - before[s].bytes;
+    r.streams[s].transfers = now.transfers - before[s].transfers;
+    r.streams[s].busyCycles = now.busyCycles - before[s].busyCycles;
+  }
+  r.computeBusyCycles = m_pe->busyCycles() - busyBefore;
+  r.macs = m_pe->macs() - macsBefore;
+  m_result.phases.push_back(std::move(r));
+}
+
+void EfTrainSystem::progress(std::size_t index, const schedule::PhasePlan& plan, bool final) {
+  const double t = wallNow();
+  if (!final && m_lastProgressWall >= 0 && t - m_lastProgressWall < 0.25) return;
+  m_lastProgressWall = t;
+  if (final) {
+    std::fprintf(stderr, "\r\033[K");
+  } else {
+    std::fprintf(stderr, "\r\033[Kftsim: phase %zu/%zu  %-14s %s  cycle %llu", index + 1, m_program.phases.size(),
+                 plan.name.c_str(), schedule::toString(plan.phase),
+                 static_cast<unsigned long long>(nowCycle(m_cfg.clock).value()));
+  }
+  std::fflush(stderr);
+}
+
+stats::RunResult simulate(const EfTrainConfig& accel, const MemoryConfig& memory, const schedule::Program& program,
+                          const analytical::ModelParams& model, const SimOptions& opts) {
+  stats::RunResult result;
+  result.memoryModel = memory.model;
+  result.clockMhz = accel.clock.freqMhz();
+  const auto t0 = std::chrono::steady_clock::now();
+  EfTrainSystem top("eftrain", accel, memory, program, model, result, opts);
+  sc_core::sc_start();
+  result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace ftsim::models

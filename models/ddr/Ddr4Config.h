@@ -1,0 +1,60 @@
+#pragma once
+// A DDR4 channel: organisation and JEDEC timing. Timing keys in the YAML carry
+// their unit (`t_rcd_ns` or `t_rcd_cycles`); everything is converted once,
+// here, to cycles of the DDR clock (rounded up: a constraint is never
+// undercut).
+
+#include <cstdint>
+#include <string>
+
+#include "sim/core/Units.h"
+
+namespace ftsim::config { class ConfigNode; }
+
+namespace ftsim::models {
+
+struct Ddr4Timing {
+  std::uint32_t cl = 0, cwl = 0;
+  std::uint32_t tRCD = 0, tRP = 0, tRAS = 0, tRC = 0;
+  std::uint32_t tRRD_S = 0, tRRD_L = 0, tFAW = 0;
+  std::uint32_t tCCD_S = 0, tCCD_L = 0;
+  std::uint32_t tWTR_S = 0, tWTR_L = 0, tRTP = 0, tWR = 0;
+  std::uint32_t tRFC = 0, tREFI = 0;
+  std::uint32_t tRTRS = 1;  ///< rank-to-rank / read-write bus turnaround gap
+};
+
+/// IDD currents (mA) and voltages (V) of one chip, for DRAMPower-style energy.
+struct Ddr4Power {
+  double vdd = 1.2, vpp = 2.5;
+  double idd0 = 0, idd2n = 0, idd3n = 0, idd4r = 0, idd4w = 0, idd5b = 0;
+  double ipp0 = 0, ipp3n = 0;
+};
+
+struct Ddr4Config {
+  std::string speedGrade;
+  Clock clock;                 ///< DDR clock (half the data rate)
+  int dataWidthBits = 64;      ///< channel data bus
+  int chipWidthBits = 16;
+  int chipsPerRank = 4;
+  int ranks = 1;
+  int bankGroups = 2;
+  int banksPerGroup = 4;
+  std::uint32_t rows = 32768;
+  std::uint32_t columns = 1024;
+  int burstLength = 8;
+  Ddr4Timing t;
+  Ddr4Power power;
+
+  int banks() const { return bankGroups * banksPerGroup; }
+  std::uint32_t burstBytes() const { return static_cast<std::uint32_t>(dataWidthBits / 8 * burstLength); }
+  std::uint64_t capacityBytes() const {
+    return static_cast<std::uint64_t>(ranks) * banks() * rows * columns * (dataWidthBits / 8);
+  }
+  /// Peak bandwidth in bytes per second (two transfers per DDR clock).
+  double peakBytesPerSecond() const {
+    return 2.0 * static_cast<double>(clock.freqHz()) * dataWidthBits / 8;
+  }
+  static Ddr4Config fromYaml(const config::ConfigNode& node);
+};
+
+}  // namespace ftsim::models

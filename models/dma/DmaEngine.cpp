@@ -1,0 +1,74 @@
+#include "models/dma/DmaEngine.h"
+
+#include "sim/core/Error.h"
+
+namespace ftsim::models {
+
+DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaConfig& cfg, const Clock& clock,
+                     schedule::Stream stream, const std::vector<schedule::TensorDesc>& tensors, Join& join)
+    : sc_module(name), socket("socket"), m_cfg(cfg), m_clock(clock), m_stream(stream), m_tensors(tensors),
+      m_join(join) {
+  socket.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
+  m_trans.set_command(schedule::isWrite(stream) ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  m_trans.set_streaming_width(0);
+  m_trans.set_byte_enable_ptr(nullptr);
+  SC_HAS_PROCESS(DmaEngine);
+  SC_THREAD(run);
+}
+
+void DmaEngine::start(const schedule::DmaOp& op, Cycles notBefore) {
+  FTSIM_ASSERT(!m_busy, std::string(name()) + " started while busy");
+  m_op = op;
+  m_notBefore = notBefore;
+  m_busy = true;
+  m_startEv.notify();
+}
+
+tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload&, tlm::tlm_phase& phase,
+                                              sc_core::sc_time& delay) {
+  if (phase == tlm::BEGIN_RESP) {
+    m_respEv.notify(delay);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_ACCEPTED;  // END_REQ: the response follows
+}
+
+void DmaEngine::run() {
+  const std::uint64_t streamBytes = static_cast<std::uint64_t>(m_cfg.bytesPerCycle());
+  for (;;) {
+    sc_core::wait(m_startEv);
+    const Cycles begin = nowCycle(m_clock);
+    if (m_notBefore > begin) sc_core::wait(cyclesFromNow(m_clock, m_notBefore - begin));
+    tileSegments(m_tensors[m_op.tile.tensor], m_op.tile, m_segments);
+    for (const Segment& seg : m_segments) {
+      const Cycles issue = nowCycle(m_clock) + Cycles(m_cfg.startCycles);
+      m_trans.set_address(seg.addr);
+      m_trans.set_data_length(static_cast<unsigned int>(seg.bytes));
+      m_trans.set_data_ptr(nullptr);  // timing only: no data moves
+      m_trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      tlm::tlm_phase phase = tlm::BEGIN_REQ;
+      sc_core::sc_time delay = psTime(m_clock.edgePs(issue) - nowPs());
+      const tlm::tlm_sync_enum status = socket->nb_transport_fw(m_trans, phase, delay);
+      Picoseconds respPs;
+      if (status == tlm::TLM_COMPLETED) {
+        respPs = nowPs() + delay.value();
+      } else {
+        sc_core::wait(m_respEv);
+        respPs = nowPs();
+      }
+      FTSIM_ASSERT(m_trans.is_response_ok(), std::string(name()) + ": memory returned an error response");
+      // The stream side moves streamWidthBits per cycle from the issue edge.
+      const Cycles streamDone = issue + Cycles(ceilDiv(seg.bytes, streamBytes));
+      const Cycles done = max(streamDone, m_clock.edgeAtOrAfter(respPs));
+      sc_core::wait(psTime(m_clock.edgePs(done) - nowPs()));
+      m_counters.bytes += seg.bytes;
+      ++m_counters.transfers;
+    }
+    m_counters.busyCycles += (nowCycle(m_clock) - begin).value();
+    m_busy = false;
+    m_join.arrive();
+  }
+}
+
+}  // namespace ftsim::models

@@ -1,0 +1,58 @@
+#pragma once
+// One AXI DMA channel feeding (or draining) an AXI-Stream port of the
+// datapath. For every operation the controller starts, it maps the tile to
+// DDR segments through the tensor's layout and moves them one after the
+// other, as a host driving simple-mode AXI DMAs does: each segment pays the
+// start cost, then its bytes cross the memory interface (a TLM-2.0 AT
+// transaction) and the stream (streamWidthBits per cycle), whichever is
+// slower.
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <vector>
+
+#include "models/common/SimTime.h"
+#include "models/dma/DmaConfig.h"
+#include "models/dma/TensorLayout.h"
+#include "sim/schedule/Program.h"
+#include "sim/stats/RunResult.h"
+
+namespace ftsim::models {
+
+class DmaEngine : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<DmaEngine> socket;
+
+  DmaEngine(sc_core::sc_module_name name, const DmaConfig& cfg, const Clock& clock, schedule::Stream stream,
+            const std::vector<schedule::TensorDesc>& tensors, Join& join);
+
+  /// Start an operation now, or at cycle `notBefore` if that is later (a
+  /// store waits for the datapath to drain); Join::arrive() when its last
+  /// byte has moved.
+  void start(const schedule::DmaOp& op, Cycles notBefore = Cycles(0));
+  bool busy() const { return m_busy; }
+  const stats::StreamCounters& counters() const { return m_counters; }
+
+ private:
+  void run();
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+
+  DmaConfig m_cfg;
+  Clock m_clock;
+  schedule::Stream m_stream;
+  const std::vector<schedule::TensorDesc>& m_tensors;
+  Join& m_join;
+  schedule::DmaOp m_op;
+  Cycles m_notBefore;
+  bool m_busy = false;
+  sc_core::sc_event m_startEv;
+  sc_core::sc_event m_respEv;
+  tlm::tlm_generic_payload m_trans;
+  std::vector<Segment> m_segments;
+  stats::StreamCounters m_counters;
+};
+
+}  // namespace ftsim::models

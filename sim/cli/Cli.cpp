@@ -1,0 +1,194 @@
+#include "sim/cli/Cli.h"
+
+#include <boost/program_options.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "models/accel/EfTrainSystem.h"
+#include "sim/cli/Describe.h"
+#include "sim/config/DesignConfig.h"
+#include "sim/core/Error.h"
+#include "sim/core/Log.h"
+#include "sim/schedule/BufferUsage.h"
+#include "sim/schedule/Scheduler.h"
+#include "traces/AtomicFile.h"
+#include "traces/Report.h"
+#include "traces/SummaryWriter.h"
+
+namespace ftsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kVersion = "ftsim 0.1.0";
+
+const char* kMainHelp =
+    "ftsim: cycle-accurate SystemC/TLM-2.0 simulator of FPGA training accelerators\n"
+    "\n"
+    "usage: ftsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run <design.yaml>    simulate one training step of a design point; print a summary and\n"
+    "                       write summary.json and layers.csv\n"
+    "  check <design.yaml>  validate a design, print its resolved configuration, schedule and\n"
+    "                       on-chip buffer use against the board, without simulating\n"
+    "\n"
+    "options:\n"
+    "  -h, --help           this help; `ftsim <command> --help` for a command's options\n"
+    "  --version            print the version\n"
+    "\n"
+    "Exit status: 0 success, 2 bad input (the message names the file, line, key and rule),\n"
+    "1 internal error.\n";
+
+po::options_description commonOptions() {
+  po::options_description o("design options");
+  o.add_options()("set,s", po::value<std::vector<std::string>>()->composing(),
+                  "override a config value, e.g. --set accelerator.clock_mhz=150 (repeatable; the value is YAML)")(
+      "seed", po::value<std::uint64_t>(), "random seed of the run (default: the design's `seed`, else 1)")(
+      "log-level", po::value<std::string>()->default_value("warn"), "trace, debug, info, warn, error or off")(
+      "help,h", "this help");
+  return o;
+}
+
+struct Parsed {
+  po::variables_map vm;
+  std::string design;
+};
+
+Parsed parse(const std::string& command, const po::options_description& opts, int argc, const char* const* argv) {
+  po::options_description all(opts);
+  all.add_options()("design", po::value<std::string>(), "design file");
+  po::positional_options_description pos;
+  pos.add("design", 1);
+  Parsed p;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), p.vm);
+    po::notify(p.vm);
+  } catch (const po::error& e) {
+    throw UserError("ftsim " + command + ": " + e.what() + " (see `ftsim " + command + " --help`)");
+  }
+  if (p.vm.count("design")) p.design = p.vm["design"].as<std::string>();
+  return p;
+}
+
+config::DesignConfig loadDesign(const Parsed& p, const std::string& command) {
+  if (p.design.empty()) throw UserError("ftsim " + command + ": missing <design.yaml> (see `ftsim " + command + " --help`)");
+  std::vector<std::string> overrides;
+  if (p.vm.count("set")) overrides = p.vm["set"].as<std::vector<std::string>>();
+  if (p.vm.count("seed")) overrides.push_back("seed=" + std::to_string(p.vm["seed"].as<std::uint64_t>()));
+  log::setLevel(p.vm["log-level"].as<std::string>());
+  return config::DesignConfig::load(p.design, overrides);
+}
+
+schedule::Program buildProgram(const config::DesignConfig& d, const schedule::Scheduler& sched) {
+  (void)d;
+  return sched.build();
+}
+
+schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) {
+  schedule::SchedulerInputs in;
+  in.accel = &d.accelerator;
+  in.host = &d.board.host;
+  in.net = &d.workload;
+  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
+  return in;
+}
+
+int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
+  po::options_description opts = commonOptions();
+  const Parsed p = parse("check", opts, argc, argv);
+  if (p.vm.count("help")) {
+    out << "usage: ftsim check <design.yaml> [options]\n\n"
+           "Validate a design point (every key, type and range; unknown keys are errors), build its\n"
+           "schedule, and print the resolved configuration, the tiling of every conv/FC phase and\n"
+           "the on-chip buffer use against the board. Nothing is simulated or written.\n\n"
+        << opts;
+    return 0;
+  }
+  const config::DesignConfig d = loadDesign(p, "check");
+  const schedule::Scheduler sched(schedulerInputs(d));
+  const schedule::Program prog = buildProgram(d, sched);
+  describeDesign(d, prog, schedule::bufferUsage(prog, d.accelerator), out);
+  out << "ok: " << d.name << " is valid\n";
+  return 0;
+}
+
+int cmdRun(int argc, const char* const* argv, std::ostream& out) {
+  po::options_description opts = commonOptions();
+  opts.add_options()("out,o", po::value<std::string>(), "output directory (default: out/<design name>)")(
+      "quiet,q", "no progress line and no console summary (for scripts)");
+  const Parsed p = parse("run", opts, argc, argv);
+  if (p.vm.count("help")) {
+    out << "usage: ftsim run <design.yaml> [options]\n\n"
+           "Simulate one training iteration (FP, loss, BP, WU over one mini-batch) of a design\n"
+           "point and write DIR/summary.json (schema ftsim.summary/1) and DIR/layers.csv.\n\n"
+        << opts;
+    return 0;
+  }
+  const bool quiet = p.vm.count("quiet") > 0;
+  config::DesignConfig d = loadDesign(p, "run");
+  const schedule::Scheduler sched(schedulerInputs(d));
+  const schedule::Program prog = buildProgram(d, sched);
+
+  const std::string outDir = p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/" + d.name;
+  std::error_code ec;
+  std::filesystem::create_directories(outDir, ec);
+  if (ec || !std::filesystem::is_directory(outDir))
+    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
+
+  models::SimOptions simOpts;
+  simOpts.progress = !quiet && ::isatty(2);
+  stats::RunResult run = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), simOpts);
+  run.design = d.name;
+  run.batch = d.workload.batch;
+  run.seed = d.seed;
+  const traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
+  traces::writeFileAtomically(outDir + "/summary.json", traces::summaryJson(report));
+  traces::writeFileAtomically(outDir + "/layers.csv", traces::layersCsv(report));
+  if (!quiet) {
+    traces::printConsoleSummary(report, out);
+    out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  try {
+    if (argc < 2) {
+      err << kMainHelp;
+      return 2;
+    }
+    const std::string cmd = argv[1];
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+      out << kMainHelp;
+      return 0;
+    }
+    if (cmd == "--version") {
+      out << kVersion << "\n";
+      return 0;
+    }
+    if (cmd == "run") return cmdRun(argc - 1, argv + 1, out);
+    if (cmd == "check") return cmdCheck(argc - 1, argv + 1, out);
+    err << "ftsim: unknown command '" << cmd << "' (commands: run, check; see `ftsim --help`)\n";
+    return 2;
+  } catch (const UserError& e) {
+    err << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const InternalError& e) {
+    err << "ftsim: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    err << "ftsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace ftsim::cli

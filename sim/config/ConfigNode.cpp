@@ -1,0 +1,434 @@
+#include "sim/config/ConfigNode.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace ftsim::config {
+
+struct TreeNode {
+  enum class Kind { Null, Scalar, Map, Seq };
+  Kind kind = Kind::Null;
+  std::string scalar;
+  std::vector<std::pair<std::string, std::shared_ptr<TreeNode>>> map;
+  std::vector<std::shared_ptr<TreeNode>> seq;
+  SourceLoc loc;
+  std::map<std::string, SourceLoc> keyLoc;  // where each map key is written
+  std::set<std::string> queried;  // keys the program asked for, present or not
+  bool used = false;              // read as a map/sequence by some typed config
+
+  std::shared_ptr<TreeNode> child(const std::string& key) const {
+    for (const auto& [k, v] : map)
+      if (k == key) return v;
+    return nullptr;
+  }
+};
+
+namespace {
+
+namespace fs = std::filesystem;
+using Kind = TreeNode::Kind;
+
+std::shared_ptr<TreeNode> convert(const YAML::Node& y, const std::string& file) {
+  auto n = std::make_shared<TreeNode>();
+  const YAML::Mark m = y.Mark();
+  n->loc = SourceLoc{file, m.is_null() ? 0 : m.line + 1};
+  switch (y.Type()) {
+    case YAML::NodeType::Scalar:
+      n->kind = Kind::Scalar;
+      n->scalar = y.Scalar();
+      break;
+    case YAML::NodeType::Sequence:
+      n->kind = Kind::Seq;
+      for (const auto& item : y) n->seq.push_back(convert(item, file));
+      break;
+    case YAML::NodeType::Map:
+      n->kind = Kind::Map;
+      for (const auto& kv : y) {
+        const std::string key = kv.first.Scalar();
+        if (n->child(key))
+          throw ConfigError(SourceLoc{file, kv.first.Mark().line + 1}, key, "", "duplicate key");
+        n->map.emplace_back(key, convert(kv.second, file));
+        n->keyLoc[key] = SourceLoc{file, kv.first.Mark().line + 1};
+      }
+      break;
+    default:
+      n->kind = Kind::Null;
+  }
+  return n;
+}
+
+std::shared_ptr<TreeNode> parseYaml(const std::string& text, const std::string& origin) {
+  try {
+    return convert(YAML::Load(text), origin);
+  } catch (const YAML::Exception& e) {
+    throw UserError(origin + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+  }
+}
+
+std::string readFile(const std::string& path, const SourceLoc& from) {
+  std::ifstream in(path);
+  if (!in) {
+    if (from.file.empty()) throw UserError(path + ": cannot open file");
+    throw ConfigError(from, "include", path, "cannot open file");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Overlay `over` onto `base`: maps merge key by key, anything else replaces.
+void mergeInto(const std::shared_ptr<TreeNode>& base, const std::shared_ptr<TreeNode>& over) {
+  for (const auto& [key, value] : over->map) {
+    if (over->keyLoc.count(key)) base->keyLoc[key] = over->keyLoc.at(key);
+    auto existing = base->child(key);
+    if (existing && existing->kind == Kind::Map && value->kind == Kind::Map) {
+      mergeInto(existing, value);
+    } else if (existing) {
+      for (auto& kv : base->map)
+        if (kv.first == key) kv.second = value;
+    } else {
+      base->map.emplace_back(key, value);
+    }
+  }
+  base->loc = over->loc;
+}
+
+std::shared_ptr<TreeNode> loadWithIncludes(const std::string& path, const SourceLoc& from,
+                                           std::vector<std::string>& stack) {
+  const std::string canon = fs::weakly_canonical(fs::path(path)).string();
+  if (std::find(stack.begin(), stack.end(), canon) != stack.end())
+    throw ConfigError(from, "include", path, "include cycle");
+  stack.push_back(canon);
+  auto root = parseYaml(readFile(path, from), path);
+  if (root->kind == Kind::Null) {
+    root->kind = Kind::Map;
+  } else if (root->kind != Kind::Map) {
+    throw ConfigError(root->loc, "(top level)", "", "a config file must be a map of keys");
+  }
+  auto merged = std::make_shared<TreeNode>();
+  merged->kind = Kind::Map;
+  merged->loc = root->loc;
+  if (auto inc = root->child("include")) {
+    std::vector<std::shared_ptr<TreeNode>> list;
+    if (inc->kind == Kind::Scalar) list.push_back(inc);
+    else if (inc->kind == Kind::Seq) list = inc->seq;
+    else throw ConfigError(inc->loc, "include", "", "must be a path or a list of paths");
+    for (const auto& item : list) {
+      if (item->kind != Kind::Scalar)
+        throw ConfigError(item->loc, "include", "", "must be a path or a list of paths");
+      const fs::path rel = fs::path(path).parent_path() / item->scalar;
+      mergeInto(merged, loadWithIncludes(rel.lexically_normal().string(), item->loc, stack));
+    }
+    root->map.erase(std::remove_if(root->map.begin(), root->map.end(),
+                                   [](const auto& kv) { return kv.first == "include"; }),
+                    root->map.end());
+  }
+  mergeInto(merged, root);
+  stack.pop_back();
+  return merged;
+}
+
+std::string join(std::initializer_list<const char*> items) {
+  std::string s;
+  for (const char* i : items) {
+    if (!s.empty()) s += ", ";
+    s += i;
+  }
+  return s;
+}
+
+std::string fmtNum(double v) {
+  std::ostringstream ss;
+  ss << v;
+  return ss.str();
+}
+
+bool isIndex(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+ConfigNode::ConfigNode(std::shared_ptr<TreeNode> node, std::string path)
+    : m_node(std::move(node)), m_path(std::move(path)) {}
+
+ConfigNode ConfigNode::loadFile(const std::string& path) {
+  std::vector<std::string> stack;
+  return ConfigNode(loadWithIncludes(path, SourceLoc{}, stack), "");
+}
+
+ConfigNode ConfigNode::loadString(const std::string& text, const std::string& origin) {
+  auto root = parseYaml(text, origin);
+  if (root->kind == Kind::Null) root->kind = Kind::Map;
+  return ConfigNode(root, "");
+}
+
+void ConfigNode::applyOverride(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UserError("--set " + assignment + ": expected key.path=value");
+  const std::string keyPath = assignment.substr(0, eq);
+  const std::string origin = "--set " + assignment;
+  auto value = parseYaml(assignment.substr(eq + 1), origin);
+  std::vector<std::string> parts;
+  std::stringstream ss(keyPath);
+  for (std::string p; std::getline(ss, p, '.');) {
+    if (p.empty()) throw UserError(origin + ": empty component in key path");
+    parts.push_back(p);
+  }
+  auto setLoc = [&](const std::shared_ptr<TreeNode>& n, auto&& self) -> void {
+    n->loc = SourceLoc{origin, 0};
+    for (auto& kv : n->map) self(kv.second, self);
+    for (auto& s : n->seq) self(s, self);
+  };
+  setLoc(value, setLoc);
+
+  std::shared_ptr<TreeNode> cur = m_node;
+  std::string walked = m_path;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    const std::string& part = parts[i];
+    walked += (walked.empty() ? "" : ".") + part;
+    if (cur->kind == Kind::Seq) {
+      if (!isIndex(part) || std::stoul(part) >= cur->seq.size())
+        throw ConfigError(SourceLoc{origin, 0}, walked, "",
+                          "index out of range (the list has " + std::to_string(cur->seq.size()) + " items)");
+      auto& slot = cur->seq[std::stoul(part)];
+      if (last) slot = value;
+      else cur = slot;
+      continue;
+    }
+    if (cur->kind != Kind::Map) {
+      if (cur->kind != Kind::Null)
+        throw ConfigError(SourceLoc{origin, 0}, walked, "", "cannot set a key below a value that is not a map");
+      cur->kind = Kind::Map;
+    }
+    auto next = cur->child(part);
+    cur->keyLoc[part] = SourceLoc{origin, 0};
+    if (last) {
+      if (next) {
+        for (auto& kv : cur->map)
+          if (kv.first == part) kv.second = value;
+      } else {
+        cur->map.emplace_back(part, value);
+      }
+    } else {
+      if (!next) {
+        next = std::make_shared<TreeNode>();
+        next->kind = Kind::Map;
+        next->loc = SourceLoc{origin, 0};
+        cur->map.emplace_back(part, next);
+      }
+      cur = next;
+    }
+  }
+}
+
+SourceLoc ConfigNode::loc() const { return m_node->loc; }
+
+std::string ConfigNode::text() const {
+  switch (m_node->kind) {
+    case Kind::Scalar: return m_node->scalar;
+    case Kind::Map: return "{...}";
+    case Kind::Seq: return "[...]";
+    default: return "null";
+  }
+}
+
+bool ConfigNode::isMap() const { return m_node->kind == Kind::Map; }
+bool ConfigNode::isSeq() const { return m_node->kind == Kind::Seq; }
+bool ConfigNode::isScalar() const { return m_node->kind == Kind::Scalar; }
+bool ConfigNode::isNull() const { return m_node->kind == Kind::Null; }
+
+bool ConfigNode::has(const std::string& key) const { return find(key).has_value(); }
+
+std::optional<ConfigNode> ConfigNode::find(const std::string& key) const {
+  if (m_node->kind != Kind::Map) {
+    if (m_node->kind == Kind::Null) return std::nullopt;
+    fail("must be a map of keys");
+  }
+  m_node->used = true;
+  m_node->queried.insert(key);
+  auto c = m_node->child(key);
+  if (!c) return std::nullopt;
+  return ConfigNode(c, m_path.empty() ? key : m_path + "." + key);
+}
+
+ConfigNode ConfigNode::at(const std::string& key) const {
+  auto c = find(key);
+  if (!c) {
+    throw ConfigError(loc(), m_path.empty() ? key : m_path + "." + key, "", "required key is missing");
+  }
+  return *c;
+}
+
+std::vector<std::string> ConfigNode::keys() const {
+  if (m_node->kind == Kind::Null) return {};
+  if (m_node->kind != Kind::Map) fail("must be a map of keys");
+  m_node->used = true;
+  std::vector<std::string> out;
+  for (const auto& kv : m_node->map) {
+    out.push_back(kv.first);
+    m_node->queried.insert(kv.first);
+  }
+  return out;
+}
+
+std::vector<ConfigNode> ConfigNode::items() const {
+  if (m_node->kind == Kind::Null) return {};
+  if (m_node->kind != Kind::Seq) fail("must be a list");
+  m_node->used = true;
+  std::vector<ConfigNode> out;
+  for (std::size_t i = 0; i < m_node->seq.size(); ++i)
+    out.emplace_back(m_node->seq[i], m_path + "[" + std::to_string(i) + "]");
+  return out;
+}
+
+std::int64_t ConfigNode::asInt() const {
+  if (m_node->kind != Kind::Scalar) fail("must be an integer");
+  const std::string& s = m_node->scalar;
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 0);
+  if (s.empty() || *end != '\0' || errno == ERANGE) fail("must be an integer");
+  return v;
+}
+
+double ConfigNode::asDouble() const {
+  if (m_node->kind != Kind::Scalar) fail("must be a number");
+  const std::string& s = m_node->scalar;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !std::isfinite(v)) fail("must be a number");
+  return v;
+}
+
+bool ConfigNode::asBool() const {
+  if (m_node->kind == Kind::Scalar) {
+    const std::string& s = m_node->scalar;
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+  }
+  fail("must be true or false");
+}
+
+std::string ConfigNode::asString() const {
+  if (m_node->kind != Kind::Scalar) fail("must be a string");
+  return m_node->scalar;
+}
+
+std::int64_t ConfigNode::getInt(const std::string& key, std::int64_t lo, std::int64_t hi) const {
+  const ConfigNode n = at(key);
+  const std::int64_t v = n.asInt();
+  if (v < lo) n.fail("must be >= " + std::to_string(lo));
+  if (v > hi) n.fail("must be <= " + std::to_string(hi));
+  return v;
+}
+
+std::int64_t ConfigNode::getInt(const std::string& key, std::int64_t def, std::int64_t lo,
+                                std::int64_t hi) const {
+  return has(key) ? getInt(key, lo, hi) : def;
+}
+
+double ConfigNode::getDouble(const std::string& key, double lo, double hi) const {
+  const ConfigNode n = at(key);
+  const double v = n.asDouble();
+  if (v < lo) n.fail("must be >= " + fmtNum(lo));
+  if (v > hi) n.fail("must be <= " + fmtNum(hi));
+  return v;
+}
+
+double ConfigNode::getDouble(const std::string& key, double def, double lo, double hi) const {
+  return has(key) ? getDouble(key, lo, hi) : def;
+}
+
+bool ConfigNode::getBool(const std::string& key, bool def) const {
+  auto n = find(key);
+  return n ? n->asBool() : def;
+}
+
+std::string ConfigNode::getString(const std::string& key) const { return at(key).asString(); }
+
+std::string ConfigNode::getString(const std::string& key, const std::string& def) const {
+  auto n = find(key);
+  return n ? n->asString() : def;
+}
+
+std::string ConfigNode::getEnum(const std::string& key, std::initializer_list<const char*> allowed) const {
+  const ConfigNode n = at(key);
+  const std::string v = n.asString();
+  for (const char* a : allowed)
+    if (v == a) return v;
+  n.fail("must be one of " + join(allowed));
+}
+
+std::string ConfigNode::getEnum(const std::string& key, const std::string& def,
+                                std::initializer_list<const char*> allowed) const {
+  return has(key) ? getEnum(key, allowed) : def;
+}
+
+std::vector<std::int64_t> ConfigNode::getIntList(const std::string& key, std::int64_t lo,
+                                                 std::int64_t hi) const {
+  std::vector<std::int64_t> out;
+  for (const ConfigNode& item : at(key).items()) {
+    const std::int64_t v = item.asInt();
+    if (v < lo) item.fail("must be >= " + std::to_string(lo));
+    if (v > hi) item.fail("must be <= " + std::to_string(hi));
+    out.push_back(v);
+  }
+  return out;
+}
+
+void ConfigNode::fail(const std::string& rule) const { throw ConfigError(loc(), m_path, text(), rule); }
+
+void ConfigNode::checkNoUnknownKeys() const {
+  if (!m_node->used) return;
+  if (m_node->kind == Kind::Seq) {
+    for (const ConfigNode& item : items()) item.checkNoUnknownKeys();
+    return;
+  }
+  if (m_node->kind != Kind::Map) return;
+  for (const auto& [key, value] : m_node->map) {
+    const std::string childPath = m_path.empty() ? key : m_path + "." + key;
+    if (m_node->queried.count(key) == 0) {
+      std::string best;
+      std::size_t bestDist = SIZE_MAX;
+      for (const std::string& q : m_node->queried) {
+        const std::size_t d = editDistance(key, q);
+        if (d < bestDist) { bestDist = d; best = q; }
+      }
+      std::string rule = "unknown key";
+      if (!best.empty() && bestDist <= std::max<std::size_t>(2, key.size() / 3))
+        rule += "; did you mean '" + best + "'?";
+      else if (!m_node->queried.empty()) {
+        rule += "; valid keys here:";
+        for (const std::string& q : m_node->queried) rule += " " + q;
+      }
+      const auto kl = m_node->keyLoc.find(key);
+      throw ConfigError(kl != m_node->keyLoc.end() ? kl->second : value->loc, childPath, "", rule);
+    }
+    ConfigNode(value, childPath).checkNoUnknownKeys();
+  }
+}
+
+}  // namespace ftsim::config

@@ -1,0 +1,37 @@
+#include "sim/config/DesignConfig.h"
+
+#include <filesystem>
+
+#include "sim/config/ConfigNode.h"
+
+namespace ftsim::config {
+
+DesignConfig DesignConfig::load(const std::string& path, const std::vector<std::string>& overrides) {
+  if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such design file");
+  ConfigNode root = ConfigNode::loadFile(path);
+  for (const std::string& o : overrides) root.applyOverride(o);
+  return fromNode(root, path);
+}
+
+DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& file) {
+  DesignConfig d;
+  d.file = file;
+  d.name = root.getString("name", std::filesystem::path(file).stem().string());
+  d.seed = static_cast<std::uint64_t>(root.getInt("seed", 1, 0, INT64_MAX));
+  d.board = BoardConfig::fromYaml(root.at("board"));
+  d.accelerator = models::EfTrainConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
+  d.workload = workload::Network::fromYaml(root.at("workload"));
+  d.memory = root.has("memory") ? models::MemoryConfig::fromYaml(root.at("memory")) : models::MemoryConfig{};
+  root.checkNoUnknownKeys();
+
+  const std::uint64_t bufBytes = d.accelerator.buffers.totalBytes();
+  const std::uint64_t onChip = d.board.resources.onChipBytes();
+  if (bufBytes > onChip) {
+    root.at("accelerator").at("buffers").fail(
+        "on-chip buffers need " + std::to_string(bufBytes) + " bytes, board " + d.board.name +
+        " has " + std::to_string(onChip) + " bytes of BRAM/URAM");
+  }
+  return d;
+}
+
+}  // namespace ftsim::config

@@ -1,0 +1,33 @@
+#pragma once
+// A design point: board + accelerator + workload + memory, loaded from one
+// YAML file (which composes the others with `include:`) and the command
+// line's `--set` overrides, fully validated before anything is simulated.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/accel/EfTrainConfig.h"
+#include "models/memory/MemoryConfig.h"
+#include "sim/config/BoardConfig.h"
+#include "sim/workload/Network.h"
+
+namespace ftsim::config {
+
+class ConfigNode;
+
+struct DesignConfig {
+  std::string name;
+  std::string file;  ///< the design file as given
+  BoardConfig board;
+  models::EfTrainConfig accelerator;
+  workload::Network workload;
+  models::MemoryConfig memory;
+  std::uint64_t seed = 1;
+
+  /// Load, apply overrides, build every typed config and reject unknown keys.
+  static DesignConfig load(const std::string& path, const std::vector<std::string>& overrides);
+  static DesignConfig fromNode(const ConfigNode& root, const std::string& file);
+};
+
+}  // namespace ftsim::config

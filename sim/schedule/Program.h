@@ -1,0 +1,162 @@
+#pragma once
+// The program the scheduler hands to the accelerator model: the tensors in
+// DDR, and per layer × phase a plan whose steps the controller executes in
+// lock-step (loads of step k, compute of step k-1 and the stores of step k-2
+// run together; the next iteration starts when all of them are done, which
+// is what the ping-pong buffers allow).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/Units.h"
+
+namespace ftsim::schedule {
+
+enum class Phase : std::uint8_t { FP, BP, WU };
+const char* toString(Phase p);
+
+/// DDR layouts. Activations are logically (b, c, h, w); weights (m, n, kh·kw).
+enum class Layout : std::uint8_t {
+  Reshaped,        ///< [B][C/G][H][W][G], the last group compact
+  Fc,              ///< [F/G][B][G], features flattened as (c/G, h, w, c%G)
+  WeightsReshaped, ///< [M/G][N/G] blocks of G×G×K×K, contiguous per block
+  Plain,           ///< [B][C][H][W]
+  WeightsPlain,    ///< [M][N][K][K]
+  Flat,            ///< a plain vector (batch-norm parameters)
+};
+const char* toString(Layout l);
+
+struct TensorDesc {
+  std::string name;
+  Layout layout = Layout::Reshaped;
+  /// Logical extents: activations (B, C, H, W); weights (M, N, K, K).
+  std::array<std::int32_t, 4> dims{};
+  std::int32_t group = 16;  ///< G of the layout
+  std::uint64_t baseAddr = 0;
+  std::uint64_t bytes = 0;
+};
+
+/// A box of a tensor, [lo, hi) in each logical dimension.
+struct TileRef {
+  std::int32_t tensor = -1;
+  std::array<std::int32_t, 4> lo{};
+  std::array<std::int32_t, 4> hi{};
+  bool valid() const { return tensor >= 0; }
+  std::uint64_t elements() const {
+    std::uint64_t n = 1;
+    for (int i = 0; i < 4; ++i) n *= static_cast<std::uint64_t>(hi[i] - lo[i]);
+    return n;
+  }
+};
+
+/// The five AXI-Stream channels of the EF-Train datapath.
+enum class Stream : std::uint8_t { In = 0, In2, WeightIn, Out, WeightOut };
+constexpr int kNumStreams = 5;
+const char* toString(Stream s);
+constexpr bool isWrite(Stream s) { return s == Stream::Out || s == Stream::WeightOut; }
+
+enum class ComputeMode : std::uint8_t { None, Fp, Bp, Wu, Vector, Host };
+const char* toString(ComputeMode m);
+
+/// What a DMA operation is, for the analytical model's formulas.
+enum class OpKind : std::uint8_t { None, Ifm, Weights, Ofm, OutGrad, WeightUpdate, VecIn, VecOut };
+
+/// One DMA operation of a step, with the analytical model's view of it: the
+/// padded pixel count of the tile and the channels moved per pixel.
+struct DmaOp {
+  TileRef tile;
+  OpKind kind = OpKind::None;
+  std::uint32_t lanes = 0;          ///< channels per pixel (words per pixel)
+  std::uint64_t modelPixels = 0;    ///< pixels as the analytical model counts them (padded window)
+  bool valid() const { return tile.valid(); }
+};
+
+struct Step {
+  /// Loads that must be in the buffers before this step computes.
+  std::array<DmaOp, kNumStreams> pre{};
+  /// Stores (and weight-update streams) that start after this step computes.
+  std::array<DmaOp, kNumStreams> post{};
+  ComputeMode mode = ComputeMode::None;
+  std::uint64_t iterations = 0;        ///< datapath iterations (pixel × tap, or pixels)
+  std::uint32_t dependenceDistance = 0;///< iterations between updates of one accumulator (0: none)
+  std::uint64_t macs = 0;              ///< useful multiply-accumulates
+};
+
+enum class Unit : std::uint8_t { PeArray, Vector, Host };
+
+/// The iteration space a MAC phase presents to the array.
+struct MacProblem {
+  int outCh = 0, inCh = 0;  ///< channels produced / consumed by the phase
+  int outH = 0, outW = 0;   ///< output pixels the array iterates over
+  int inH = 0, inW = 0;     ///< extent of the phase's input map
+  int kernel = 1, stride = 1, pad = 0;
+  int images = 1;           ///< 1 when the batch is the width (FC layers)
+  bool batchAsWidth = false;
+};
+
+struct MacTiling {
+  int tm = 0, tn = 0, tr = 0, tc = 0, mOn = 0;
+  /// The slab of weights for mOn outputs stays on chip for the whole batch
+  /// (loaded with the first image). False when even one Tm group's slab
+  /// does not fit: weights are then loaded again for every image.
+  bool weightsResident = true;
+};
+
+/// Non-MAC layers run as passes over (image, channel group, row strip).
+enum class VecOp : std::uint8_t {
+  Copy,        ///< elementwise: relu, add, batch-norm apply, gradient sum
+  Reduce,      ///< reads only (batch-norm statistics)
+  Pool,        ///< windowed (max/avg pooling, global average)
+  PoolGrad,    ///< pooling backward: dY strip in, dX window out
+  ParamUpdate, ///< batch-norm γ/β update
+};
+
+struct VecPass {
+  VecOp op = VecOp::Copy;
+  int in = -1, in2 = -1, out = -1;  ///< tensor ids (-1: unused)
+};
+
+struct VecProblem {
+  int channels = 0;
+  int inH = 0, inW = 0, outH = 0, outW = 0;
+  int kernel = 1, stride = 1, pad = 0;
+  int images = 1;
+  bool batchAsWidth = false;
+  int lanes = 16;              ///< channels the vector path handles per cycle
+  int tr = 1;                  ///< output rows per strip
+  /// Images per step. Above 1 where a spatial map meets a flat FC tensor
+  /// ([F/G][B][G]): a tile of all images is one contiguous run there, one
+  /// image's tile would be one transfer per pixel.
+  int imagesPerStep = 1;
+  std::vector<VecPass> passes;
+};
+
+struct PhasePlan {
+  int layer = -1;       ///< index into the network's layers; -1 for the host loss
+  std::string name;     ///< layer name
+  Phase phase = Phase::FP;
+  Unit unit = Unit::PeArray;
+  // PE array phases
+  MacProblem mac;
+  MacTiling tiling;
+  int tIn = -1, tIn2 = -1, tWeights = -1, tOut = -1;
+  // Vector phases
+  VecProblem vec;
+  // Host phase
+  Cycles hostCycles;
+  std::uint64_t flops = 0;  ///< 2 per useful MAC (conv/FC only)
+  /// Stride of the layer in the phase's *input* coordinates is handled by
+  /// dilation (BP of a strided conv): the array visits stride² more taps than
+  /// there are non-zero products.
+  bool dilated = false;
+};
+
+struct Program {
+  std::vector<TensorDesc> tensors;
+  std::vector<PhasePlan> phases;
+  std::uint64_t ddrBytes = 0;  ///< footprint of all tensors
+};
+
+}  // namespace ftsim::schedule

@@ -1,0 +1,297 @@
+#include "sim/schedule/StepGen.h"
+
+#include <algorithm>
+
+#include "sim/core/Error.h"
+
+namespace ftsim::schedule {
+
+namespace {
+
+int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int ceilDivInt(int a, int b) { return -floorDiv(-a, b); }
+
+/// A box over an activation tensor for image `img`, channels [c0, c1) and
+/// output-space rows/cols. With the batch as the width (FC layouts), the
+/// columns are images and the map is 1×1.
+TileRef actBox(const Program& prog, int tensor, bool batchAsWidth, int img, int c0, int c1, int h0,
+               int h1, int w0, int w1, int images = 1) {
+  TileRef t;
+  t.tensor = tensor;
+  const TensorDesc& d = prog.tensors[tensor];
+  if (!batchAsWidth) {
+    t.lo = {img, c0, h0, w0};
+    t.hi = {img + images, c1, h1, w1};
+    return t;
+  }
+  // Feature group [c0, c1) of the flattened (c, h, w) vector, images [w0, w1).
+  const int hw = d.dims[2] * d.dims[3];
+  if (hw == 1) {
+    t.lo = {w0, c0, 0, 0};
+    t.hi = {w1, c1, 1, 1};
+    return t;
+  }
+  // Flattened features are ordered (c/G, h, w, c%G): a G-aligned feature group
+  // is one pixel of one channel group.
+  const int g = d.group;
+  FTSIM_ASSERT(c0 % g == 0 && c1 - c0 <= g, "feature tile must be one channel group");
+  const int fg = c0 / g;
+  const int cg = fg / hw, pix = fg % hw;
+  t.lo = {w0, cg * g, pix / d.dims[3], pix % d.dims[3]};
+  t.hi = {w1, cg * g + (c1 - c0), pix / d.dims[3] + 1, pix % d.dims[3] + 1};
+  return t;
+}
+
+TileRef weightBox(int tensor, int m0, int m1, int n0, int n1, int k) {
+  TileRef t;
+  t.tensor = tensor;
+  t.lo = {m0, n0, 0, 0};
+  t.hi = {m1, n1, k, k};
+  return t;
+}
+
+DmaOp op(TileRef tile, OpKind kind, int lanes, std::uint64_t modelPixels) {
+  DmaOp o;
+  o.tile = tile;
+  o.kind = kind;
+  o.lanes = static_cast<std::uint32_t>(lanes);
+  o.modelPixels = modelPixels;
+  return o;
+}
+
+void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
+  const MacProblem& m = p.mac;
+  const MacTiling& t = p.tiling;
+  const int k = m.kernel;
+  const int k2 = k * k;
+  const bool bp = p.phase == Phase::BP;
+  const bool wu = p.phase == Phase::WU;
+  const auto window = [&](int o0, int o1, int inExtent) {
+    return bp ? transposedWindow(o0, o1, m.stride, m.pad, k, inExtent)
+              : forwardWindow(o0, o1, m.stride, m.pad, k, inExtent);
+  };
+  // The weight tensor is (M, N) of the layer; in BP the phase's output
+  // channels are the layer's N and its input channels the layer's M.
+  const auto wbox = [&](int o0, int o1, int i0, int i1) {
+    return bp ? weightBox(p.tWeights, i0, i1, o0, o1, k) : weightBox(p.tWeights, o0, o1, i0, i1, k);
+  };
+  const int lastImage = m.images - 1;
+
+  for (int c0 = 0; c0 < m.outCh; c0 += t.mOn) {
+    const int c1 = std::min(m.outCh, c0 + t.mOn);
+    for (int img = 0; img < m.images; ++img) {
+      for (int g0 = c0; g0 < c1; g0 += t.tm) {
+        const int g1 = std::min(c1, g0 + t.tm);
+        if (!wu) {
+          // FP/BP: Tm group → row strip → column tile → Tn group.
+          for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
+            const int r1 = std::min(m.outH, r0 + t.tr);
+            const Window rw = m.batchAsWidth ? Window{0, 1, 1} : window(r0, r1, m.inH);
+            for (int x0 = 0; x0 < m.outW; x0 += t.tc) {
+              const int x1 = std::min(m.outW, x0 + t.tc);
+              const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : window(x0, x1, m.inW);
+              const int pixels = (r1 - r0) * (x1 - x0);
+              for (int n0 = 0; n0 < m.inCh; n0 += t.tn) {
+                const int n1 = std::min(m.inCh, n0 + t.tn);
+                Step s;
+                s.mode = bp ? ComputeMode::Bp : ComputeMode::Fp;
+                s.pre[static_cast<int>(Stream::In)] =
+                    op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),
+                       OpKind::Ifm, n1 - n0, static_cast<std::uint64_t>(rw.padded) * cw.padded);
+                // A resident slab is loaded once per chunk (first image,
+                // first strip); otherwise every step brings its tile.
+                if (!t.weightsResident || (img == 0 && r0 == 0 && x0 == 0))
+                  s.pre[static_cast<int>(Stream::WeightIn)] =
+                      op(wbox(g0, g1, n0, n1), OpKind::Weights, (g1 - g0) * (n1 - n0), k2);
+                s.iterations = static_cast<std::uint64_t>(pixels) * k2;
+                s.dependenceDistance = static_cast<std::uint32_t>(pixels);
+                s.macs = s.iterations * (g1 - g0) * (n1 - n0);
+                if (n1 == m.inCh)
+                  s.post[static_cast<int>(Stream::Out)] =
+                      op(actBox(prog, p.tOut, m.batchAsWidth, img, g0, g1, r0, r1, x0, x1), OpKind::Ofm,
+                         g1 - g0, static_cast<std::uint64_t>(pixels));
+                out.push_back(s);
+              }
+            }
+          }
+        } else {
+          // WU: Tm group → Tn group → row strip → column tile; dW of the
+          // (Tm, Tn) pair accumulates in the weight buffer over the batch.
+          for (int n0 = 0; n0 < m.inCh; n0 += t.tn) {
+            const int n1 = std::min(m.inCh, n0 + t.tn);
+            for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
+              const int r1 = std::min(m.outH, r0 + t.tr);
+              const Window rw = m.batchAsWidth ? Window{0, 1, 1} : window(r0, r1, m.inH);
+              for (int x0 = 0; x0 < m.outW; x0 += t.tc) {
+                const int x1 = std::min(m.outW, x0 + t.tc);
+                const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : window(x0, x1, m.inW);
+                const int pixels = (r1 - r0) * (x1 - x0);
+                Step s;
+                s.mode = ComputeMode::Wu;
+                s.pre[static_cast<int>(Stream::In)] =
+                    op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),
+                       OpKind::Ifm, n1 - n0, static_cast<std::uint64_t>(rw.padded) * cw.padded);
+                s.pre[static_cast<int>(Stream::In2)] =
+                    op(actBox(prog, p.tIn2, m.batchAsWidth, img, g0, g1, r0, r1, x0, x1), OpKind::OutGrad,
+                       g1 - g0, static_cast<std::uint64_t>(pixels));
+                s.iterations = static_cast<std::uint64_t>(pixels) * k2;
+                s.dependenceDistance = static_cast<std::uint32_t>(k2);
+                s.macs = s.iterations * (g1 - g0) * (n1 - n0);
+                if (img == lastImage && r1 == m.outH && x1 == m.outW) {
+                  // w − lr·ΣdW: old weights stream in while the new ones stream out.
+                  s.post[static_cast<int>(Stream::WeightIn)] =
+                      op(wbox(g0, g1, n0, n1), OpKind::WeightUpdate, (g1 - g0) * (n1 - n0), k2);
+                  s.post[static_cast<int>(Stream::WeightOut)] =
+                      op(wbox(g0, g1, n0, n1), OpKind::WeightUpdate, (g1 - g0) * (n1 - n0), k2);
+                }
+                out.push_back(s);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
+  const VecProblem& v = p.vec;
+  for (const VecPass& pass : v.passes) {
+    if (pass.op == VecOp::ParamUpdate) {
+      // γ and β stream in and out once; 2·C words.
+      const TensorDesc& d = prog.tensors[pass.in];
+      Step s;
+      s.mode = ComputeMode::Vector;
+      TileRef box;
+      box.tensor = pass.in;
+      box.lo = {0, 0, 0, 0};
+      box.hi = {d.dims[0], d.dims[1], d.dims[2], d.dims[3]};
+      const std::uint64_t words = box.elements();
+      // Modelled as 16-word pixels, so ⌈16/DMAp⌉ beats carry 16 words.
+      s.pre[static_cast<int>(Stream::WeightIn)] = op(box, OpKind::VecIn, 16, ceilDiv(words, 16));
+      box.tensor = pass.out;
+      s.post[static_cast<int>(Stream::WeightOut)] = op(box, OpKind::VecOut, 16, ceilDiv(words, 16));
+      s.iterations = ceilDiv(words, static_cast<std::uint64_t>(v.lanes));
+      out.push_back(s);
+      continue;
+    }
+    const int group = pass.in >= 0 ? prog.tensors[pass.in].group : 16;
+    const int bStep = std::max(1, v.imagesPerStep);
+    for (int img = 0; img < v.images; img += bStep) {
+      const int nImg = std::min(bStep, v.images - img);
+      for (int c0 = 0; c0 < v.channels; c0 += group) {
+        const int c1 = std::min(v.channels, c0 + group);
+        for (int r0 = 0; r0 < v.outH; r0 += v.tr) {
+          const int r1 = std::min(v.outH, r0 + v.tr);
+          Step s;
+          s.mode = ComputeMode::Vector;
+          const int w = v.outW;
+          // Each pixel takes ⌈channels/lanes⌉ cycles on the vector path.
+          const std::uint64_t passesPerPixel =
+              ceilDiv(static_cast<std::uint64_t>(c1 - c0), v.lanes) * static_cast<std::uint64_t>(nImg);
+          const auto box = [&](int tensor, int h0, int h1, int w0, int w1) {
+            return actBox(prog, tensor, v.batchAsWidth, img, c0, c1, h0, h1, w0, w1, nImg);
+          };
+          if (v.batchAsWidth) {
+            // Vectors: one step per channel group covers the whole batch.
+            const std::uint64_t px = static_cast<std::uint64_t>(v.outW);
+            s.pre[static_cast<int>(Stream::In)] = op(box(pass.in, 0, 1, 0, v.outW), OpKind::VecIn, c1 - c0, px);
+            if (pass.in2 >= 0)
+              s.pre[static_cast<int>(Stream::In2)] = op(box(pass.in2, 0, 1, 0, v.outW), OpKind::VecIn, c1 - c0, px);
+            if (pass.out >= 0)
+              s.post[static_cast<int>(Stream::Out)] = op(box(pass.out, 0, 1, 0, v.outW), OpKind::VecOut, c1 - c0, px);
+            s.iterations = px * passesPerPixel;
+            out.push_back(s);
+            continue;
+          }
+          switch (pass.op) {
+            case VecOp::Copy:
+            case VecOp::Reduce: {
+              const std::uint64_t px = static_cast<std::uint64_t>(r1 - r0) * w;
+              s.pre[static_cast<int>(Stream::In)] = op(box(pass.in, r0, r1, 0, w), OpKind::VecIn, c1 - c0, px * nImg);
+              if (pass.in2 >= 0)
+                s.pre[static_cast<int>(Stream::In2)] = op(box(pass.in2, r0, r1, 0, w), OpKind::VecIn, c1 - c0, px * nImg);
+              if (pass.out >= 0)
+                s.post[static_cast<int>(Stream::Out)] = op(box(pass.out, r0, r1, 0, w), OpKind::VecOut, c1 - c0, px * nImg);
+              s.iterations = px * passesPerPixel;
+              break;
+            }
+            case VecOp::Pool: {
+              const Window rw = forwardWindow(r0, r1, v.stride, v.pad, v.kernel, v.inH);
+              const Window cw = forwardWindow(0, v.outW, v.stride, v.pad, v.kernel, v.inW);
+              const std::uint64_t inPx = static_cast<std::uint64_t>(rw.padded) * cw.padded;
+              const std::uint64_t outPx = static_cast<std::uint64_t>(r1 - r0) * v.outW;
+              s.pre[static_cast<int>(Stream::In)] =
+                  op(box(pass.in, rw.lo, rw.hi, cw.lo, cw.hi), OpKind::VecIn, c1 - c0, inPx * nImg);
+              s.post[static_cast<int>(Stream::Out)] = op(box(pass.out, r0, r1, 0, v.outW), OpKind::VecOut, c1 - c0, outPx * nImg);
+              s.iterations = static_cast<std::uint64_t>(rw.hi - rw.lo) * (cw.hi - cw.lo) * passesPerPixel;
+              break;
+            }
+            case VecOp::PoolGrad: {
+              // dY rows [r0, r1) scatter into dX rows [r0·S − P, r1·S − P);
+              // strips partition dX (the last one runs to the bottom edge).
+              const int d0 = std::max(0, r0 * v.stride - v.pad);
+              const int d1 = r1 == v.outH ? v.inH : std::min(v.inH, r1 * v.stride - v.pad);
+              const std::uint64_t dyPx = static_cast<std::uint64_t>(r1 - r0) * v.outW;
+              const std::uint64_t dxPx = static_cast<std::uint64_t>(d1 - d0) * v.inW;
+              s.pre[static_cast<int>(Stream::In)] = op(box(pass.in, r0, r1, 0, v.outW), OpKind::VecIn, c1 - c0, dyPx * nImg);
+              if (pass.in2 >= 0)
+                s.pre[static_cast<int>(Stream::In2)] =
+                    op(box(pass.in2, d0, d1, 0, v.inW), OpKind::VecIn, c1 - c0, dxPx * nImg);
+              s.post[static_cast<int>(Stream::Out)] = op(box(pass.out, d0, d1, 0, v.inW), OpKind::VecOut, c1 - c0, dxPx * nImg);
+              s.iterations = dxPx * passesPerPixel;
+              break;
+            }
+            case VecOp::ParamUpdate:
+              break;
+          }
+          out.push_back(s);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Window forwardWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent) {
+  Window w;
+  const int first = o0 * stride - pad;
+  const int last = (o1 - 1) * stride - pad + kernel;  // exclusive
+  w.padded = last - first;
+  w.lo = std::max(0, first);
+  w.hi = std::min(inExtent, last);
+  if (w.hi < w.lo) w.hi = w.lo;
+  return w;
+}
+
+Window transposedWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent) {
+  // dX[h] += dY[r]·W[kh] where r·S − P + kh = h.
+  Window w;
+  w.padded = (o1 - o0) + kernel - 1;
+  w.lo = std::max(0, ceilDivInt(o0 + pad - kernel + 1, stride));
+  w.hi = std::min(inExtent, floorDiv(o1 - 1 + pad, stride) + 1);
+  if (w.hi < w.lo) w.hi = w.lo;
+  return w;
+}
+
+void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out) {
+  out.clear();
+  switch (plan.unit) {
+    case Unit::PeArray:
+      macSteps(program, plan, out);
+      break;
+    case Unit::Vector:
+      vecSteps(program, plan, out);
+      break;
+    case Unit::Host: {
+      Step s;
+      s.mode = ComputeMode::Host;
+      s.iterations = plan.hostCycles.value();
+      out.push_back(s);
+      break;
+    }
+  }
+}
+
+}  // namespace ftsim::schedule

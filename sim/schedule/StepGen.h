@@ -1,0 +1,26 @@
+#pragma once
+// Expands a phase plan into the steps the controller executes. The same
+// steps feed the SystemC model and the analytical model, so the two differ
+// only in how they cost a step, never in what the steps are.
+
+#include <vector>
+
+#include "sim/schedule/Program.h"
+
+namespace ftsim::schedule {
+
+/// Append the steps of `plan` to `out` (cleared first).
+void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out);
+
+/// Rows [lo, hi) of the phase's input map that output rows [r0, r1) read,
+/// clipped to the map, and the padded window height the buffer holds.
+struct Window {
+  int lo = 0, hi = 0;   ///< real rows (or columns) moved by the DMA
+  int padded = 0;       ///< extent in the on-chip buffer, padding (and dilation) included
+};
+Window forwardWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent);
+/// Input rows for a transposed (BP) convolution producing dX rows [o0, o1)
+/// from dY: the buffer holds the zero-dilated, padded window (o1-o0+K-1).
+Window transposedWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent);
+
+}  // namespace ftsim::schedule

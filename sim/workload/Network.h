@@ -1,0 +1,61 @@
+#pragma once
+// A training workload: a network as a list of layers with inferred shapes,
+// and a batch size. Built from the `workload:` section of a design.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ftsim::config { class ConfigNode; }
+
+namespace ftsim::workload {
+
+enum class LayerType { Conv, Fc, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Relu, Add };
+
+const char* toString(LayerType t);
+
+/// Channels × height × width of one image's tensor.
+struct Shape {
+  int c = 0, h = 0, w = 0;
+  std::uint64_t elements() const { return static_cast<std::uint64_t>(c) * h * w; }
+  bool operator==(const Shape& o) const { return c == o.c && h == o.h && w == o.w; }
+};
+
+struct Layer {
+  std::string name;
+  LayerType type = LayerType::Conv;
+  /// Producers of this layer's inputs (indices into Network::layers); -1 is
+  /// the network's input image.
+  std::vector<int> inputs;
+  Shape in;   ///< shape of the first input
+  Shape out;
+  int kernel = 1, stride = 1, pad = 0;
+  /// Gradient w.r.t. this layer's input is needed (some producer upstream
+  /// has trainable parameters).
+  bool needsInputGrad = false;
+  /// Some layer consumes this layer's output as a flat feature vector (FC).
+  bool feedsFc = false;
+
+  bool isMac() const { return type == LayerType::Conv || type == LayerType::Fc; }
+  bool hasWeights() const { return isMac() || type == LayerType::BatchNorm; }
+  /// Trainable parameters (conv/FC: M·N·K², bias-free as in EF-Train; BN: γ, β).
+  std::uint64_t paramCount() const;
+  /// Multiply-accumulates per image in the forward pass (conv/FC only).
+  std::uint64_t macsPerImage() const;
+};
+
+struct Network {
+  std::string name;
+  int batch = 1;
+  Shape input;
+  std::vector<Layer> layers;
+  /// Classes of the softmax cross-entropy loss the host computes on the
+  /// last layer's output (its element count).
+  int numClasses = 0;
+  bool inputFeedsFc = false;
+
+  static Network fromYaml(const config::ConfigNode& node);
+  std::uint64_t paramCount() const;
+};
+
+}  // namespace ftsim::workload

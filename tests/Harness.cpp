@@ -1,0 +1,83 @@
+#include "tests/Harness.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/accel/EfTrainSystem.h"
+
+namespace ftsim::test {
+
+std::string sourceDir() { return FTSIM_SOURCE_DIR; }
+
+std::string tempDir(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string dir = std::filesystem::current_path().string() + "/test-tmp/" +
+                    (info ? std::string(info->test_suite_name()) + "." + info->name() : std::string("misc")) + "/" +
+                    name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void writeText(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string writeDesign(const std::string& dir, const std::string& workloadYaml, const std::string& extraYaml) {
+  const std::string path = dir + "/design.yaml";
+  writeText(path, "name: test-design\ninclude:\n  - " + sourceDir() + "/configs/boards/zcu102.yaml\n  - " +
+                      sourceDir() + "/configs/accelerators/eftrain-16x16.yaml\nworkload:\n" + workloadYaml + "\n" +
+                      extraYaml);
+  return path;
+}
+
+schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) {
+  schedule::SchedulerInputs in;
+  in.accel = &d.accelerator;
+  in.host = &d.board.host;
+  in.net = &d.workload;
+  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
+  return in;
+}
+
+schedule::Program buildProgram(const config::DesignConfig& d) { return schedule::Scheduler(schedulerInputs(d)).build(); }
+
+stats::RunResult simulateDesign(const std::string& designFile, const std::vector<std::string>& overrides) {
+  // Kept alive for the whole process: the SystemC modules refer to it.
+  static config::DesignConfig d;
+  static schedule::Program prog;
+  d = config::DesignConfig::load(designFile, overrides);
+  const schedule::Scheduler sched(schedulerInputs(d));
+  prog = sched.build();
+  stats::RunResult r = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), {});
+  r.design = d.name;
+  r.batch = d.workload.batch;
+  r.seed = d.seed;
+  return r;
+}
+
+const stats::PhaseResult& phaseResult(const stats::RunResult& r, const std::string& layer, schedule::Phase phase) {
+  for (const auto& p : r.phases)
+    if (p.name == layer && p.phase == phase) return p;
+  throw std::runtime_error("no phase " + layer + " " + schedule::toString(phase));
+}
+
+std::uint64_t phaseCycles(const stats::RunResult& r, const std::string& layer, schedule::Phase phase) {
+  std::uint64_t c = 0;
+  for (const auto& p : r.phases)
+    if (p.name == layer && p.phase == phase) c += p.cycles;
+  return c;
+}
+
+}  // namespace ftsim::test

@@ -1,0 +1,37 @@
+#pragma once
+// Helpers shared by the test suites: small designs built from YAML text
+// (with the repository's board and accelerator configs), one simulation per
+// test process.
+
+#include <string>
+#include <vector>
+
+#include "sim/config/DesignConfig.h"
+#include "sim/schedule/Program.h"
+#include "sim/schedule/Scheduler.h"
+#include "sim/stats/RunResult.h"
+
+namespace ftsim::test {
+
+std::string sourceDir();
+/// A fresh directory under the build tree for this test's files.
+std::string tempDir(const std::string& name);
+void writeText(const std::string& path, const std::string& text);
+std::string readText(const std::string& path);
+
+/// Write a design file that includes the ZCU102 board and the EF-Train
+/// accelerator and carries `workloadYaml` (the body of `workload:`) and
+/// `extraYaml` (more top-level keys). Returns its path.
+std::string writeDesign(const std::string& dir, const std::string& workloadYaml, const std::string& extraYaml = "");
+
+schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d);
+schedule::Program buildProgram(const config::DesignConfig& d);
+
+/// Load, schedule and simulate a design (once per process).
+stats::RunResult simulateDesign(const std::string& designFile, const std::vector<std::string>& overrides = {});
+
+/// The cycles of one layer × phase of a run (parts summed).
+std::uint64_t phaseCycles(const stats::RunResult& r, const std::string& layer, schedule::Phase phase);
+const stats::PhaseResult& phaseResult(const stats::RunResult& r, const std::string& layer, schedule::Phase phase);
+
+}  // namespace ftsim::test

@@ -1,0 +1,59 @@
+#include "traces/Report.h"
+
+#include <map>
+#include <utility>
+
+namespace ftsim::traces {
+
+Report makeReport(const stats::RunResult& run, const workload::Network& net, std::vector<schedule::BufferUse> buffers) {
+  Report r;
+  r.design = run.design;
+  r.memoryModel = run.memoryModel;
+  r.clockMhz = run.clockMhz;
+  r.batch = net.batch;
+  r.seed = run.seed;
+  r.totalCycles = run.totalCycles;
+  r.wallSeconds = run.wallSeconds;
+  r.buffers = std::move(buffers);
+  std::map<std::pair<int, int>, std::size_t> index;  // (layer, phase) → row
+  for (const stats::PhaseResult& p : run.phases) {
+    const auto key = std::make_pair(p.layer, static_cast<int>(p.phase));
+    auto it = index.find(key);
+    if (it == index.end()) {
+      LayerRow row;
+      row.layer = p.name;
+      row.type = p.layer >= 0 ? workload::toString(net.layers[p.layer].type) : "softmax_loss";
+      row.phase = p.phase;
+      row.unit = p.layer < 0 ? "host"
+                 : net.layers[p.layer].isMac() ? "pe_array"
+                                               : "vector";
+      it = index.emplace(key, r.rows.size()).first;
+      r.rows.push_back(row);
+    }
+    LayerRow& row = r.rows[it->second];
+    row.cycles += p.cycles;
+    row.analyticalCycles += p.analyticalCycles;
+    row.flops += p.flops;
+    row.bytesRead += p.bytesRead();
+    row.bytesWritten += p.bytesWritten();
+    for (const auto& s : p.streams) row.transfers += s.transfers;
+    row.computeBusyCycles += p.computeBusyCycles;
+    row.steps += p.steps;
+    if (p.hasTiling) {
+      row.hasTiling = true;
+      row.tiling = p.tiling;
+    }
+  }
+  for (const LayerRow& row : r.rows) {
+    r.analyticalCycles += row.analyticalCycles;
+    r.flops += row.flops;
+    r.bytesRead += row.bytesRead;
+    r.bytesWritten += row.bytesWritten;
+    if (row.unit == "pe_array") r.macCycles += row.cycles;
+    else if (row.unit == "host") r.hostCycles += row.cycles;
+    else r.otherCycles += row.cycles;
+  }
+  return r;
+}
+
+}  // namespace ftsim::traces

@@ -1,0 +1,68 @@
+#pragma once
+// One row per layer × phase (the parts of a phase, e.g. a gradient sum that
+// precedes a BP, are added into its row), and the run's totals. Everything a
+// writer prints comes from here, so the console, summary.json and layers.csv
+// always agree.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/schedule/BufferUsage.h"
+#include "sim/schedule/Program.h"
+#include "sim/stats/RunResult.h"
+#include "sim/workload/Network.h"
+
+namespace ftsim::traces {
+
+struct LayerRow {
+  std::string layer;
+  std::string type;  ///< conv, fc, relu, ... or "host" for the loss
+  schedule::Phase phase = schedule::Phase::FP;
+  std::string unit;  ///< pe_array, vector, host
+  std::uint64_t cycles = 0;
+  std::uint64_t analyticalCycles = 0;
+  std::uint64_t flops = 0;
+  std::uint64_t bytesRead = 0;
+  std::uint64_t bytesWritten = 0;
+  std::uint64_t transfers = 0;
+  std::uint64_t computeBusyCycles = 0;
+  std::uint64_t steps = 0;
+  bool hasTiling = false;
+  schedule::MacTiling tiling;
+
+  double seconds(double clockMhz) const { return static_cast<double>(cycles) / (clockMhz * 1e6); }
+  double gflops(double clockMhz) const { return cycles ? static_cast<double>(flops) / seconds(clockMhz) / 1e9 : 0.0; }
+  /// (sim − analytical) / analytical, in percent.
+  double modelErrorPercent() const {
+    return analyticalCycles ? 100.0 * (static_cast<double>(cycles) - static_cast<double>(analyticalCycles)) /
+                                  static_cast<double>(analyticalCycles)
+                            : 0.0;
+  }
+};
+
+struct Report {
+  std::string design;
+  std::string memoryModel;
+  double clockMhz = 0;
+  int batch = 0;
+  std::uint64_t seed = 0;
+  std::vector<LayerRow> rows;
+  std::uint64_t totalCycles = 0;
+  std::uint64_t analyticalCycles = 0;
+  std::uint64_t flops = 0;
+  std::uint64_t macCycles = 0;     ///< cycles of conv/FC phases
+  std::uint64_t otherCycles = 0;   ///< pooling, batch norm, ReLU, adds
+  std::uint64_t hostCycles = 0;    ///< loss on the host
+  std::uint64_t bytesRead = 0, bytesWritten = 0;
+  std::vector<schedule::BufferUse> buffers;
+  double wallSeconds = 0;
+
+  double seconds() const { return static_cast<double>(totalCycles) / (clockMhz * 1e6); }
+  double gflops() const { return totalCycles ? static_cast<double>(flops) / seconds() / 1e9 : 0.0; }
+};
+
+Report makeReport(const stats::RunResult& run, const workload::Network& net,
+                  std::vector<schedule::BufferUse> buffers);
+
+}  // namespace ftsim::traces

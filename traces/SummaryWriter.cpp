@@ -1,0 +1,147 @@
+#include "traces/SummaryWriter.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace ftsim::traces {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+Json tilingJson(const LayerRow& row) {
+  if (!row.hasTiling) return nullptr;
+  return Json{{"Tm", row.tiling.tm}, {"Tn", row.tiling.tn}, {"Tr", row.tiling.tr}, {"Tc", row.tiling.tc},
+              {"M_on", row.tiling.mOn}, {"weights_resident", row.tiling.weightsResident}};
+}
+
+std::string fmt(double v, int prec) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(prec) << v;
+  return s.str();
+}
+
+std::string human(double v) {
+  const char* units[] = {"", "k", "M", "G", "T"};
+  int u = 0;
+  while (v >= 1000.0 && u < 4) {
+    v /= 1000.0;
+    ++u;
+  }
+  return fmt(v, v < 10 ? 2 : 1) + units[u];
+}
+
+}  // namespace
+
+std::string summaryJson(const Report& r) {
+  Json j;
+  j["schema"] = kSummarySchema;
+  j["design"] = r.design;
+  j["clock_mhz"] = r.clockMhz;
+  j["batch"] = r.batch;
+  j["seed"] = r.seed;
+  j["memory"] = Json{{"model", r.memoryModel}, {"bytes_read", r.bytesRead}, {"bytes_written", r.bytesWritten}};
+  j["total"] = Json{{"cycles", r.totalCycles},
+                    {"seconds", r.seconds()},
+                    {"flops", r.flops},
+                    {"gflops", r.gflops()},
+                    {"analytical_cycles", r.analyticalCycles},
+                    {"analytical_error_percent",
+                     r.analyticalCycles ? 100.0 * (static_cast<double>(r.totalCycles) -
+                                                   static_cast<double>(r.analyticalCycles)) /
+                                              static_cast<double>(r.analyticalCycles)
+                                        : 0.0},
+                    {"mac_cycles", r.macCycles},
+                    {"other_layer_cycles", r.otherCycles},
+                    {"host_cycles", r.hostCycles}};
+  Json layers = Json::array();
+  for (const LayerRow& row : r.rows) {
+    layers.push_back(Json{{"layer", row.layer},
+                          {"type", row.type},
+                          {"phase", schedule::toString(row.phase)},
+                          {"unit", row.unit},
+                          {"cycles", row.cycles},
+                          {"analytical_cycles", row.analyticalCycles},
+                          {"model_error_percent", row.modelErrorPercent()},
+                          {"flops", row.flops},
+                          {"gflops", row.gflops(r.clockMhz)},
+                          {"bytes_read", row.bytesRead},
+                          {"bytes_written", row.bytesWritten},
+                          {"transfers", row.transfers},
+                          {"steps", row.steps},
+                          {"tiling", tilingJson(row)}});
+  }
+  j["layers"] = layers;
+  Json bufs = Json::object();
+  for (const auto& b : r.buffers)
+    bufs[b.name] = Json{{"capacity_bytes", b.capacityBytes}, {"peak_bytes", b.peakBytes}, {"peak_at", b.peakAt}};
+  j["buffers"] = bufs;
+  j["simulator"] = Json{{"wall_seconds", r.wallSeconds}};
+  return j.dump(2) + "\n";
+}
+
+std::string layersCsv(const Report& r) {
+  std::ostringstream s;
+  s << "layer,type,phase,unit,cycles,analytical_cycles,model_error_percent,flops,gflops,bytes_read,bytes_written,"
+       "transfers,steps,Tm,Tn,Tr,Tc,M_on\n";
+  for (const LayerRow& row : r.rows) {
+    s << row.layer << ',' << row.type << ',' << schedule::toString(row.phase) << ',' << row.unit << ',' << row.cycles
+      << ',' << row.analyticalCycles << ',' << fmt(row.modelErrorPercent(), 4) << ',' << row.flops << ','
+      << fmt(row.gflops(r.clockMhz), 4) << ',' << row.bytesRead << ',' << row.bytesWritten << ',' << row.transfers
+      << ',' << row.steps;
+    if (row.hasTiling)
+      s << ',' << row.tiling.tm << ',' << row.tiling.tn << ',' << row.tiling.tr << ',' << row.tiling.tc << ','
+        << row.tiling.mOn;
+    else
+      s << ",,,,,";
+    s << '\n';
+  }
+  return s.str();
+}
+
+void printConsoleSummary(const Report& r, std::ostream& os) {
+  os << "ftsim: " << r.design << "  (batch " << r.batch << ", " << fmt(r.clockMhz, 0) << " MHz, memory "
+     << r.memoryModel << ")\n\n";
+  os << std::left << std::setw(14) << "layer" << std::setw(6) << "phase" << std::right << std::setw(14) << "cycles"
+     << std::setw(14) << "analytical" << std::setw(8) << "err%" << std::setw(9) << "GFLOPS" << std::setw(11)
+     << "MB read" << std::setw(11) << "MB wrote" << "  tiling (Tm Tn Tr Tc M_on)\n";
+  for (const LayerRow& row : r.rows) {
+    os << std::left << std::setw(14) << row.layer << std::setw(6) << schedule::toString(row.phase) << std::right
+       << std::setw(14) << row.cycles << std::setw(14) << row.analyticalCycles << std::setw(8)
+       << fmt(row.modelErrorPercent(), 2) << std::setw(9) << (row.flops ? fmt(row.gflops(r.clockMhz), 2) : "-")
+       << std::setw(11) << fmt(static_cast<double>(row.bytesRead) / 1e6, 2) << std::setw(11)
+       << fmt(static_cast<double>(row.bytesWritten) / 1e6, 2);
+    if (row.hasTiling)
+      os << "  " << row.tiling.tm << ' ' << row.tiling.tn << ' ' << row.tiling.tr << ' ' << row.tiling.tc << ' '
+         << row.tiling.mOn;
+    os << '\n';
+  }
+  const double pct = [&] {
+    return r.totalCycles ? 100.0 / static_cast<double>(r.totalCycles) : 0.0;
+  }();
+  os << "\ntotal         " << r.totalCycles << " cycles = " << fmt(r.seconds() * 1e3, 3) << " ms at "
+     << fmt(r.clockMhz, 0) << " MHz\n";
+  os << "  conv/FC     " << r.macCycles << " cycles (" << fmt(r.macCycles * pct, 1) << "%)\n";
+  os << "  other layers " << r.otherCycles << " cycles (" << fmt(r.otherCycles * pct, 1)
+     << "%: pooling, batch norm, ReLU, adds)\n";
+  os << "  host loss   " << r.hostCycles << " cycles (" << fmt(r.hostCycles * pct, 1) << "%)\n";
+  os << "analytical    " << r.analyticalCycles << " cycles (sim/model "
+     << fmt(r.analyticalCycles ? static_cast<double>(r.totalCycles) / static_cast<double>(r.analyticalCycles) : 0.0, 4)
+     << ")\n";
+  os << "throughput    " << fmt(r.gflops(), 2) << " GFLOPS (" << human(static_cast<double>(r.flops))
+     << "FLOP of conv/FC work, 2 per MAC)\n";
+  os << "DDR traffic   " << fmt(static_cast<double>(r.bytesRead) / 1e9, 3) << " GB read, "
+     << fmt(static_cast<double>(r.bytesWritten) / 1e9, 3) << " GB written ("
+     << fmt(static_cast<double>(r.bytesRead + r.bytesWritten) / r.seconds() / 1e9, 2) << " GB/s average)\n";
+  os << "buffers      ";
+  for (const auto& b : r.buffers)
+    os << ' ' << b.name << ' ' << fmt(static_cast<double>(b.peakBytes) / 1024, 0) << '/'
+       << fmt(static_cast<double>(b.capacityBytes) / 1024, 0) << " KiB";
+  os << "\nsimulated in  " << fmt(r.wallSeconds, 2) << " s wall ("
+     << human(r.wallSeconds > 0 ? static_cast<double>(r.totalCycles) / r.wallSeconds : 0.0) << " cycles/s)\n";
+}
+
+}  // namespace ftsim::traces
