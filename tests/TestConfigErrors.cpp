@@ -112,6 +112,7 @@ const Case kCases[] = {
     {{"memory.model=hbm"}, "memory.model = hbm: must be one of"},
     {{"memory.ideal.bytes_per_cycle=0"}, "memory.ideal.bytes_per_cycle = 0: must be >= 1"},
     {{"memory.ideal.latency_cycles=-3"}, "memory.ideal.latency_cycles = -3: must be >= 0"},
+    {{"memory.ideal.bytes_per_cycle=32"}, "memory.ideal.bytes_per_cycle = 32: must be <= the DMA stream width (16"},
     // top level
     {{"seed=-1"}, "seed = -1: must be >= 0"},
     // unknown keys, with the nearest valid key suggested

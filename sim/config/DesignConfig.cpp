@@ -23,6 +23,10 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.workload = workload::Network::fromYaml(root.at("workload"));
   d.memory = root.has("memory") ? models::MemoryConfig::fromYaml(root.at("memory")) : models::MemoryConfig{};
   root.checkNoUnknownKeys();
+  if (d.memory.model == "ideal" && d.memory.ideal.bytesPerCycle > d.accelerator.dma.bytesPerCycle())
+    root.at("memory").at("ideal").at("bytes_per_cycle")
+        .fail("must be <= the DMA stream width (" + std::to_string(d.accelerator.dma.bytesPerCycle()) +
+              " bytes per cycle): a stream never takes more");
 
   const std::uint64_t bufBytes = d.accelerator.buffers.totalBytes();
   const std::uint64_t onChip = d.board.resources.onChipBytes();

@@ -528,7 +528,8 @@ void Scheduler::chooseTiling(const Program& prog, PhasePlan& plan) const {
   // Least modelled latency; the batch is extrapolated from one and two
   // images (every image after the first costs the same).
   const analytical::EfTrainModel model(modelParams());
-  std::vector<Step> steps;
+  // Reused across calls: a phase can have tens of thousands of steps.
+  static thread_local std::vector<Step> steps;
   const auto modelled = [&](int tr) {
     PhasePlan trial = plan;
     trial.tiling = t;
