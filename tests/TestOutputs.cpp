@@ -1,0 +1,171 @@
+// The ftsim program as a user runs it: help, exit codes, output files and
+// their contract, determinism, and the golden LeNet-5 regression.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/wait.h>
+
+#include "tests/Harness.h"
+
+using namespace ftsim::test;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;  ///< stdout and stderr
+};
+
+Result ftsim(const std::string& args) {
+  const std::string cmd = std::string(FTSIM_BINARY) + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string design(const std::string& name) { return sourceDir() + "/configs/designs/" + name + ".yaml"; }
+
+TEST(Cli, HelpNamesCommandsAndOptions) {
+  auto r = ftsim("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("run <design.yaml>"), std::string::npos);
+  EXPECT_NE(r.out.find("check <design.yaml>"), std::string::npos);
+  r = ftsim("run --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* opt : {"--out", "--set", "--seed", "--quiet", "--log-level"})
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  EXPECT_EQ(ftsim("check --help").code, 0);
+  EXPECT_EQ(ftsim("--version").code, 0);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  auto r = ftsim("simulate x.yaml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("unknown command 'simulate'"), std::string::npos);
+  r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --bogus");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("bogus"), std::string::npos);
+  r = ftsim("run");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("missing <design.yaml>"), std::string::npos);
+  r = ftsim("run /nonexistent.yaml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("/nonexistent.yaml: no such design file"), std::string::npos);
+  r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --seed notanumber");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(ftsim("").code, 2);
+}
+
+TEST(Cli, ConfigErrorLeavesEarlierOutputsIntact) {
+  const std::string dir = tempDir("out");
+  writeText(dir + "/summary.json", "previous\n");
+  const auto r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --out " + dir +
+                       " --set accelerator.pe_array.tm=0");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("error: --set accelerator.pe_array.tm=0: accelerator.pe_array.tm = 0: must be >= 1"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(readText(dir + "/summary.json"), "previous\n");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/layers.csv"));
+}
+
+TEST(Cli, UnwritableOutputDirectoryIsAUserError) {
+  const std::string dir = tempDir("out");
+  writeText(dir + "/file", "x");
+  const auto r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --out " + dir + "/file/sub");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("cannot create the output directory"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CheckPrintsResolvedDesignAndBuffers) {
+  const auto r = ftsim("check " + design("eftrain-vgg16-zcu102"));
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* s : {"board        zcu102", "DDR4-2133P", "eftrain-16x16", "vgg16-imagenet, batch 16",
+                        "conv1_2       FP  Tm 16 Tn 16", "input_buffer", "weight_buffer", "ok: eftrain-vgg16-zcu102"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+Json runToJson(const std::string& designFile, const std::string& dir, const std::string& extra = "") {
+  const auto r = ftsim("run " + designFile + " --quiet --out " + dir + " " + extra);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "");  // --quiet prints nothing
+  return Json::parse(readText(dir + "/summary.json"));
+}
+
+TEST(Outputs, SummaryJsonHoldsTheContract) {
+  const std::string dir = tempDir("out");
+  const Json j = runToJson(design("eftrain-lenet5-zcu102"), dir);
+  EXPECT_EQ(j["schema"], "ftsim.summary/1");
+  EXPECT_EQ(j["design"], "eftrain-lenet5-zcu102");
+  EXPECT_EQ(j["clock_mhz"], 100.0);
+  EXPECT_EQ(j["batch"], 16);
+  for (const char* k : {"cycles", "seconds", "flops", "gflops", "analytical_cycles"}) EXPECT_TRUE(j["total"].contains(k)) << k;
+  EXPECT_TRUE(j["memory"].contains("model"));
+  std::uint64_t cycles = 0, flops = 0;
+  bool sawBp = false, sawWu = false;
+  for (const Json& l : j["layers"]) {
+    for (const char* k : {"layer", "phase", "cycles", "analytical_cycles", "flops", "gflops", "bytes_read",
+                          "bytes_written", "tiling"})
+      EXPECT_TRUE(l.contains(k)) << k;
+    const std::string ph = l["phase"];
+    EXPECT_TRUE(ph == "FP" || ph == "BP" || ph == "WU");
+    sawBp |= ph == "BP";
+    sawWu |= ph == "WU";
+    if (l["type"] == "conv" || l["type"] == "fc")
+      for (const char* k : {"Tm", "Tn", "Tr", "Tc", "M_on"}) EXPECT_TRUE(l["tiling"].contains(k)) << k;
+    cycles += l["cycles"].get<std::uint64_t>();
+    flops += l["flops"].get<std::uint64_t>();
+  }
+  EXPECT_TRUE(sawBp && sawWu);
+  // Rows add up to the totals; FLOPs are 2 per MAC of conv/FC work:
+  // LeNet-5 MACs per image = 117600 + 240000 + 48000 + 10080 + 840 = 416520,
+X
+  EXPECT_EQ(cycles, j["total"]["cycles"].get<std::uint64_t>());
+  EXPECT_EQ(flops, j["total"]["flops"].get<std::uint64_t>());
+  EXPECT_EQ(flops, 36222720u);
+  for (const char* b : {"input_buffer", "output_buffer", "weight_buffer"}) {
+    EXPECT_TRUE(j["buffers"].contains(b)) << b;
+    EXPECT_LE(j["buffers"][b]["peak_bytes"].get<std::uint64_t>(), j["buffers"][b]["capacity_bytes"].get<std::uint64_t>());
+  }
+  // layers.csv: a header and one row per layer × phase.
+  const std::string csv = readText(dir + "/layers.csv");
+  EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), j["layers"].size() + 1);
+  EXPECT_EQ(csv.rfind("layer,type,phase,unit,cycles,analytical_cycles", 0), 0u);
+}
+
+TEST(Outputs, SameConfigAndSeedGiveIdenticalSummaries) {
+  const std::string a = tempDir("a"), b = tempDir("b");
+  Json ja = runToJson(design("eftrain-resnet18-cifar10-zcu102"), a, "--seed 7");
+  Json jb = runToJson(design("eftrain-resnet18-cifar10-zcu102"), b, "--seed 7");
+  EXPECT_EQ(ja["seed"], 7);
+  // Only the wall-clock fields may differ.
+  ja.erase("simulator");
+  jb.erase("simulator");
+  EXPECT_EQ(ja.dump(), jb.dump());
+  EXPECT_EQ(readText(a + "/layers.csv"), readText(b + "/layers.csv"));
+}
+
+TEST(Outputs, GoldenLeNet5) {
+  // The LeNet-5 training step under the ideal memory, layer by layer. After
+  // an intended model change, regenerate with FTSIM_UPDATE_GOLDEN=1 and
+  // review the diff.
+  const std::string dir = tempDir("out");
+  runToJson(design("eftrain-lenet5-zcu102"), dir, "--set memory.model=ideal");
+  const std::string golden = sourceDir() + "/tests/golden/lenet5-mnist-ideal.csv";
+  const std::string csv = readText(dir + "/layers.csv");
+  if (std::getenv("FTSIM_UPDATE_GOLDEN")) writeText(golden, csv);
+  EXPECT_EQ(csv, readText(golden));
+}
+
+}  // namespace
