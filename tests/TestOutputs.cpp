@@ -130,7 +130,8 @@ TEST(Outputs, SummaryJsonHoldsTheContract) {
   EXPECT_TRUE(sawBp && sawWu);
   // Rows add up to the totals; FLOPs are 2 per MAC of conv/FC work:
   // LeNet-5 MACs per image = 117600 + 240000 + 48000 + 10080 + 840 = 416520,
-X
+  // × 16 images × 2 FLOP × 3 phases = 39 985 920, minus conv1's BP (no gradient
+  // w.r.t. the image: 117600·16·2 = 3 763 200) = 36 222 720.
   EXPECT_EQ(cycles, j["total"]["cycles"].get<std::uint64_t>());
   EXPECT_EQ(flops, j["total"]["flops"].get<std::uint64_t>());
   EXPECT_EQ(flops, 36222720u);
