@@ -19,7 +19,8 @@ double wallNow() {
 EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& accel, const MemoryConfig& memory,
                              const schedule::Program& program, const analytical::ModelParams& model,
                              stats::RunResult& result, const SimOptions& opts)
-    : sc_module(name), m_cfg(accel), m_program(program), m_model(model), m_result(result), m_opts(opts) {
+    : sc_module(name), m_cfg(accel), m_program(program), m_model(model), m_result(result), m_opts(opts),
+      m_log(log::get(this->name())) {
   m_pe = std::make_unique<PeArray>("pe_array", accel.peArray, accel.vector.pipelineCycles, accel.clock, m_join);
   for (int s = 0; s < schedule::kNumStreams; ++s)
     m_dma[s] = std::make_unique<DmaEngine>(schedule::toString(static_cast<Stream>(s)), accel.dma, accel.clock,
@@ -89,6 +90,8 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
 
   r.startCycle = start.value();
   r.cycles = (nowCycle(m_cfg.clock) - start).value();
+  m_log->debug("{} {}: {} steps, {} cycles (model {})", plan.name, schedule::toString(plan.phase), n, r.cycles,
+               r.analyticalCycles);
   for (int s = 0; s < schedule::kNumStreams; ++s) {
     const auto& now = m_dma[s]->counters();
     r.streams[s].bytes = now.bytes - before[s].bytes;
@@ -120,6 +123,7 @@ stats::RunResult simulate(const EfTrainConfig& accel, const MemoryConfig& memory
   result.memoryModel = memory.model;
   result.clockMhz = accel.clock.freqMhz();
   const auto t0 = std::chrono::steady_clock::now();
+  log::setTimeSource([] { return sc_core::sc_time_stamp().to_string(); });
   EfTrainSystem top("eftrain", accel, memory, program, model, result, opts);
   sc_core::sc_start();
   result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -18,6 +18,7 @@
 #include "models/memory/MemoryConfig.h"
 #include "models/pe_array/PeArray.h"
 #include "sim/analytical/EfTrainModel.h"
+#include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
 
@@ -51,6 +52,7 @@ class EfTrainSystem : public sc_core::sc_module {
   std::unique_ptr<IdealMemory> m_ideal;
   std::vector<schedule::Step> m_steps;
   double m_lastProgressWall = -1;
+  std::shared_ptr<spdlog::logger> m_log;
 };
 
 /// Elaborate the system for `program`, run it to the end and return what it

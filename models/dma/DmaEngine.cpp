@@ -7,7 +7,7 @@ namespace ftsim::models {
 DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaConfig& cfg, const Clock& clock,
                      schedule::Stream stream, const std::vector<schedule::TensorDesc>& tensors, Join& join)
     : sc_module(name), socket("socket"), m_cfg(cfg), m_clock(clock), m_stream(stream), m_tensors(tensors),
-      m_join(join) {
+      m_join(join), m_log(log::get(this->name())) {
   socket.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
   m_trans.set_command(schedule::isWrite(stream) ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   m_trans.set_streaming_width(0);
@@ -41,6 +41,8 @@ void DmaEngine::run() {
     const Cycles begin = nowCycle(m_clock);
     if (m_notBefore > begin) sc_core::wait(cyclesFromNow(m_clock, m_notBefore - begin));
     tileSegments(m_tensors[m_op.tile.tensor], m_op.tile, m_segments);
+    FTSIM_TRACE(m_log, "{}: {} segment(s) of {}", m_tensors[m_op.tile.tensor].name, m_segments.size(),
+                schedule::toString(m_tensors[m_op.tile.tensor].layout));
     for (const Segment& seg : m_segments) {
       const Cycles issue = nowCycle(m_clock) + Cycles(m_cfg.startCycles);
       m_trans.set_address(seg.addr);

@@ -16,6 +16,7 @@
 #include "models/common/SimTime.h"
 #include "models/dma/DmaConfig.h"
 #include "models/dma/TensorLayout.h"
+#include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
 
@@ -53,6 +54,7 @@ class DmaEngine : public sc_core::sc_module {
   tlm::tlm_generic_payload m_trans;
   std::vector<Segment> m_segments;
   stats::StreamCounters m_counters;
+  std::shared_ptr<spdlog::logger> m_log;
 };
 
 }  // namespace ftsim::models

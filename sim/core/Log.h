@@ -21,3 +21,11 @@ void setLevel(const std::string& level);
 void setTimeSource(std::function<std::string()> now);
 
 }  // namespace ftsim::log
+
+/// Per-operation logging on hot paths: compiled out unless the build sets
+/// FTSIM_TRACE_LOG (cmake -DFTSIM_TRACE_LOG=ON, the default for Debug builds).
+#ifdef FTSIM_ENABLE_TRACE_LOG
+#define FTSIM_TRACE(logger, ...) (logger)->trace(__VA_ARGS__)
+#else
+#define FTSIM_TRACE(logger, ...) ((void)0)
+#endif
