@@ -122,8 +122,9 @@ TEST(Outputs, SummaryJsonHoldsTheContract) {
     EXPECT_TRUE(ph == "FP" || ph == "BP" || ph == "WU");
     sawBp |= ph == "BP";
     sawWu |= ph == "WU";
-    if (l["type"] == "conv" || l["type"] == "fc")
+    if (l["type"] == "conv" || l["type"] == "fc") {
       for (const char* k : {"Tm", "Tn", "Tr", "Tc", "M_on"}) EXPECT_TRUE(l["tiling"].contains(k)) << k;
+    }
     cycles += l["cycles"].get<std::uint64_t>();
     flops += l["flops"].get<std::uint64_t>();
   }

@@ -62,16 +62,22 @@ TEST(Schedule, TilingsRespectTheBuffersAndEfTrainRules) {
       const auto ext = [&](int n) { return bp ? n + m.kernel - 1 : (n - 1) * m.stride + m.kernel; };
       // Output tile (or the dY tile of WU) in one output bank; input window in one input bank.
       EXPECT_LE(t.tr * t.tc, b.output.depthWords) << where;
-      if (!m.batchAsWidth) EXPECT_LE(ext(t.tr) * ext(t.tc), b.input.depthWords) << where;
+      if (!m.batchAsWidth) {
+        EXPECT_LE(ext(t.tr) * ext(t.tc), b.input.depthWords) << where;
+      }
       EXPECT_EQ(t.tm, 16);
       EXPECT_EQ(t.tn, 16);
       // Tc is the full width unless even one full-width row does not fit.
-      if (t.tc != m.outW) EXPECT_GT(ext(1) * ext(m.outW), b.input.depthWords) << where;
+      if (t.tc != m.outW) {
+        EXPECT_GT(ext(1) * ext(m.outW), b.input.depthWords) << where;
+      }
       // M_on: the largest multiple of Tm whose slab fits (the whole output when it all fits).
       if (m.images > 1 && t.weightsResident) {
         EXPECT_LE(sched.slabSlots(t.mOn, m.inCh, m.kernel), b.weight.slots) << where;
         const int whole = (m.outCh + 15) / 16 * 16;
-        if (t.mOn < whole) EXPECT_GT(sched.slabSlots(t.mOn + 16, m.inCh, m.kernel), b.weight.slots) << where;
+        if (t.mOn < whole) {
+          EXPECT_GT(sched.slabSlots(t.mOn + 16, m.inCh, m.kernel), b.weight.slots) << where;
+        }
       }
     }
   }
@@ -137,8 +143,11 @@ TEST(Schedule, StepsCoverEveryMacExactlyOnce) {
       std::uint64_t macs = 0;
       for (const auto& s : steps) macs += s.macs;
       const std::uint64_t useful = p.flops / 2;
-      if (p.phase == Phase::BP) EXPECT_GE(macs, useful) << design << " " << p.name;
-      else EXPECT_EQ(macs, useful) << design << " " << p.name << " " << schedule::toString(p.phase);
+      if (p.phase == Phase::BP) {
+        EXPECT_GE(macs, useful) << design << " " << p.name;
+      } else {
+        EXPECT_EQ(macs, useful) << design << " " << p.name << " " << schedule::toString(p.phase);
+      }
     }
   }
 }
