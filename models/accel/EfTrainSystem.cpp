@@ -20,6 +20,8 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
                              const schedule::Program& program, const analytical::ModelParams& model,
                              stats::RunResult& result, const SimOptions& opts)
     : sc_module(name), m_cfg(accel), m_program(program), m_model(model), m_result(result), m_opts(opts),
+      m_inputBuffer("input_buffer", static_cast<std::uint64_t>(accel.buffers.input.depthWords)),
+      m_outputBuffer("output_buffer", static_cast<std::uint64_t>(accel.buffers.output.depthWords)),
       m_log(log::get(this->name())) {
   m_pe = std::make_unique<PeArray>("pe_array", accel.peArray, accel.vector.pipelineCycles, accel.clock, m_join);
   for (int s = 0; s < schedule::kNumStreams; ++s)
@@ -72,6 +74,7 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
     if (store)
       for (const auto& op : m_steps[k - 2].post) issued += op.valid();
     if (issued == 0) continue;
+    if (load) occupyBuffers(m_steps[k], static_cast<unsigned>(k));
     m_join.expect(issued);
     // Stores of step k−2 wait for its results to drain out of the datapath.
     const Cycles drained = m_pe->resultsReadyCycle();
@@ -101,6 +104,21 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   r.computeBusyCycles = m_pe->busyCycles() - busyBefore;
   r.macs = m_pe->macs() - macsBefore;
   m_result.phases.push_back(std::move(r));
+}
+
+void EfTrainSystem::occupyBuffers(const schedule::Step& step, unsigned bank) {
+  using schedule::OpKind;
+  using schedule::Stream;
+  if (step.mode == schedule::ComputeMode::Vector || step.mode == schedule::ComputeMode::Host) return;
+  // MAC steps: the input window (padded, as the load unit writes it) goes to
+  // the input buffer; the WU's output-gradient tile and the FP/BP output tile
+  // to the output buffer.
+  const auto& in = step.pre[static_cast<int>(Stream::In)];
+  if (in.valid()) m_inputBuffer.fill(bank, in.modelPixels);
+  const auto& dy = step.pre[static_cast<int>(Stream::In2)];
+  if (dy.valid() && dy.kind == OpKind::OutGrad) m_outputBuffer.fill(bank, dy.modelPixels);
+  const auto& out = step.post[static_cast<int>(Stream::Out)];
+  if (out.valid()) m_outputBuffer.fill(bank, out.modelPixels);
 }
 
 void EfTrainSystem::progress(std::size_t index, const schedule::PhasePlan& plan, bool final) {

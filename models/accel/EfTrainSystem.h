@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/accel/EfTrainConfig.h"
+#include "models/buffer/PingPongBuffer.h"
 #include "models/common/SimTime.h"
 #include "models/dma/DmaEngine.h"
 #include "models/memory/IdealMemory.h"
@@ -39,6 +40,8 @@ class EfTrainSystem : public sc_core::sc_module {
  private:
   void control();
   void runPhase(const schedule::PhasePlan& plan);
+  /// Check the tiles a step brings fit their banks, and track the peak.
+  void occupyBuffers(const schedule::Step& step, unsigned bank);
   void progress(std::size_t index, const schedule::PhasePlan& plan, bool final);
 
   EfTrainConfig m_cfg;
@@ -51,6 +54,8 @@ class EfTrainSystem : public sc_core::sc_module {
   std::array<std::unique_ptr<DmaEngine>, schedule::kNumStreams> m_dma;
   std::unique_ptr<IdealMemory> m_ideal;
   std::vector<schedule::Step> m_steps;
+  PingPongBuffer m_inputBuffer;
+  PingPongBuffer m_outputBuffer;
   double m_lastProgressWall = -1;
   std::shared_ptr<spdlog::logger> m_log;
 };
