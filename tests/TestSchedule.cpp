@@ -62,8 +62,9 @@ TEST(Schedule, TilingsRespectTheBuffersAndEfTrainRules) {
       const auto ext = [&](int n) { return bp ? n + m.kernel - 1 : (n - 1) * m.stride + m.kernel; };
       // Output tile (or the dY tile of WU) in one output bank; input window in one input bank.
       EXPECT_LE(t.tr * t.tc, b.output.depthWords) << where;
+      EXPECT_LE(schedule::inputWindowWords(m, bp, t.tr, t.tc), b.input.depthWords) << where;
       if (!m.batchAsWidth) {
-        EXPECT_LE(ext(t.tr) * ext(t.tc), b.input.depthWords) << where;
+        EXPECT_GE(schedule::inputWindowWords(m, bp, t.tr, t.tc), ext(t.tr) * ext(t.tc)) << where;
       }
       EXPECT_EQ(t.tm, 16);
       EXPECT_EQ(t.tn, 16);

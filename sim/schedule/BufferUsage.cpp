@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/schedule/StepGen.h"
+
 namespace ftsim::schedule {
 
 std::vector<BufferUse> bufferUsage(const Program& prog, const models::EfTrainConfig& accel) {
@@ -25,9 +27,7 @@ std::vector<BufferUse> bufferUsage(const Program& prog, const models::EfTrainCon
       const MacProblem& m = p.mac;
       const MacTiling& t = p.tiling;
       const bool bp = p.phase == Phase::BP;
-      const auto ext = [&](int n) { return bp ? n + m.kernel - 1 : (n - 1) * m.stride + m.kernel; };
-      const std::uint64_t inWords = m.batchAsWidth ? static_cast<std::uint64_t>(t.tc)
-                                                   : static_cast<std::uint64_t>(ext(t.tr)) * ext(t.tc);
+      const auto inWords = static_cast<std::uint64_t>(inputWindowWords(m, bp, t.tr, t.tc));
       note(out[0], inWords * b.input.lanes * b.input.banks * word, p);
       note(out[1], static_cast<std::uint64_t>(t.tr) * t.tc * b.output.lanes * b.output.banks * word, p);
       // The slab (or one tile when weights are not resident), both banks.

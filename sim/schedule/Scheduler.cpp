@@ -508,20 +508,15 @@ void Scheduler::chooseTiling(const Program& prog, PhasePlan& plan) const {
 
   // Row strips and column tiles under the feature-buffer bounds.
   const bool bp = plan.phase == Phase::BP;
-  const auto paddedExtent = [&](int tiles) {
-    return bp ? tiles + m.kernel - 1 : (tiles - 1) * m.stride + m.kernel;
-  };
   const auto fits = [&](int tr, int tc) {
-    const std::int64_t outWords = static_cast<std::int64_t>(tr) * tc;
-    const std::int64_t inWords = m.batchAsWidth ? static_cast<std::int64_t>(tc)
-                                                : static_cast<std::int64_t>(paddedExtent(tr)) * paddedExtent(tc);
-    return outWords <= bufs.output.depthWords && inWords <= bufs.input.depthWords;
+    return static_cast<std::int64_t>(tr) * tc <= bufs.output.depthWords &&
+           inputWindowWords(m, bp, tr, tc) <= bufs.input.depthWords;
   };
   int tc = m.outW;
   while (tc > 0 && !fits(1, tc)) --tc;
   if (tc == 0)
-    throw UserError(where + ": even a 1x1 output tile needs a " + std::to_string(paddedExtent(1)) + "x" +
-                    std::to_string(paddedExtent(1)) + " input window, more than the input buffer's " +
+    throw UserError(where + ": even a 1x1 output tile needs " + std::to_string(inputWindowWords(m, bp, 1, 1)) +
+                    " input words per lane, more than the input buffer's " +
                     std::to_string(bufs.input.depthWords) + " words per lane");
   t.tc = tc;
 

@@ -66,10 +66,6 @@ void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
   const int k2 = k * k;
   const bool bp = p.phase == Phase::BP;
   const bool wu = p.phase == Phase::WU;
-  const auto window = [&](int o0, int o1, int inExtent) {
-    return bp ? transposedWindow(o0, o1, m.stride, m.pad, k, inExtent)
-              : forwardWindow(o0, o1, m.stride, m.pad, k, inExtent);
-  };
   // The weight tensor is (M, N) of the layer; in BP the phase's output
   // channels are the layer's N and its input channels the layer's M.
   const auto wbox = [&](int o0, int o1, int i0, int i1) {
@@ -86,10 +82,10 @@ void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
           // FP/BP: Tm group → row strip → column tile → Tn group.
           for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
             const int r1 = std::min(m.outH, r0 + t.tr);
-            const Window rw = m.batchAsWidth ? Window{0, 1, 1} : window(r0, r1, m.inH);
+            const Window rw = m.batchAsWidth ? Window{0, 1, 1} : rowWindow(m, bp, r0, r1);
             for (int x0 = 0; x0 < m.outW; x0 += t.tc) {
               const int x1 = std::min(m.outW, x0 + t.tc);
-              const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : window(x0, x1, m.inW);
+              const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : columnWindow(m, bp, x0, x1);
               const int pixels = (r1 - r0) * (x1 - x0);
               for (int n0 = 0; n0 < m.inCh; n0 += t.tn) {
                 const int n1 = std::min(m.inCh, n0 + t.tn);
@@ -121,10 +117,10 @@ void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
             const int n1 = std::min(m.inCh, n0 + t.tn);
             for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
               const int r1 = std::min(m.outH, r0 + t.tr);
-              const Window rw = m.batchAsWidth ? Window{0, 1, 1} : window(r0, r1, m.inH);
+              const Window rw = m.batchAsWidth ? Window{0, 1, 1} : rowWindow(m, bp, r0, r1);
               for (int x0 = 0; x0 < m.outW; x0 += t.tc) {
                 const int x1 = std::min(m.outW, x0 + t.tc);
-                const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : window(x0, x1, m.inW);
+                const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : columnWindow(m, bp, x0, x1);
                 const int pixels = (r1 - r0) * (x1 - x0);
                 Step s;
                 s.mode = ComputeMode::Wu;
@@ -273,6 +269,36 @@ Window transposedWindow(int o0, int o1, int stride, int pad, int kernel, int inE
   w.hi = std::min(inExtent, floorDiv(o1 - 1 + pad, stride) + 1);
   if (w.hi < w.lo) w.hi = w.lo;
   return w;
+}
+
+Window rowWindow(const MacProblem& m, bool transposed, int o0, int o1) {
+  return transposed ? transposedWindow(o0, o1, m.stride, m.pad, m.kernel, m.inH)
+                    : forwardWindow(o0, o1, m.stride, m.pad, m.kernel, m.inH);
+}
+
+Window columnWindow(const MacProblem& m, bool transposed, int x0, int x1) {
+  if (transposed) {
+    Window w = transposedWindow(x0, x1, m.stride, m.pad, m.kernel, m.inW);
+    if (x0 == 0 && x1 == m.outW) {
+      w.lo = 0;
+      w.hi = m.inW;
+    }
+    return w;
+  }
+  Window w = forwardWindow(x0, x1, m.stride, m.pad, m.kernel, m.inW);
+  if (x0 == 0 && x1 == m.outW) {
+    const int first = -m.pad;
+    const int last = (m.outW - 1) * m.stride - m.pad + m.kernel;
+    w.lo = 0;
+    w.hi = m.inW;
+    w.padded = std::max(last, m.inW) - std::min(first, 0);
+  }
+  return w;
+}
+
+std::int64_t inputWindowWords(const MacProblem& m, bool transposed, int tr, int tc) {
+  if (m.batchAsWidth) return tc;
+  return static_cast<std::int64_t>(rowWindow(m, transposed, 0, tr).padded) * columnWindow(m, transposed, 0, tc).padded;
 }
 
 void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out) {

@@ -23,4 +23,14 @@ Window forwardWindow(int o0, int o1, int stride, int pad, int kernel, int inExte
 /// from dY: the buffer holds the zero-dilated, padded window (o1-o0+K-1).
 Window transposedWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent);
 
+/// Input rows of a MAC phase's output rows [o0, o1) (BP: transposed).
+Window rowWindow(const MacProblem& m, bool transposed, int o0, int o1);
+/// Input columns of output columns [x0, x1). A tile that spans the whole
+/// output width reads whole input rows, so that a strip stays one contiguous
+/// run even where the stride skips the last columns (a 1×1 stride-2 conv
+/// needs 31 of 32 columns; it reads all 32).
+Window columnWindow(const MacProblem& m, bool transposed, int x0, int x1);
+/// Words per lane the input buffer holds for a Tr×Tc tile.
+std::int64_t inputWindowWords(const MacProblem& m, bool transposed, int tr, int tc);
+
 }  // namespace ftsim::schedule
