@@ -291,6 +291,13 @@ class ProgramBuilder {
         addVecPhase(i, Phase::FP, l.in, l.out, passes, vec);
         break;
       }
+      case LayerType::TtLinear:
+      case LayerType::TtEmbedding:
+      case LayerType::Attention:
+      case LayerType::LayerNorm:
+      case LayerType::Gelu:
+        FTSIM_ASSERT(false, "layer " + l.name + " needs the tt accelerator (the design loader rejects it)");
+        break;
     }
   }
 
@@ -351,6 +358,13 @@ class ProgramBuilder {
             m_contribs[p].push_back(dy);
           }
           addVecPhase(i, Phase::BP, l.in, l.out, {}, vec);
+          break;
+        case LayerType::TtLinear:
+        case LayerType::TtEmbedding:
+        case LayerType::Attention:
+        case LayerType::LayerNorm:
+        case LayerType::Gelu:
+          FTSIM_ASSERT(false, "layer " + l.name + " needs the tt accelerator (the design loader rejects it)");
           break;
       }
     }

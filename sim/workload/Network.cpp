@@ -1,5 +1,6 @@
 #include "sim/workload/Network.h"
 
+#include <cstdint>
 #include <map>
 
 #include "sim/config/ConfigNode.h"
@@ -18,6 +19,11 @@ const char* toString(LayerType t) {
     case LayerType::BatchNorm: return "batchnorm";
     case LayerType::Relu: return "relu";
     case LayerType::Add: return "add";
+    case LayerType::TtLinear: return "tt_linear";
+    case LayerType::TtEmbedding: return "tt_embedding";
+    case LayerType::Attention: return "attention";
+    case LayerType::LayerNorm: return "layernorm";
+    case LayerType::Gelu: return "gelu";
   }
   return "?";
 }
@@ -29,7 +35,11 @@ std::uint64_t Layer::paramCount() const {
     case LayerType::Fc:
       return static_cast<std::uint64_t>(out.c) * in.elements();
     case LayerType::BatchNorm:
+    case LayerType::LayerNorm:
       return 2ULL * in.c;
+    case LayerType::TtLinear:
+    case LayerType::TtEmbedding:
+      return tt.paramCount();
     default:
       return 0;
   }
@@ -44,6 +54,13 @@ std::uint64_t Layer::macsPerImage() const {
     default:
       return 0;
   }
+}
+
+int Network::maxRankAt(std::int64_t atStep) const {
+  int r = 0;
+  for (const RankStep& s : rankSchedule)
+    if (s.step <= atStep) r = s.maxRank;
+  return r;
 }
 
 std::uint64_t Network::paramCount() const {
@@ -61,9 +78,13 @@ LayerType parseType(const ConfigNode& layerNode) {
       {"global_avgpool", LayerType::GlobalAvgPool},
       {"batchnorm", LayerType::BatchNorm}, {"relu", LayerType::Relu},
       {"add", LayerType::Add}};
+  static const std::map<std::string, LayerType> kTtTypes = {
+      {"tt_linear", LayerType::TtLinear}, {"tt_embedding", LayerType::TtEmbedding},
+      {"attention", LayerType::Attention}, {"layernorm", LayerType::LayerNorm}, {"gelu", LayerType::Gelu}};
   const std::string t = layerNode.getEnum(
-      "type", {"conv", "fc", "maxpool", "avgpool", "global_avgpool", "batchnorm", "relu", "add"});
-  return kTypes.at(t);
+      "type", {"conv", "fc", "maxpool", "avgpool", "global_avgpool", "batchnorm", "relu", "add", "tt_linear",
+               "tt_embedding", "attention", "layernorm", "gelu"});
+  return kTypes.count(t) ? kTypes.at(t) : kTtTypes.at(t);
 }
 
 int outExtent(const ConfigNode& node, int in, int k, int s, int p) {
@@ -72,6 +93,50 @@ int outExtent(const ConfigNode& node, int in, int k, int s, int p) {
     node.fail("kernel " + std::to_string(k) + " is larger than the padded input (" +
               std::to_string(in) + " + 2*" + std::to_string(p) + ")");
   return span / s + 1;
+}
+
+/// `out_modes`/`in_modes` (or the embedding's names), `rank` or `ranks`, and
+/// `tt_format: ttm` (cores r×m_k×n_k×r) or `tt` (the output-side cores, then
+/// the input-side cores, each r×mode×r).
+tt::TtMatrix parseTtMatrix(const ConfigNode& ln, const char* outKey, const char* inKey) {
+  tt::TtMatrix t;
+  auto modes = [&](const char* key) {
+    std::vector<int> v;
+    for (std::int64_t m : ln.getIntList(key, 1, 1 << 16)) v.push_back(static_cast<int>(m));
+    if (v.empty() || v.size() > 8) ln.at(key).fail("must list 1 to 8 modes");
+    return v;
+  };
+  const std::vector<int> out = modes(outKey), in = modes(inKey);
+  const std::string format = ln.getEnum("tt_format", "ttm", {"ttm", "tt"});
+  if (format == "ttm") {
+    if (out.size() != in.size())
+      ln.at(inKey).fail(std::string("a TT-matrix needs as many ") + inKey + " as " + outKey + " (" +
+                        std::to_string(out.size()) + ")");
+    t.outModes = out;
+    t.inModes = in;
+  } else {
+    for (int m : out) {
+      t.outModes.push_back(m);
+      t.inModes.push_back(1);
+    }
+    for (int n : in) {
+      t.outModes.push_back(1);
+      t.inModes.push_back(n);
+    }
+  }
+  const int d = t.cores();
+  if (ln.has("rank") == ln.has("ranks")) ln.fail("give either `rank` (every inner rank) or `ranks` (r_0..r_d)");
+  if (ln.has("rank")) {
+    const int r = static_cast<int>(ln.getInt("rank", 1, 1 << 16));
+    t.ranks.assign(static_cast<std::size_t>(d + 1), r);
+    t.ranks.front() = t.ranks.back() = 1;
+  } else {
+    for (std::int64_t r : ln.getIntList("ranks", 1, 1 << 16)) t.ranks.push_back(static_cast<int>(r));
+    if (static_cast<int>(t.ranks.size()) != d + 1)
+      ln.at("ranks").fail("must list d+1 = " + std::to_string(d + 1) + " ranks r_0..r_d");
+    if (t.ranks.front() != 1 || t.ranks.back() != 1) ln.at("ranks").fail("r_0 and r_d must be 1");
+  }
+  return t;
 }
 
 }  // namespace
@@ -146,6 +211,38 @@ Network Network::fromYaml(const ConfigNode& node) {
         break;
       case LayerType::BatchNorm:
       case LayerType::Relu:
+      case LayerType::LayerNorm:
+      case LayerType::Gelu:
+        l.out = l.in;
+        break;
+      case LayerType::TtLinear:
+        l.tt = parseTtMatrix(ln, "out_modes", "in_modes");
+        if (l.tt.cols() == l.in.elements()) {
+          l.out = Shape{static_cast<int>(l.tt.rows()), 1, 1};
+        } else if (l.tt.cols() == static_cast<std::uint64_t>(l.in.c)) {
+          l.perPosition = true;
+          l.out = Shape{static_cast<int>(l.tt.rows()), l.in.h, l.in.w};
+        } else {
+          ln.at("in_modes").fail("the product of in_modes (" + std::to_string(l.tt.cols()) +
+                                 ") must equal the input's features (c*h*w = " + std::to_string(l.in.elements()) +
+                                 ") or, applied per position, its channels (c = " + std::to_string(l.in.c) + ")");
+        }
+        break;
+      case LayerType::TtEmbedding:
+        l.tt = parseTtMatrix(ln, "dim_modes", "vocab_modes");
+        if (l.inputs[0] != -1 || l.in.c != 1)
+          ln.fail("a tt_embedding reads the network input as token ids: input channels must be 1 and the layer "
+                  "must read 'image'");
+        l.perPosition = true;
+        l.out = Shape{static_cast<int>(l.tt.rows()), l.in.h, l.in.w};
+        break;
+      case LayerType::Attention:
+        if (l.inputs.size() != 3) ln.fail("an attention layer needs `inputs: [q, k, v]`");
+        for (int idx : l.inputs)
+          if (!(shapeOf(idx) == l.in)) ln.at("inputs").fail("q, k and v of an attention layer must have the same shape");
+        l.heads = static_cast<int>(ln.getInt("heads", 1, 1, 1024));
+        if (l.in.c % l.heads != 0) ln.at("heads").fail("must divide the channels (" + std::to_string(l.in.c) + ")");
+        l.perPosition = true;
         l.out = l.in;
         break;
       case LayerType::Add:
@@ -156,8 +253,8 @@ Network Network::fromYaml(const ConfigNode& node) {
         l.out = l.in;
         break;
     }
-    if (l.type != LayerType::Add && l.inputs.size() != 1)
-      ln.at("inputs").fail("only an add layer takes more than one input");
+    if (l.type != LayerType::Add && l.type != LayerType::Attention && l.inputs.size() != 1)
+      ln.at("inputs").fail("only add and attention layers take more than one input");
 
     bool trainableUpstream = false;
     for (int idx : l.inputs)
@@ -174,6 +271,24 @@ Network Network::fromYaml(const ConfigNode& node) {
     net.layers.push_back(l);
   }
   net.numClasses = static_cast<int>(net.layers.back().out.elements());
+
+  if (auto sched = node.find("rank_schedule")) {
+    for (const ConfigNode& e : sched->items()) {
+      RankStep rs;
+      rs.step = e.getInt("step", 0, INT64_MAX);
+      rs.maxRank = static_cast<int>(e.getInt("max_rank", 1, 1 << 16));
+      if (!net.rankSchedule.empty()) {
+        if (rs.step <= net.rankSchedule.back().step)
+          e.at("step").fail("rank_schedule steps must increase (previous entry: step " +
+                            std::to_string(net.rankSchedule.back().step) + ")");
+        if (rs.maxRank > net.rankSchedule.back().maxRank)
+          e.at("max_rank").fail("ranks only shrink during training: must be <= the previous entry's max_rank (" +
+                                std::to_string(net.rankSchedule.back().maxRank) + ")");
+      }
+      net.rankSchedule.push_back(rs);
+    }
+  }
+  net.step = node.getInt("step", 0, 0, INT64_MAX);
   return net;
 }
 

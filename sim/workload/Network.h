@@ -6,11 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "sim/tt/TtShape.h"
+
 namespace ftsim::config { class ConfigNode; }
 
 namespace ftsim::workload {
 
-enum class LayerType { Conv, Fc, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Relu, Add };
+enum class LayerType {
+  Conv, Fc, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Relu, Add,
+  // Layers of tensorized training (accelerator kind `tt` only).
+  TtLinear, TtEmbedding, Attention, LayerNorm, Gelu
+};
 
 const char* toString(LayerType t);
 
@@ -35,13 +41,31 @@ struct Layer {
   bool needsInputGrad = false;
   /// Some layer consumes this layer's output as a flat feature vector (FC).
   bool feedsFc = false;
+  /// tt_linear / tt_embedding: the TT-matrix of the weights as configured
+  /// (ranks before the rank schedule clips them).
+  tt::TtMatrix tt;
+  /// tt_linear: applied at every position (h·w) of a c-channel input, as a
+  /// transformer's projections are; otherwise to the flattened input.
+  bool perPosition = false;
+  int heads = 1;  ///< attention
 
   bool isMac() const { return type == LayerType::Conv || type == LayerType::Fc; }
-  bool hasWeights() const { return isMac() || type == LayerType::BatchNorm; }
+  bool isTt() const { return type == LayerType::TtLinear || type == LayerType::TtEmbedding; }
+  /// Layer types only the tensorized-training accelerator runs.
+  bool needsTtEngine() const { return type >= LayerType::TtLinear; }
+  bool hasWeights() const {
+    return isMac() || type == LayerType::BatchNorm || isTt() || type == LayerType::LayerNorm;
+  }
   /// Trainable parameters (conv/FC: M·N·K², bias-free as in EF-Train; BN: γ, β).
   std::uint64_t paramCount() const;
   /// Multiply-accumulates per image in the forward pass (conv/FC only).
   std::uint64_t macsPerImage() const;
+};
+
+/// From training step `step` on, every TT rank is at most `maxRank`.
+struct RankStep {
+  std::int64_t step = 0;
+  int maxRank = 1;
 };
 
 struct Network {
@@ -53,6 +77,12 @@ struct Network {
   /// last layer's output (its element count).
   int numClasses = 0;
   bool inputFeedsFc = false;
+  /// Rank adaptation: ranks only shrink as training goes on.
+  std::vector<RankStep> rankSchedule;
+  std::int64_t step = 0;  ///< the training step simulated
+
+  /// The largest rank the schedule allows at `atStep` (0: no limit).
+  int maxRankAt(std::int64_t atStep) const;
 
   static Network fromYaml(const config::ConfigNode& node);
   std::uint64_t paramCount() const;

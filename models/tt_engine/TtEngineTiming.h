@@ -1,0 +1,84 @@
+#pragma once
+// Cycle rules of the TT engine, without SystemC.
+//
+// Contraction (a batched matrix product C[b] = A[b]·B[b], m × k times
+// k × n): the rows × depth array holds a rows × depth tile of one operand
+// stationary and streams the other operand's columns through it, one
+// column per cycle; each row sums `depth` products in an adder tree and
+// adds the sum to its accumulator. Loop nest: batch → row tile → depth tile
+// → column. A tile's next stationary operand is loaded row by row (`rows`
+// cycles, double-buffered behind the columns), and a depth tile after the
+// first updates the accumulators the previous one wrote `n` cycles
+// earlier, which must be at least the accumulator latency. So a tile takes
+//   max(n·⌈acc/n⌉ (when there is more than one depth tile, else n), rows)
+// cycles, the contraction
+//   batch · ⌈m/rows⌉ · ⌈k/depth⌉ · tile + fill,
+//   fill = read + mul + ⌈log2 depth⌉·add + acc + write,
+// and the engine takes whichever of (m, n) and (n, m) as (rows, columns) is
+// faster, since Cᵀ = Bᵀ·Aᵀ needs only other address tables.
+//
+// Vector unit: `lanes` elements per cycle per pass, plus its pipeline once.
+// Weight update: SGD one pass, Adam two (moments, then the step).
+
+#include <algorithm>
+#include <cstdint>
+
+#include "models/accel/EfTrainConfig.h"
+#include "models/tt_engine/TtEngineConfig.h"
+#include "sim/core/Units.h"
+#include "sim/tt/ContractionPlanner.h"
+
+namespace ftsim::models {
+
+class TtEngineTiming {
+ public:
+  TtEngineTiming(const TtPeArrayConfig& pe, const VectorUnitConfig& vector) : m_pe(pe), m_vector(vector) {}
+
+  static int treeLevels(int depth) {
+    int levels = 0;
+    for (int width = 1; width < depth; width *= 2) ++levels;
+    return levels;
+  }
+
+  Cycles fillCycles() const {
+    return Cycles(static_cast<std::uint64_t>(m_pe.bufferReadLatencyCycles + m_pe.mulLatencyCycles +
+                                             treeLevels(m_pe.depth) * m_pe.addLatencyCycles + m_pe.accLatencyCycles +
+                                             m_pe.bufferWriteLatencyCycles));
+  }
+
+  /// Cycles of one stationary tile that streams `cols` columns.
+  std::uint64_t tileCycles(std::uint64_t cols, std::uint64_t depthTiles) const {
+    const auto acc = static_cast<std::uint64_t>(m_pe.accLatencyCycles);
+    const std::uint64_t stream = depthTiles > 1 && cols < acc ? cols * ceilDiv(acc, cols) : cols;
+    return std::max(stream, static_cast<std::uint64_t>(m_pe.rows));
+  }
+
+  /// Issue cycles with `rowsDim` on the array's rows and `colsDim` streamed.
+  std::uint64_t issueCycles(std::uint64_t batch, std::uint64_t rowsDim, std::uint64_t k, std::uint64_t colsDim) const {
+    const std::uint64_t depthTiles = ceilDiv(k, static_cast<std::uint64_t>(m_pe.depth));
+    return batch * ceilDiv(rowsDim, static_cast<std::uint64_t>(m_pe.rows)) * depthTiles *
+           tileCycles(colsDim, depthTiles);
+  }
+
+  /// True when the engine streams m (A's rows) and holds B stationary.
+  bool swapped(const tt::GemmShape& g) const { return issueCycles(g.batch, g.n, g.k, g.m) < issueCycles(g.batch, g.m, g.k, g.n); }
+
+  Cycles contractionCycles(const tt::GemmShape& g) const {
+    return Cycles(std::min(issueCycles(g.batch, g.m, g.k, g.n), issueCycles(g.batch, g.n, g.k, g.m))) + fillCycles();
+  }
+
+  Cycles vectorCycles(std::uint64_t elements, int passes) const {
+    return Cycles(static_cast<std::uint64_t>(passes) * ceilDiv(elements, static_cast<std::uint64_t>(m_vector.lanes)) +
+                  static_cast<std::uint64_t>(m_vector.pipelineCycles));
+  }
+
+  Cycles updateCycles(std::uint64_t elements, tt::Optimizer opt) const {
+    return vectorCycles(elements, opt == tt::Optimizer::Adam ? 2 : 1);
+  }
+
+ private:
+  TtPeArrayConfig m_pe;
+  VectorUnitConfig m_vector;
+};
+
+}  // namespace ftsim::models
