@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "sim/config/ConfigNode.h"
+#include "sim/tt/TtDesign.h"
 
 namespace ftsim::config {
 
@@ -19,6 +20,16 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.name = root.getString("name", std::filesystem::path(file).stem().string());
   d.seed = static_cast<std::uint64_t>(root.getInt("seed", 1, 0, INT64_MAX));
   d.board = BoardConfig::fromYaml(root.at("board"));
+  d.kind = root.at("accelerator").getEnum("kind", {"eftrain", "tt"});
+  if (d.kind == "tt") {
+    d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
+    d.workload = workload::Network::fromYaml(root.at("workload"));
+    d.memory = root.has("memory") ? models::MemoryConfig::fromYaml(root.at("memory")) : models::MemoryConfig{};
+    if (root.has("cpu_baseline")) d.cpuBaseline = models::CpuBaselineConfig::fromYaml(root.at("cpu_baseline"));
+    root.checkNoUnknownKeys();
+    tt::validateTtDesign(d, root);
+    return d;
+  }
   d.accelerator = models::EfTrainConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
   d.workload = workload::Network::fromYaml(root.at("workload"));
   d.memory = root.has("memory") ? models::MemoryConfig::fromYaml(root.at("memory")) : models::MemoryConfig{};
@@ -27,6 +38,10 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
     root.at("memory").at("ideal").at("bytes_per_cycle")
         .fail("must be <= the DMA stream width (" + std::to_string(d.accelerator.dma.bytesPerCycle()) +
               " bytes per cycle): a stream never takes more");
+  const auto layerNodes = root.at("workload").at("layers").items();
+  for (std::size_t i = 0; i < d.workload.layers.size(); ++i)
+    if (d.workload.layers[i].needsTtEngine())
+      layerNodes[i].at("type").fail("needs the tensorized-training accelerator (accelerator.kind: tt)");
 
   const std::uint64_t bufBytes = d.accelerator.buffers.totalBytes();
   const std::uint64_t onChip = d.board.resources.onChipBytes();

@@ -9,6 +9,7 @@
 
 #include "models/accel/EfTrainConfig.h"
 #include "models/memory/MemoryConfig.h"
+#include "models/tt_engine/TtEngineConfig.h"
 #include "sim/config/BoardConfig.h"
 #include "sim/workload/Network.h"
 
@@ -20,7 +21,10 @@ struct DesignConfig {
   std::string name;
   std::string file;  ///< the design file as given
   BoardConfig board;
-  models::EfTrainConfig accelerator;
+  std::string kind = "eftrain";        ///< accelerator.kind: eftrain or tt
+  models::EfTrainConfig accelerator;   ///< kind eftrain
+  models::TtEngineConfig tt;           ///< kind tt
+  models::CpuBaselineConfig cpuBaseline;  ///< kind tt, optional `cpu_baseline:`
   workload::Network workload;
   models::MemoryConfig memory;
   std::uint64_t seed = 1;

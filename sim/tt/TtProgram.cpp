@@ -423,6 +423,7 @@ class Builder {
                                                              std::to_string(t.cols())
                                                        : t.describe();
     rep.params = t.paramCount();
+    rep.matrix = t;
     m_planIndex[i] = static_cast<int>(m_p.plans.size());
     m_p.plans.push_back(rep);
   }

@@ -102,6 +102,7 @@ struct LayerPlanReport {
   int layer = -1;
   std::string name;
   std::string shape;  ///< TtMatrix::describe() at the ranks used
+  TtMatrix matrix;    ///< the matrix trained (dense in the baseline)
   std::uint64_t params = 0;
   std::vector<NetworkReport> networks;
   std::uint64_t keptForBackwardBytes = 0;
