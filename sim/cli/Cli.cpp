@@ -11,6 +11,7 @@
 
 #include "models/accel/EfTrainSystem.h"
 #include "sim/cli/Describe.h"
+#include "sim/cli/TtCommands.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
@@ -112,6 +113,7 @@ int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
     return 0;
   }
   const config::DesignConfig d = loadDesign(p, "check");
+  if (d.kind == "tt") return checkTtDesign(d, out);
   const schedule::Scheduler sched(schedulerInputs(d));
   const schedule::Program prog = buildProgram(d, sched);
   describeDesign(d, prog, schedule::bufferUsage(prog, d.accelerator), out);
@@ -133,14 +135,15 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   }
   const bool quiet = p.vm.count("quiet") > 0;
   config::DesignConfig d = loadDesign(p, "run");
-  const schedule::Scheduler sched(schedulerInputs(d));
-  const schedule::Program prog = buildProgram(d, sched);
 
   const std::string outDir = p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/" + d.name;
   std::error_code ec;
   std::filesystem::create_directories(outDir, ec);
   if (ec || !std::filesystem::is_directory(outDir))
     throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
+  if (d.kind == "tt") return runTtDesign(d, outDir, quiet, !quiet && ::isatty(2), out);
+  const schedule::Scheduler sched(schedulerInputs(d));
+  const schedule::Program prog = buildProgram(d, sched);
 
   models::SimOptions simOpts;
   simOpts.progress = !quiet && ::isatty(2);

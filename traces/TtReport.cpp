@@ -1,0 +1,344 @@
+#include "traces/TtReport.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include "sim/config/DesignConfig.h"
+#include "traces/SummaryWriter.h"
+
+namespace ftsim::traces {
+
+using Json = nlohmann::ordered_json;
+using tt::MemoryComponent;
+
+namespace {
+
+std::string fmt(double v, int prec) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(prec) << v;
+  return s.str();
+}
+
+double ratio(std::uint64_t dense, std::uint64_t design) {
+  return design ? static_cast<double>(dense) / static_cast<double>(design) : 0.0;
+}
+
+const char* unitOf(const tt::ProgOp& op) {
+  if (op.kind == tt::OpKind::LoadInput) return "dma";
+  return op.kind == tt::OpKind::Contract ? "pe_array" : "vector";
+}
+
+struct CpuEstimate {
+  double cpuSeconds = 0, accelSeconds = 0, speedup = 0, energyRatio = 0;
+  bool hasEnergy = false;
+};
+
+CpuEstimate cpuEstimate(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const Report& r) {
+  CpuEstimate e;
+  const auto& c = d.cpuBaseline;
+  e.cpuSeconds = static_cast<double>(plan.program.flops()) / (c.peakFlopsPerSecond() * c.efficiency);
+  e.accelSeconds = r.seconds();
+  e.speedup = e.accelSeconds > 0 ? e.cpuSeconds / e.accelSeconds : 0;
+  e.hasEnergy = d.tt.powerW > 0;
+  if (e.hasEnergy) e.energyRatio = (e.cpuSeconds * c.powerW) / (e.accelSeconds * d.tt.powerW);
+  return e;
+}
+
+Json memoryJson(const tt::MemoryAtRanks& m) {
+  Json comps = Json::object();
+  for (int c = 0; c < tt::kMemoryComponents; ++c) {
+    const std::uint64_t own = m.design.ownPeak[c], denseOwn = m.dense.ownPeak[c];
+    comps[tt::toString(static_cast<MemoryComponent>(c))] =
+        Json{{"bytes", m.design.atPeak[c]},
+             {"peak_bytes", own},
+             {"dense_fp32_bytes", m.dense.atPeak[c]},
+             {"dense_fp32_peak_bytes", denseOwn},
+             {"reduction", own ? Json(ratio(denseOwn, own)) : Json(nullptr)}};
+  }
+  return Json{{"step", m.step},
+              {"max_rank", m.maxRank},
+              {"params", m.params},
+              {"dense_params", m.denseParams},
+              {"training_bytes", m.design.peakBytes},
+              {"dense_fp32_training_bytes", m.dense.peakBytes},
+              {"reduction_vs_dense_fp32", m.reduction()},
+              {"peak_at", m.design.peakAt},
+              {"dense_fp32_peak_at", m.dense.peakAt},
+              {"components", comps}};
+}
+
+}  // namespace
+
+Report makeTtReport(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const tt::TtRunResult& run) {
+  Report r;
+  r.design = d.name;
+  r.memoryModel = run.memoryModel;
+  r.clockMhz = run.clockMhz;
+  r.batch = d.workload.batch;
+  r.seed = d.seed;
+  r.totalCycles = run.totalCycles;
+  r.wallSeconds = run.wallSeconds;
+  std::map<std::pair<int, int>, std::size_t> rowOf;  // (layer or −1/−2, phase) → row
+  const auto& ops = plan.program.ops;
+  for (std::size_t i = 0; i < ops.size() && i < run.ops.size(); ++i) {
+    const tt::ProgOp& op = ops[i];
+    const tt::TtOpResult& res = run.ops[i];
+    const int key = op.layer >= 0 ? op.layer : (op.kind == tt::OpKind::LoadInput ? -2 : -1);
+    const auto k = std::make_pair(key, static_cast<int>(op.phase));
+    auto it = rowOf.find(k);
+    if (it == rowOf.end()) {
+      LayerRow row;
+      if (op.layer >= 0) {
+        row.layer = d.workload.layers[static_cast<std::size_t>(op.layer)].name;
+        row.type = workload::toString(d.workload.layers[static_cast<std::size_t>(op.layer)].type);
+      } else {
+        row.layer = op.kind == tt::OpKind::LoadInput ? "input" : "softmax_loss";
+        row.type = op.kind == tt::OpKind::LoadInput ? "input_load" : "loss";
+      }
+      row.phase = op.phase;
+      row.unit = unitOf(op);
+      it = rowOf.emplace(k, r.rows.size()).first;
+      r.rows.push_back(row);
+    }
+    LayerRow& row = r.rows[it->second];
+    if (op.kind == tt::OpKind::Contract) row.unit = "pe_array";
+    row.cycles += res.cycles;
+    row.analyticalCycles += res.analyticalCycles;
+    row.flops += op.flops;
+    row.bytesRead += res.bytesRead;
+    row.transfers += res.transfers;
+    if (op.kind != tt::OpKind::LoadInput) row.computeBusyCycles += res.cycles;
+    row.steps += 1;
+  }
+  for (const LayerRow& row : r.rows) {
+    r.analyticalCycles += row.analyticalCycles;
+    r.flops += row.flops;
+    r.bytesRead += row.bytesRead;
+    if (row.unit == "pe_array") r.macCycles += row.cycles;
+    else r.otherCycles += row.cycles;
+  }
+  for (const tt::BufferPool& p : plan.onChip.pools)
+    r.buffers.push_back(schedule::BufferUse{p.name + "_buffer", p.capacityBytes(), p.bytes, p.uram ? "URAM" : "BRAM"});
+  return r;
+}
+
+std::string ttSummaryJson(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const tt::TtRunResult& run,
+                          const Report& report) {
+  Json j = Json::parse(summaryJson(report));
+  const auto& e = d.tt;
+  Json formats{{"weights", e.formats.weights.name()},
+               {"activations", e.formats.activations.name()},
+               {"gradients", e.formats.gradients.name()},
+               {"optimizer_state", e.formats.optimizerState.name()}};
+  j["accelerator"] = Json{{"kind", "tt"},
+                          {"name", e.name},
+                          {"pe_array", Json{{"rows", e.peArray.rows},
+                                            {"depth", e.peArray.depth},
+                                            {"macs_per_dsp", e.macsPerDsp()},
+                                            {"dsps", e.peDsps()}}},
+                          {"formats", formats},
+                          {"rounding", kernels::toString(e.rounding)},
+                          {"optimizer", tt::toString(e.optimizer.kind)},
+                          {"planner", Json{{"objective", models::toString(e.planner.objective)},
+                                           {"reuse_forward_intermediates", e.planner.reuseForwardIntermediates}}}};
+  Json mem = memoryJson(plan.memory);
+  Json sched = Json::array();
+  for (const auto& m : plan.schedule) {
+    Json s = memoryJson(m);
+    s.erase("components");
+    s.erase("peak_at");
+    s.erase("dense_fp32_peak_at");
+    s.erase("dense_params");
+    sched.push_back(s);
+  }
+  mem["rank_schedule"] = sched;
+  j["training_memory"] = mem;
+
+  Json bufs = Json::array();
+  for (const auto& p : plan.onChip.pools)
+    bufs.push_back(Json{{"name", p.name}, {"bytes", p.bytes}, {"memory", p.uram ? "uram" : "bram"},
+                        {"blocks", p.blocks}, {"capacity_bytes", p.capacityBytes()}});
+  j["on_chip"] = Json{{"fits", plan.onChip.fits},
+                      {"bytes", plan.onChip.bytes()},
+                      {"bram36", Json{{"used", plan.onChip.bram36}, {"budget", plan.onChip.bram36Budget}}},
+                      {"uram", Json{{"used", plan.onChip.uram}, {"budget", plan.onChip.uramBudget}}},
+                      {"buffers", bufs}};
+
+  Json orders = Json::array();
+  for (const tt::LayerPlanReport& lp : plan.program.plans) {
+    Json nets = Json::array();
+    for (const tt::NetworkReport& n : lp.networks) {
+      Json steps = Json::array();
+      for (const auto& s : n.steps)
+        steps.push_back(Json{{"result", s.expr},
+                             {"gemm", Json{{"batch", s.gemm.batch}, {"m", s.gemm.m}, {"k", s.gemm.k}, {"n", s.gemm.n}}},
+                             {"flops", s.gemm.flops()},
+                             {"elements", s.elements},
+                             {"bytes", s.bytes}});
+      nets.push_back(Json{{"network", n.name}, {"order", n.order}, {"flops", n.flops}, {"planner_cost", n.cost},
+                          {"reuses", n.reused}, {"steps", steps}});
+    }
+    orders.push_back(Json{{"layer", lp.name}, {"shape", lp.shape}, {"params", lp.params},
+                          {"kept_for_backward_bytes", lp.keptForBackwardBytes}, {"networks", nets}});
+  }
+  j["contraction_orders"] = orders;
+  j["resources"] = Json{{"dsp", Json{{"used", e.dsps()}, {"budget", d.board.resources.dsp}, {"pe_array", e.peDsps()},
+                                     {"vector_unit", e.vectorDsps()}}},
+                        {"bram36", Json{{"used", plan.onChip.bram36}, {"budget", plan.onChip.bram36Budget}}},
+                        {"uram", Json{{"used", plan.onChip.uram}, {"budget", plan.onChip.uramBudget}}}};
+  if (d.cpuBaseline.present) {
+    const CpuEstimate c = cpuEstimate(d, plan, report);
+    const auto& cb = d.cpuBaseline;
+    j["cpu_baseline"] = Json{
+        {"estimate", true},
+        {"note", "estimates: the CPU time is the step's contraction FLOPs over the CPU's peak times an efficiency "
+                 "factor; energies are power figures times times; neither is measured"},
+        {"name", cb.name},
+        {"cores", cb.cores},
+        {"clock_mhz", cb.clockMhz},
+        {"simd_width_bits", cb.simdWidthBits},
+        {"peak_gflops", cb.peakFlopsPerSecond() / 1e9},
+        {"efficiency", cb.efficiency},
+        {"efficiency_source", cb.efficiencySource},
+        {"cpu_seconds", c.cpuSeconds},
+        {"accelerator_seconds", c.accelSeconds},
+        {"speedup", c.speedup},
+        {"cpu_power_w", cb.powerW},
+        {"accelerator_power_w", e.powerW},
+        {"energy_ratio", c.hasEnergy ? Json(c.energyRatio) : Json(nullptr)}};
+  }
+  if (run.functional) {
+    char hex[24];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(run.weightChecksum));
+    j["functional"] = Json{{"loss", run.loss}, {"weight_checksum", hex}};
+  }
+  return j.dump(2) + "\n";
+}
+
+namespace {
+
+void printMemory(const tt::MemoryAtRanks& m, std::ostream& os) {
+  os << "training memory (step " << m.step << ", max rank " << (m.maxRank ? std::to_string(m.maxRank) : "as configured")
+     << "): " << m.params << " parameters vs " << m.denseParams << " dense\n";
+  os << "  " << std::left << std::setw(28) << "component" << std::right << std::setw(14) << "design" << std::setw(16)
+     << "dense fp32" << std::setw(10) << "ratio" << "   (each component's own peak)\n";
+  for (int c = 0; c < tt::kMemoryComponents; ++c) {
+    const std::uint64_t a = m.design.ownPeak[c], b = m.dense.ownPeak[c];
+    os << "  " << std::left << std::setw(28) << tt::toString(static_cast<MemoryComponent>(c)) << std::right
+       << std::setw(14) << a << std::setw(16) << b << std::setw(10) << (a ? fmt(ratio(b, a), 1) + "x" : "-") << "\n";
+  }
+  os << "  " << std::left << std::setw(28) << "training memory (peak live)" << std::right << std::setw(14)
+     << m.design.peakBytes << std::setw(16) << m.dense.peakBytes << std::setw(10) << fmt(m.reduction(), 1) + "x"
+     << "\n  peak at: " << m.design.peakAt << " (dense: " << m.dense.peakAt << ")\n";
+}
+
+void printOrders(const tt::TtDesignPlan& plan, std::ostream& os) {
+  os << "contraction orders (planner cost, FLOPs):\n";
+  for (const tt::LayerPlanReport& lp : plan.program.plans) {
+    os << "  " << lp.name << "  " << lp.shape << "  " << lp.params << " params, " << lp.keptForBackwardBytes
+       << " B of forward intermediates kept for the backward pass\n";
+    for (const tt::NetworkReport& n : lp.networks)
+      os << "    " << std::left << std::setw(11) << n.name << std::right << std::setw(10) << n.cost << std::setw(12)
+         << n.flops << "  " << n.order << "\n";
+  }
+}
+
+void printOnChip(const config::DesignConfig& d, const tt::TtDesignPlan& plan, std::ostream& os) {
+  const auto& a = plan.onChip;
+  os << "on-chip buffers on " << d.board.name << ": " << a.bram36 << " / " << a.bram36Budget << " BRAM36, " << a.uram
+     << " / " << a.uramBudget << " URAM" << (a.fits ? "" : "  DOES NOT FIT: " + a.overflow) << "\n";
+  for (const auto& p : a.pools)
+    if (p.bytes)
+      os << "  " << std::left << std::setw(28) << p.name << std::right << std::setw(12) << p.bytes << " B in "
+         << p.blocks << (p.uram ? " URAM" : " BRAM18") << "\n";
+  os << "DSP48E2      " << d.tt.dsps() << " / " << d.board.resources.dsp << " (PE array " << d.tt.peArray.rows << "x"
+     << d.tt.peArray.depth << " at " << fmt(d.tt.macsPerDsp(), 1) << " MAC/DSP: " << d.tt.peDsps()
+     << ", vector unit " << d.tt.vectorDsps() << ")\n";
+}
+
+}  // namespace
+
+void printTtConsoleSummary(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const tt::TtRunResult& run,
+                           const Report& r, std::ostream& os) {
+  os << "ftsim: " << r.design << "  (tt engine, batch " << r.batch << ", " << fmt(r.clockMhz, 0) << " MHz, memory "
+     << r.memoryModel << (run.functional ? ", functional" : "") << ")\n\n";
+  os << std::left << std::setw(14) << "layer" << std::setw(6) << "phase" << std::setw(10) << "unit" << std::right
+     << std::setw(12) << "cycles" << std::setw(12) << "analytical" << std::setw(12) << "MFLOP" << std::setw(9)
+     << "GFLOPS" << std::setw(10) << "KB read\n";
+  for (const LayerRow& row : r.rows)
+    os << std::left << std::setw(14) << row.layer << std::setw(6) << schedule::toString(row.phase) << std::setw(10)
+       << row.unit << std::right << std::setw(12) << row.cycles << std::setw(12) << row.analyticalCycles
+       << std::setw(12) << fmt(static_cast<double>(row.flops) / 1e6, 3) << std::setw(9)
+       << (row.flops ? fmt(row.gflops(r.clockMhz), 3) : "-") << std::setw(9)
+       << fmt(static_cast<double>(row.bytesRead) / 1e3, 1) << "\n";
+  os << "\ntotal         " << r.totalCycles << " cycles = " << fmt(r.seconds() * 1e3, 4) << " ms at "
+     << fmt(r.clockMhz, 0) << " MHz (analytical " << r.analyticalCycles << ")\n";
+  os << "  PE array    " << run.peBusyCycles << " cycles, vector unit " << run.vectorBusyCycles << ", input DMA "
+     << run.dmaBusyCycles << "\n";
+  os << "throughput    " << fmt(r.gflops(), 3) << " GFLOPS (" << fmt(static_cast<double>(r.flops) / 1e6, 2)
+     << " MFLOP of contractions, 2 per MAC); "
+     << fmt(static_cast<double>(d.workload.batch) / r.seconds(), 1) << " samples/s\n";
+  os << "DDR traffic   " << r.bytesRead << " B read (input batch only)\n";
+  if (run.functional)
+    os << "functional    loss " << fmt(run.loss, 6) << ", weights checksum " << std::hex << run.weightChecksum
+       << std::dec << "\n";
+  os << "\n";
+  printOrders(plan, os);
+  os << "\n";
+  printMemory(plan.memory, os);
+  if (!plan.schedule.empty()) {
+    os << "rank schedule:\n";
+    for (const auto& m : plan.schedule)
+      os << "  step " << std::setw(7) << m.step << "  max rank " << std::setw(3) << m.maxRank << "  " << std::setw(8)
+         << m.params << " params  " << std::setw(10) << m.design.peakBytes << " B  " << fmt(m.reduction(), 1)
+         << "x less than dense fp32\n";
+  }
+  os << "\n";
+  printOnChip(d, plan, os);
+  if (d.cpuBaseline.present) {
+    const CpuEstimate c = cpuEstimate(d, plan, r);
+    os << "vs CPU (est.) " << d.cpuBaseline.name << ": " << fmt(c.cpuSeconds * 1e3, 3) << " ms -> speedup "
+       << fmt(c.speedup, 1) << "x";
+    if (c.hasEnergy) os << ", energy ratio " << fmt(c.energyRatio, 1) << "x";
+    os << " (estimates: efficiency " << d.cpuBaseline.efficiency << ", " << d.cpuBaseline.efficiencySource << ")\n";
+  }
+  os << "simulated in  " << fmt(r.wallSeconds, 2) << " s wall\n";
+}
+
+void describeTtDesign(const config::DesignConfig& d, const tt::TtDesignPlan& plan, std::ostream& os) {
+  const auto& b = d.board;
+  const auto& e = d.tt;
+  os << "design       " << d.name << "  (" << d.file << ")\n";
+  os << "board        " << b.name << "  " << b.device << ": " << b.resources.dsp << " DSP, " << b.resources.bram36
+     << " BRAM36, " << b.resources.uram << " URAM, " << b.resources.lut << " LUT, " << b.resources.ff << " FF\n";
+  os << "accelerator  " << e.name << " (tt) @ " << fmt(e.clock.freqMhz(), 1) << " MHz, PE array " << e.peArray.rows
+     << "x" << e.peArray.depth << ", formats weights " << e.formats.weights.name() << " activations "
+     << e.formats.activations.name() << " gradients " << e.formats.gradients.name() << " optimizer state "
+     << e.formats.optimizerState.name() << ", rounding " << kernels::toString(e.rounding) << " (" << e.roundingLanes
+     << " LFSR lanes), " << tt::toString(e.optimizer.kind) << " lr " << e.optimizer.learningRate << ", planner "
+     << models::toString(e.planner.objective)
+     << (e.planner.reuseForwardIntermediates ? " reusing forward intermediates" : " recomputing forward intermediates")
+     << (e.functional ? ", functional" : "") << "\n";
+  os << "workload     " << d.workload.name << ", batch " << d.workload.batch << ", step " << d.workload.step
+     << ", " << plan.program.params << " parameters at max rank "
+     << (plan.memory.maxRank ? std::to_string(plan.memory.maxRank) : "as configured") << "\n";
+  for (const auto& l : d.workload.layers) {
+    os << "  " << std::left << std::setw(14) << l.name << std::setw(14) << workload::toString(l.type) << std::right
+       << l.in.c << "x" << l.in.h << "x" << l.in.w << " -> " << l.out.c << "x" << l.out.h << "x" << l.out.w;
+    if (l.isTt()) os << "  " << l.tt.describe() << (l.perPosition ? " per position" : "");
+    os << "\n";
+  }
+  os << "program      " << plan.program.ops.size() << " operations, " << plan.program.tensors.size() << " tensors, "
+     << fmt(static_cast<double>(plan.program.flops()) / 1e6, 3) << " MFLOP of contractions\n\n";
+  printOrders(plan, os);
+  os << "\n";
+  printMemory(plan.memory, os);
+  os << "\n";
+  printOnChip(d, plan, os);
+}
+
+}  // namespace ftsim::traces
