@@ -1,0 +1,206 @@
+// Exact cycle counts of the TT engine: the timing core (TtEngineTiming) on
+// its own, with the arithmetic written out, and whole training steps through
+// the SystemC top (TtSystem: controller, engine, DMA over TLM to the ideal
+// memory), where every operation costs exactly what the timing core says
+// and the input load costs the DMA start plus its beats.
+
+#include <gtest/gtest.h>
+
+#include "models/tt_engine/TtEngineTiming.h"
+#include "sim/tt/TtDesign.h"
+#include "tests/Harness.h"
+#include "models/accel/TtSystem.h"
+
+using namespace ftsim;
+using namespace ftsim::test;
+using models::TtEngineTiming;
+using models::TtPeArrayConfig;
+using models::VectorUnitConfig;
+
+namespace {
+
+TtPeArrayConfig pe(int rows, int depth, int mul, int add, int acc) {
+  TtPeArrayConfig c;
+  c.rows = rows;
+  c.depth = depth;
+  c.mulLatencyCycles = mul;
+  c.addLatencyCycles = add;
+  c.accLatencyCycles = acc;
+  c.bufferReadLatencyCycles = 2;
+  c.bufferWriteLatencyCycles = 1;
+  return c;
+}
+
+VectorUnitConfig vec(int lanes, int pipeline) {
+  VectorUnitConfig v;
+  v.lanes = lanes;
+  v.pipelineCycles = pipeline;
+  return v;
+}
+
+tt::GemmShape gemm(std::uint64_t b, std::uint64_t m, std::uint64_t k, std::uint64_t n) {
+  tt::GemmShape g;
+  g.batch = b;
+  g.m = m;
+  g.k = k;
+  g.n = n;
+  return g;
+}
+
+}  // namespace
+
+TEST(TtTiming, PipelineFill) {
+  // int8 16x16: read 2 + mul 3 + 4 tree levels x add 1 + acc 1 + write 1 = 11.
+  EXPECT_EQ(TtEngineTiming(pe(16, 16, 3, 1, 1), vec(16, 8)).fillCycles().value(), 11u);
+  // fp32 16x16: 2 + 4 + 4 x 5 + 5 + 1 = 32.
+  EXPECT_EQ(TtEngineTiming(pe(16, 16, 4, 5, 5), vec(16, 8)).fillCycles().value(), 32u);
+  // depth 4: two tree levels: 2 + 3 + 2 + 1 + 1 = 9.
+  EXPECT_EQ(TtEngineTiming(pe(4, 4, 3, 1, 1), vec(4, 8)).fillCycles().value(), 9u);
+}
+
+TEST(TtTiming, LargeContractionStreamsAtOneColumnPerCycle) {
+  // tt1's X·(G1·G2) at batch 32: m = 896, k = 28, n = 320 on 16x16 int8.
+  //   rows m: 896/16 = 56 tiles x ceil(28/16) = 2 depth tiles x 320 columns = 35,840
+  //   rows n: 320/16 = 20 tiles x 2 x 896 columns                          = 35,840
+  //   + fill 11 = 35,851
+  const TtEngineTiming t(pe(16, 16, 3, 1, 1), vec(16, 8));
+  EXPECT_EQ(t.contractionCycles(gemm(1, 896, 28, 320)).value(), 35851u);
+}
+
+TEST(TtTiming, NarrowContractionPaysTheStationaryTileLoad) {
+  // m = 16, k = 16, n = 2 on 16x16: one tile, one depth tile; 2 columns
+  // stream in 2 cycles but the next stationary tile takes 16 rows to load:
+  //   rows m: 1 x 1 x max(2, 16) = 16;  rows n: 1 x 1 x max(16, 16) = 16; + 11 = 27.
+  const TtEngineTiming t(pe(16, 16, 3, 1, 1), vec(16, 8));
+  EXPECT_EQ(t.contractionCycles(gemm(1, 16, 16, 2)).value(), 27u);
+  // Batched: 5 independent products of the same shape: 5 x 16 + 11 = 91.
+  EXPECT_EQ(t.contractionCycles(gemm(5, 16, 16, 2)).value(), 91u);
+}
+
+TEST(TtTiming, AccumulatorLatencyGateIsTight) {
+  // fp32 accumulator latency 5 on a 4x4 array: a second depth tile may add
+  // to an accumulator only 5 cycles after the first wrote it.
+  const TtEngineTiming t(pe(4, 4, 4, 5, 5), vec(4, 8));
+  EXPECT_EQ(t.tileCycles(4, 2), 8u);  // 4 columns < 5: 4 x ceil(5/4) = 8 (blocked at 4)
+  EXPECT_EQ(t.tileCycles(5, 2), 5u);  // 5 columns: no stall
+  EXPECT_EQ(t.tileCycles(4, 1), 4u);  // one depth tile: nothing to wait for
+  // m = 4, k = 8, n = 2: rows m: 1 x 2 x max(2 x ceil(5/2) = 6, 4) = 12;
+  // rows n: 1 x 2 x max(4 x ceil(5/4) = 8, 4) = 16; fill 2 + 4 + 2 x 5 + 5 + 1 = 22: 12 + 22 = 34.
+  EXPECT_EQ(t.contractionCycles(gemm(1, 4, 8, 2)).value(), 34u);
+  EXPECT_FALSE(t.swapped(gemm(1, 4, 8, 2)));
+  EXPECT_TRUE(t.swapped(gemm(1, 2, 8, 4)));
+}
+
+TEST(TtTiming, VectorAndUpdate) {
+  const TtEngineTiming t(pe(16, 16, 3, 1, 1), vec(16, 8));
+  EXPECT_EQ(t.vectorCycles(320, 3).value(), 68u);                     // 3 x 20 + 8
+  EXPECT_EQ(t.vectorCycles(17, 1).value(), 10u);                      // ceil(17/16) = 2, + 8
+  EXPECT_EQ(t.updateCycles(11200, tt::Optimizer::Sgd).value(), 708u);  // 700 + 8
+  EXPECT_EQ(t.updateCycles(11200, tt::Optimizer::Adam).value(), 1408u);  // 2 passes: 1400 + 8
+}
+
+namespace {
+
+// A 4x4 int8 engine at 100 MHz with 4 vector lanes (pipeline 8), the
+// ZCU102 board (DMA start 4000 ns = 400 cycles), ideal memory.
+const char* kSmallEngine = R"(accelerator:
+  name: small
+  kind: tt
+  clock_mhz: 100
+  pe_array: {rows: 4, depth: 4, mul_latency_cycles: 3, add_latency_cycles: 1, acc_latency_cycles: 1}
+  formats: {weights: "fixed<8,6>", activations: "fixed<8,6>", gradients: "bfp<8,16>"}
+  rounding: stochastic
+  optimizer: {kind: sgd, learning_rate: 0.01}
+  vector: {lanes: 4, pipeline_cycles: 8}
+  dma: {stream_width_bits: 128}
+memory: {model: ideal, ideal: {latency_cycles: 0, bytes_per_cycle: 16}}
+)";
+
+std::string ttDesign(const std::string& workload, const std::string& extra = "") {
+  const std::string dir = tempDir("d");
+  const std::string path = dir + "/design.yaml";
+  writeText(path, "name: tt-test\ninclude:\n  - " + sourceDir() + "/configs/boards/zcu102.yaml\n" + kSmallEngine +
+                      "workload:\n" + workload + extra);
+  return path;
+}
+
+tt::TtRunResult simulateTtDesign(const std::string& path, const std::vector<std::string>& overrides = {}) {
+  static config::DesignConfig d;
+  static tt::TtDesignPlan plan;
+  d = config::DesignConfig::load(path, overrides);
+  plan = tt::planTtDesign(d);
+  return models::simulateTt(d.tt, d.memory, plan.program, nullptr, {});
+}
+
+const char* kDense = R"(  name: dense
+  batch: 2
+  input: {channels: 8, height: 1, width: 1}
+  layers:
+    - {name: fc1, type: fc, out_features: 4}
+)";
+
+}  // namespace
+
+TEST(TtCycles, DenseLayerTrainingStep) {
+  // FC 8 -> 4, batch 2, on the 4x4 array (fill 2 + 3 + 2 + 1 + 1 = 9):
+  //   load    input 2 x 8 B (fixed<8,6>) + labels 2 x 4 B = 24 B:
+  //           start 400 + ceil(24/16) = 2 beats                        =  402
+  //   FP      X[b,j]·W[i,j]: m = b = 2, k = 8, n = i = 4:
+  //           1 x 2 x max(4, 4) = 8 (either way round) + 9             =   17
+  //   loss    8 logits, 3 passes: 3 x ceil(8/4) + 8                    =   14
+  //   WU      X[b,j]·dY[b,i] -> dW[i,j]: m = 8, k = 2, n = 4:
+  //           2 x 1 x max(4, 4) = 8 + 9                                =   17
+  //   update  32 weights: ceil(32/4) + 8                               =   16
+  //   total                                                              466
+  const tt::TtRunResult r = simulateTtDesign(ttDesign(kDense));
+  ASSERT_EQ(r.ops.size(), 5u);
+  EXPECT_EQ(r.ops[0].cycles, 402u);
+  EXPECT_EQ(r.ops[1].cycles, 17u);
+  EXPECT_EQ(r.ops[2].cycles, 14u);
+  EXPECT_EQ(r.ops[3].cycles, 17u);
+  EXPECT_EQ(r.ops[4].cycles, 16u);
+  EXPECT_EQ(r.totalCycles, 466u);
+  EXPECT_EQ(r.ops[0].bytesRead, 24u);
+  for (const auto& op : r.ops) EXPECT_EQ(op.cycles, op.analyticalCycles);
+}
+
+TEST(TtCycles, MemoryLatencyDelaysOnlyTheInputLoad) {
+  // 10 cycles of memory latency: the load ends at 400 + 10 + 2 = 412
+  // (its last beat leaves the memory then); nothing else touches DDR: 476.
+  const tt::TtRunResult r = simulateTtDesign(ttDesign(kDense), {"memory.ideal.latency_cycles=10"});
+  EXPECT_EQ(r.ops[0].cycles, 412u);
+  EXPECT_EQ(r.totalCycles, 476u);
+}
+
+TEST(TtCycles, TtLayerStepFollowsTheTimingCore) {
+  // A TT-matrix layer 24 = 2*3*4 -> 8 = 2*2*2, rank 3, batch 4, then ReLU
+  // and a dense 8 -> 4 layer: every operation of the simulated step takes
+  // the timing core's cycles, and the step is their sum (one wait each).
+  const char* wl = R"(  name: tt
+  batch: 4
+  input: {channels: 24, height: 1, width: 1}
+  layers:
+    - {name: tt1, type: tt_linear, in_modes: [2, 3, 4], out_modes: [2, 2, 2], rank: 3}
+    - {name: relu1, type: relu}
+    - {name: fc2, type: fc, out_features: 4}
+)";
+  static config::DesignConfig d;
+  d = config::DesignConfig::load(ttDesign(wl), {});
+  static tt::TtDesignPlan plan;
+  plan = tt::planTtDesign(d);
+  const tt::TtRunResult r = models::simulateTt(d.tt, d.memory, plan.program, nullptr, {});
+  const models::TtEngineTiming timing(d.tt.peArray, d.tt.vector);
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < plan.program.ops.size(); ++i) {
+    const tt::ProgOp& op = plan.program.ops[i];
+    std::uint64_t want = 0;
+    if (op.kind == tt::OpKind::LoadInput) want = 400 + (4 * 24 + 4 * 4 + 15) / 16;  // 112 B: 7 beats
+    else if (op.kind == tt::OpKind::Contract) want = timing.contractionCycles(op.gemm).value();
+    else if (op.kind == tt::OpKind::Update) want = timing.updateCycles(op.elements, tt::Optimizer::Sgd).value();
+    else want = timing.vectorCycles(op.elements, op.passes).value();
+    EXPECT_EQ(r.ops[i].cycles, want) << op.label;
+    EXPECT_EQ(r.ops[i].startCycle, sum) << op.label;
+    sum += want;
+  }
+  EXPECT_EQ(r.totalCycles, sum);
+}
