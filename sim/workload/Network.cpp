@@ -254,7 +254,7 @@ Network Network::fromYaml(const ConfigNode& node) {
         break;
     }
     if (l.type != LayerType::Add && l.type != LayerType::Attention && l.inputs.size() != 1)
-      ln.at("inputs").fail("only add and attention layers take more than one input");
+      ln.at("inputs").fail("only an add layer takes more than one input (an attention layer takes q, k and v)");
 
     bool trainableUpstream = false;
     for (int idx : l.inputs)
