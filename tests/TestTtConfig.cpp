@@ -167,6 +167,8 @@ INSTANTIATE_TEST_SUITE_P(
              "must be one of"},
         Case{"DmaWidth", "zcu102", "", "", {"accelerator.dma.stream_width_bits=48"},
              "accelerator.dma.stream_width_bits", "multiple of 32"},
+        Case{"IdealMemoryWidth", "zcu102", "", "", {"memory.ideal.bytes_per_cycle=32"},
+             "memory.ideal.bytes_per_cycle", "DMA stream width (16 bytes"},
         Case{"CpuSimdWidth", "zcu102", "", "", {"cpu_baseline.simd_width_bits=100"}, "cpu_baseline.simd_width_bits",
              "multiple of 32"},
         Case{"LayerTypeOnTt", "zcu102", "", "", {"workload.layers.1.type=batchnorm"}, "workload.layers[1].type",

@@ -61,6 +61,11 @@ void validateTtDesign(const config::DesignConfig& d, const config::ConfigNode& r
   if (d.tt.functional && d.workload.layers.back().type == LayerType::Relu)
     acc.at("functional").fail("the last layer feeds the softmax loss: it must be tt_linear or fc");
 
+  if (d.memory.model == "ideal" && d.memory.ideal.bytesPerCycle > d.tt.dma.bytesPerCycle())
+    root.at("memory").at("ideal").at("bytes_per_cycle")
+        .fail("must be <= the DMA stream width (" + std::to_string(d.tt.dma.bytesPerCycle()) +
+              " bytes per cycle): a stream never takes more");
+
   const int dsp = d.tt.dsps();
   if (dsp > d.board.resources.dsp)
     acc.at("pe_array").fail("the engine needs " + std::to_string(dsp) + " DSP48E2 (PE array " +
