@@ -4,15 +4,19 @@
 // Contraction (a batched matrix product C[b] = A[b]·B[b], m × k times
 // k × n): the rows × depth array holds a rows × depth tile of one operand
 // stationary and streams the other operand's columns through it, one
-// column per cycle; each row sums `depth` products in an adder tree and
-// adds the sum to its accumulator. Loop nest: batch → row tile → depth tile
-// → column. A tile's next stationary operand is loaded row by row (`rows`
-// cycles, double-buffered behind the columns), and a depth tile after the
-// first updates the accumulators the previous one wrote `n` cycles
-// earlier, which must be at least the accumulator latency. So a tile takes
-//   max(n·⌈acc/n⌉ (when there is more than one depth tile, else n), rows)
-// cycles, the contraction
-//   batch · ⌈m/rows⌉ · ⌈k/depth⌉ · tile + fill,
+// column per initiation interval; each row sums `depth` products in an
+// adder tree and adds the sum to its accumulator. Loop nest, flattened and
+// pipelined as HLS does it: batch → row tile → depth tile → column. When
+// there is more than one depth tile, a column updates the accumulator the
+// same column of the previous depth tile wrote `n` iterations earlier, so
+// the loop's initiation interval is ⌈acc/n⌉ when n < acc (as for the
+// EF-Train array). A tile therefore streams for S = n·II cycles.
+// The stationary tiles are double-buffered and loaded row by row (`rows`
+// cycles each): the load of tile j+1 overlaps the streaming of tile j, the
+// first load overlaps nothing, so T tiles take
+//   T · max(S, rows) + min(S, rows)
+// cycles (tests/TestTtCycles.cpp checks this against a cycle-by-cycle
+// oracle), the contraction that plus the pipeline fill
 //   fill = read + mul + ⌈log2 depth⌉·add + acc + write,
 // and the engine takes whichever of (m, n) and (n, m) as (rows, columns) is
 // faster, since Cᵀ = Bᵀ·Aᵀ needs only other address tables.
@@ -46,18 +50,24 @@ class TtEngineTiming {
                                              m_pe.bufferWriteLatencyCycles));
   }
 
-  /// Cycles of one stationary tile that streams `cols` columns.
-  std::uint64_t tileCycles(std::uint64_t cols, std::uint64_t depthTiles) const {
+  /// Initiation interval of the column loop.
+  std::uint64_t initiationInterval(std::uint64_t cols, std::uint64_t depthTiles) const {
     const auto acc = static_cast<std::uint64_t>(m_pe.accLatencyCycles);
-    const std::uint64_t stream = depthTiles > 1 && cols < acc ? cols * ceilDiv(acc, cols) : cols;
-    return std::max(stream, static_cast<std::uint64_t>(m_pe.rows));
+    return depthTiles > 1 && cols < acc ? ceilDiv(acc, cols) : 1;
+  }
+
+  /// Cycles one stationary tile streams `cols` columns.
+  std::uint64_t streamCycles(std::uint64_t cols, std::uint64_t depthTiles) const {
+    return cols * initiationInterval(cols, depthTiles);
   }
 
   /// Issue cycles with `rowsDim` on the array's rows and `colsDim` streamed.
   std::uint64_t issueCycles(std::uint64_t batch, std::uint64_t rowsDim, std::uint64_t k, std::uint64_t colsDim) const {
     const std::uint64_t depthTiles = ceilDiv(k, static_cast<std::uint64_t>(m_pe.depth));
-    return batch * ceilDiv(rowsDim, static_cast<std::uint64_t>(m_pe.rows)) * depthTiles *
-           tileCycles(colsDim, depthTiles);
+    const std::uint64_t tiles = batch * ceilDiv(rowsDim, static_cast<std::uint64_t>(m_pe.rows)) * depthTiles;
+    const std::uint64_t s = streamCycles(colsDim, depthTiles);
+    const auto load = static_cast<std::uint64_t>(m_pe.rows);
+    return tiles * std::max(s, load) + std::min(s, load);
   }
 
   /// True when the engine streams m (A's rows) and holds B stationary.
