@@ -57,7 +57,7 @@ Json memoryJson(const tt::MemoryAtRanks& m) {
              {"peak_bytes", own},
              {"dense_fp32_bytes", m.dense.atPeak[c]},
              {"dense_fp32_peak_bytes", denseOwn},
-             {"reduction", own ? Json(ratio(denseOwn, own)) : Json(nullptr)}};
+             {"reduction", own && denseOwn ? Json(ratio(denseOwn, own)) : Json(nullptr)}};
   }
   return Json{{"step", m.step},
               {"max_rank", m.maxRank},
@@ -229,7 +229,7 @@ void printMemory(const tt::MemoryAtRanks& m, std::ostream& os) {
   for (int c = 0; c < tt::kMemoryComponents; ++c) {
     const std::uint64_t a = m.design.ownPeak[c], b = m.dense.ownPeak[c];
     os << "  " << std::left << std::setw(28) << tt::toString(static_cast<MemoryComponent>(c)) << std::right
-       << std::setw(14) << a << std::setw(16) << b << std::setw(10) << (a ? fmt(ratio(b, a), 1) + "x" : "-") << "\n";
+       << std::setw(14) << a << std::setw(16) << b << std::setw(10) << (a && b ? fmt(ratio(b, a), 1) + "x" : "-") << "\n";
   }
   os << "  " << std::left << std::setw(28) << "training memory (peak live)" << std::right << std::setw(14)
      << m.design.peakBytes << std::setw(16) << m.dense.peakBytes << std::setw(10) << fmt(m.reduction(), 1) + "x"
