@@ -1,5 +1,6 @@
 #include "models/tt_engine/TtDatapath.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 

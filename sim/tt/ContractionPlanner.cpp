@@ -6,6 +6,22 @@
 
 namespace ftsim::tt {
 
+std::uint64_t elementsOf(const std::vector<PlanLeg>& legs, LegMask m) {
+  std::uint64_t e = 1;
+  for (std::size_t l = 0; l < legs.size(); ++l)
+    if (m >> l & 1) e *= legs[l].dim;
+  return e;
+}
+
+GemmShape gemmShapeOf(const std::vector<PlanLeg>& legs, LegMask a, LegMask b, LegMask out) {
+  GemmShape g;
+  g.batch = elementsOf(legs, a & b & out);
+  g.k = elementsOf(legs, a & b & ~out);
+  g.m = elementsOf(legs, a & ~b);
+  g.n = elementsOf(legs, b & ~a);
+  return g;
+}
+
 ContractionPlanner::ContractionPlanner(std::vector<PlanLeg> legs, std::vector<PlanLeaf> leaves, ContractionCost cost,
                                        bool memoryFirst)
     : m_legs(std::move(legs)), m_leaves(std::move(leaves)), m_cost(std::move(cost)), m_memoryFirst(memoryFirst) {
@@ -22,22 +38,6 @@ int ContractionPlanner::leafNode(int leaf) {
   n.expr = m_leaves[leaf].name;
   m_nodes.push_back(n);
   return static_cast<int>(m_nodes.size()) - 1;
-}
-
-std::uint64_t ContractionPlanner::elementsOf(LegMask legs) const {
-  std::uint64_t e = 1;
-  for (std::size_t l = 0; l < m_legs.size(); ++l)
-    if (legs >> l & 1) e *= m_legs[l].dim;
-  return e;
-}
-
-GemmShape ContractionPlanner::gemmOf(LegMask a, LegMask b, LegMask out) const {
-  GemmShape g;
-  g.batch = elementsOf(a & b & out);
-  g.k = elementsOf(a & b & ~out);
-  g.m = elementsOf(a & ~b);
-  g.n = elementsOf(b & ~a);
-  return g;
 }
 
 int ContractionPlanner::plan(const std::string& name, const std::vector<int>& leaves, LegMask open,

@@ -44,6 +44,11 @@ struct PlanLeg {
   std::uint32_t dim = 1;
 };
 
+/// The batched-matrix view of contracting tensors with legs `a` and `b`
+/// into legs `out`.
+GemmShape gemmShapeOf(const std::vector<PlanLeg>& legs, LegMask a, LegMask b, LegMask out);
+std::uint64_t elementsOf(const std::vector<PlanLeg>& legs, LegMask m);
+
 struct PlanLeaf {
   std::string name;
   LegMask legs = 0;
@@ -98,9 +103,8 @@ class ContractionPlanner {
   const std::vector<PlannedNetwork>& networks() const { return m_networks; }
   std::uint64_t totalCost() const;
   std::uint64_t totalFlops() const;
-  std::uint64_t elementsOf(LegMask legs) const;
-  /// The batched-matrix view of contracting nodes a and b into legs `out`.
-  GemmShape gemmOf(LegMask a, LegMask b, LegMask out) const;
+  std::uint64_t elementsOf(LegMask legs) const { return tt::elementsOf(m_legs, legs); }
+  GemmShape gemmOf(LegMask a, LegMask b, LegMask out) const { return gemmShapeOf(m_legs, a, b, out); }
 
  private:
   int leafNode(int leaf);

@@ -209,8 +209,7 @@ class Builder {
     for (int l : a.legs) ma |= bit(l);
     for (int l : b.legs) mb |= bit(l);
     for (int l : c.legs) mc |= bit(l);
-    ContractionPlanner helper(legs.legs, {}, [](const GemmShape&) { return 0; });
-    o.gemm = helper.gemmOf(ma, mb, mc);
+    o.gemm = gemmShapeOf(legs.legs, ma, mb, mc);
     o.flops = o.gemm.flops();
     o.legDims = legs.dims();
     o.reads = {a.tensor, b.tensor};
