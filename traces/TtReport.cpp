@@ -52,23 +52,25 @@ Json memoryJson(const tt::MemoryAtRanks& m) {
   Json comps = Json::object();
   for (int c = 0; c < tt::kMemoryComponents; ++c) {
     const std::uint64_t own = m.design.ownPeak[c], denseOwn = m.dense.ownPeak[c];
-    comps[tt::toString(static_cast<MemoryComponent>(c))] =
-        Json{{"bytes", m.design.atPeak[c]},
-             {"peak_bytes", own},
-             {"dense_fp32_bytes", m.dense.atPeak[c]},
-             {"dense_fp32_peak_bytes", denseOwn},
-             {"reduction", own && denseOwn ? Json(ratio(denseOwn, own)) : Json(nullptr)}};
+    Json& e = comps[tt::toString(static_cast<MemoryComponent>(c))];
+    e["bytes"] = m.design.atPeak[c];
+    e["peak_bytes"] = own;
+    e["dense_fp32_bytes"] = m.dense.atPeak[c];
+    e["dense_fp32_peak_bytes"] = denseOwn;
+    e["reduction"] = own && denseOwn ? Json(ratio(denseOwn, own)) : Json(nullptr);
   }
-  return Json{{"step", m.step},
-              {"max_rank", m.maxRank},
-              {"params", m.params},
-              {"dense_params", m.denseParams},
-              {"training_bytes", m.design.peakBytes},
-              {"dense_fp32_training_bytes", m.dense.peakBytes},
-              {"reduction_vs_dense_fp32", m.reduction()},
-              {"peak_at", m.design.peakAt},
-              {"dense_fp32_peak_at", m.dense.peakAt},
-              {"components", comps}};
+  Json j;
+  j["step"] = m.step;
+  j["max_rank"] = m.maxRank;
+  j["params"] = m.params;
+  j["dense_params"] = m.denseParams;
+  j["training_bytes"] = m.design.peakBytes;
+  j["dense_fp32_training_bytes"] = m.dense.peakBytes;
+  j["reduction_vs_dense_fp32"] = m.reduction();
+  j["peak_at"] = m.design.peakAt;
+  j["dense_fp32_peak_at"] = m.dense.peakAt;
+  j["components"] = std::move(comps);
+  return j;
 }
 
 }  // namespace
@@ -130,91 +132,121 @@ std::string ttSummaryJson(const config::DesignConfig& d, const tt::TtDesignPlan&
                           const Report& report) {
   Json j = Json::parse(summaryJson(report));
   const auto& e = d.tt;
-  Json formats{{"weights", e.formats.weights.name()},
-               {"activations", e.formats.activations.name()},
-               {"gradients", e.formats.gradients.name()},
-               {"optimizer_state", e.formats.optimizerState.name()}};
-  j["accelerator"] = Json{{"kind", "tt"},
-                          {"name", e.name},
-                          {"pe_array", Json{{"rows", e.peArray.rows},
-                                            {"depth", e.peArray.depth},
-                                            {"macs_per_dsp", e.macsPerDsp()},
-                                            {"dsps", e.peDsps()}}},
-                          {"formats", formats},
-                          {"rounding", kernels::toString(e.rounding)},
-                          {"optimizer", tt::toString(e.optimizer.kind)},
-                          {"planner", Json{{"objective", models::toString(e.planner.objective)},
-                                           {"reuse_forward_intermediates", e.planner.reuseForwardIntermediates}}}};
+  Json& acc = j["accelerator"];
+  acc["kind"] = "tt";
+  acc["name"] = e.name;
+  acc["pe_array"]["rows"] = e.peArray.rows;
+  acc["pe_array"]["depth"] = e.peArray.depth;
+  acc["pe_array"]["macs_per_dsp"] = e.macsPerDsp();
+  acc["pe_array"]["dsps"] = e.peDsps();
+  acc["formats"]["weights"] = e.formats.weights.name();
+  acc["formats"]["activations"] = e.formats.activations.name();
+  acc["formats"]["gradients"] = e.formats.gradients.name();
+  acc["formats"]["optimizer_state"] = e.formats.optimizerState.name();
+  acc["rounding"] = kernels::toString(e.rounding);
+  acc["optimizer"] = tt::toString(e.optimizer.kind);
+  acc["planner"]["objective"] = models::toString(e.planner.objective);
+  acc["planner"]["reuse_forward_intermediates"] = e.planner.reuseForwardIntermediates;
+
   Json mem = memoryJson(plan.memory);
-  Json sched = Json::array();
+  Json& sched = mem["rank_schedule"];
+  sched = Json::array();
   for (const auto& m : plan.schedule) {
     Json s = memoryJson(m);
-    s.erase("components");
-    s.erase("peak_at");
-    s.erase("dense_fp32_peak_at");
-    s.erase("dense_params");
-    sched.push_back(s);
+    for (const char* k : {"components", "peak_at", "dense_fp32_peak_at", "dense_params"}) s.erase(k);
+    sched.push_back(std::move(s));
   }
-  mem["rank_schedule"] = sched;
-  j["training_memory"] = mem;
+  j["training_memory"] = std::move(mem);
 
-  Json bufs = Json::array();
-  for (const auto& p : plan.onChip.pools)
-    bufs.push_back(Json{{"name", p.name}, {"bytes", p.bytes}, {"memory", p.uram ? "uram" : "bram"},
-                        {"blocks", p.blocks}, {"capacity_bytes", p.capacityBytes()}});
-  j["on_chip"] = Json{{"fits", plan.onChip.fits},
-                      {"bytes", plan.onChip.bytes()},
-                      {"bram36", Json{{"used", plan.onChip.bram36}, {"budget", plan.onChip.bram36Budget}}},
-                      {"uram", Json{{"used", plan.onChip.uram}, {"budget", plan.onChip.uramBudget}}},
-                      {"buffers", bufs}};
+  Json& chip = j["on_chip"];
+  chip["fits"] = plan.onChip.fits;
+  chip["bytes"] = plan.onChip.bytes();
+  chip["bram36"]["used"] = plan.onChip.bram36;
+  chip["bram36"]["budget"] = plan.onChip.bram36Budget;
+  chip["uram"]["used"] = plan.onChip.uram;
+  chip["uram"]["budget"] = plan.onChip.uramBudget;
+  chip["buffers"] = Json::array();
+  for (const auto& p : plan.onChip.pools) {
+    Json b;
+    b["name"] = p.name;
+    b["bytes"] = p.bytes;
+    b["memory"] = p.uram ? "uram" : "bram";
+    b["blocks"] = p.blocks;
+    b["capacity_bytes"] = p.capacityBytes();
+    chip["buffers"].push_back(std::move(b));
+  }
 
-  Json orders = Json::array();
+  Json& orders = j["contraction_orders"];
+  orders = Json::array();
   for (const tt::LayerPlanReport& lp : plan.program.plans) {
-    Json nets = Json::array();
+    Json layer;
+    layer["layer"] = lp.name;
+    layer["shape"] = lp.shape;
+    layer["params"] = lp.params;
+    layer["kept_for_backward_bytes"] = lp.keptForBackwardBytes;
+    Json& nets = layer["networks"];
+    nets = Json::array();
     for (const tt::NetworkReport& n : lp.networks) {
-      Json steps = Json::array();
-      for (const auto& s : n.steps)
-        steps.push_back(Json{{"result", s.expr},
-                             {"gemm", Json{{"batch", s.gemm.batch}, {"m", s.gemm.m}, {"k", s.gemm.k}, {"n", s.gemm.n}}},
-                             {"flops", s.gemm.flops()},
-                             {"elements", s.elements},
-                             {"bytes", s.bytes}});
-      nets.push_back(Json{{"network", n.name}, {"order", n.order}, {"flops", n.flops}, {"planner_cost", n.cost},
-                          {"reuses", n.reused}, {"steps", steps}});
+      Json net;
+      net["network"] = n.name;
+      net["order"] = n.order;
+      net["flops"] = n.flops;
+      net["planner_cost"] = n.cost;
+      net["reuses"] = n.reused;
+      Json& steps = net["steps"];
+      steps = Json::array();
+      for (const auto& st : n.steps) {
+        Json step;
+        step["result"] = st.expr;
+        step["gemm"]["batch"] = st.gemm.batch;
+        step["gemm"]["m"] = st.gemm.m;
+        step["gemm"]["k"] = st.gemm.k;
+        step["gemm"]["n"] = st.gemm.n;
+        step["flops"] = st.gemm.flops();
+        step["elements"] = st.elements;
+        step["bytes"] = st.bytes;
+        steps.push_back(std::move(step));
+      }
+      nets.push_back(std::move(net));
     }
-    orders.push_back(Json{{"layer", lp.name}, {"shape", lp.shape}, {"params", lp.params},
-                          {"kept_for_backward_bytes", lp.keptForBackwardBytes}, {"networks", nets}});
+    orders.push_back(std::move(layer));
   }
-  j["contraction_orders"] = orders;
-  j["resources"] = Json{{"dsp", Json{{"used", e.dsps()}, {"budget", d.board.resources.dsp}, {"pe_array", e.peDsps()},
-                                     {"vector_unit", e.vectorDsps()}}},
-                        {"bram36", Json{{"used", plan.onChip.bram36}, {"budget", plan.onChip.bram36Budget}}},
-                        {"uram", Json{{"used", plan.onChip.uram}, {"budget", plan.onChip.uramBudget}}}};
+
+  Json& res = j["resources"];
+  res["dsp"]["used"] = e.dsps();
+  res["dsp"]["budget"] = d.board.resources.dsp;
+  res["dsp"]["pe_array"] = e.peDsps();
+  res["dsp"]["vector_unit"] = e.vectorDsps();
+  res["bram36"] = chip["bram36"];
+  res["uram"] = chip["uram"];
+
   if (d.cpuBaseline.present) {
     const CpuEstimate c = cpuEstimate(d, plan, report);
     const auto& cb = d.cpuBaseline;
-    j["cpu_baseline"] = Json{
-        {"estimate", true},
-        {"note", "estimates: the CPU time is the step's contraction FLOPs over the CPU's peak times an efficiency "
-                 "factor; energies are power figures times times; neither is measured"},
-        {"name", cb.name},
-        {"cores", cb.cores},
-        {"clock_mhz", cb.clockMhz},
-        {"simd_width_bits", cb.simdWidthBits},
-        {"peak_gflops", cb.peakFlopsPerSecond() / 1e9},
-        {"efficiency", cb.efficiency},
-        {"efficiency_source", cb.efficiencySource},
-        {"cpu_seconds", c.cpuSeconds},
-        {"accelerator_seconds", c.accelSeconds},
-        {"speedup", c.speedup},
-        {"cpu_power_w", cb.powerW},
-        {"accelerator_power_w", e.powerW},
-        {"energy_ratio", c.hasEnergy ? Json(c.energyRatio) : Json(nullptr)}};
+    Json& cpu = j["cpu_baseline"];
+    cpu["estimate"] = true;
+    cpu["note"] =
+        "estimates: the CPU time is the step's contraction FLOPs over the CPU's peak times an efficiency factor; "
+        "energies are power figures times times; neither is measured";
+    cpu["name"] = cb.name;
+    cpu["cores"] = cb.cores;
+    cpu["clock_mhz"] = cb.clockMhz;
+    cpu["simd_width_bits"] = cb.simdWidthBits;
+    cpu["peak_gflops"] = cb.peakFlopsPerSecond() / 1e9;
+    cpu["efficiency"] = cb.efficiency;
+    cpu["efficiency_source"] = cb.efficiencySource;
+    cpu["cpu_seconds"] = c.cpuSeconds;
+    cpu["accelerator_seconds"] = c.accelSeconds;
+    cpu["speedup"] = c.speedup;
+    cpu["cpu_power_w"] = cb.powerW;
+    cpu["accelerator_power_w"] = e.powerW;
+    cpu["energy_ratio"] = c.hasEnergy ? Json(c.energyRatio) : Json(nullptr);
   }
   if (run.functional) {
     char hex[24];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(run.weightChecksum));
-    j["functional"] = Json{{"loss", run.loss}, {"weight_checksum", hex}};
+    j["functional"]["loss"] = run.loss;
+    j["functional"]["weight_checksum"] = hex;
   }
   return j.dump(2) + "\n";
 }
