@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <map>
@@ -269,13 +270,16 @@ void printMemory(const tt::MemoryAtRanks& m, std::ostream& os) {
 }
 
 void printOrders(const tt::TtDesignPlan& plan, std::ostream& os) {
-  os << "contraction orders (planner cost, FLOPs):\n";
+  os << "contraction orders (network, planner cost, FLOPs, largest result in elements, order):\n";
   for (const tt::LayerPlanReport& lp : plan.program.plans) {
     os << "  " << lp.name << "  " << lp.shape << "  " << lp.params << " params, " << lp.keptForBackwardBytes
        << " B of forward intermediates kept for the backward pass\n";
-    for (const tt::NetworkReport& n : lp.networks)
+    for (const tt::NetworkReport& n : lp.networks) {
+      std::uint64_t largest = 0;
+      for (const auto& st : n.steps) largest = std::max(largest, st.elements);
       os << "    " << std::left << std::setw(11) << n.name << std::right << std::setw(10) << n.cost << std::setw(12)
-         << n.flops << "  " << n.order << "\n";
+         << n.flops << std::setw(10) << largest << "  " << n.order << "\n";
+    }
   }
 }
 
