@@ -35,6 +35,7 @@ int child(const std::vector<std::string>& sets) {
   in.host = &d.board.host;
   in.net = &d.workload;
   in.ddrCapacityBytes = d.board.ddr.capacityBytes();
+  in.plainLayout = d.accelerator.dma.plainLayout;
   const ftsim::schedule::Scheduler sched(in);
   const auto prog = sched.build();
   const auto t1 = std::chrono::steady_clock::now();

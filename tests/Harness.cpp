@@ -48,6 +48,7 @@ schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) {
   in.host = &d.board.host;
   in.net = &d.workload;
   in.ddrCapacityBytes = d.board.ddr.capacityBytes();
+  in.plainLayout = d.accelerator.dma.plainLayout;
   return in;
 }
 

@@ -27,9 +27,8 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
   for (int s = 0; s < schedule::kNumStreams; ++s)
     m_dma[s] = std::make_unique<DmaEngine>(schedule::toString(static_cast<Stream>(s)), accel.dma, accel.clock,
                                            static_cast<Stream>(s), program.tensors, m_join);
-  FTSIM_ASSERT(memory.model == "ideal", "unknown memory model " + memory.model);
-  m_ideal = std::make_unique<IdealMemory>("memory", memory.ideal, accel.clock);
-  for (auto& d : m_dma) d->socket.bind(m_ideal->socket);
+  m_memory = MemoryIF::create("memory", memory, accel.clock, accel.dma.maxOutstanding);
+  for (auto& d : m_dma) m_memory->bindStream(d->socket);
   SC_HAS_PROCESS(EfTrainSystem);
   SC_THREAD(control);
 }
@@ -40,6 +39,7 @@ void EfTrainSystem::control() {
     runPhase(m_program.phases[i]);
   }
   m_result.totalCycles = nowCycle(m_cfg.clock).value();
+  m_memory->finish(m_result.memory);
   if (m_opts.progress) progress(m_program.phases.size(), m_program.phases.back(), true);
   // Returning leaves no pending event: sc_start() returns.
 }
@@ -60,6 +60,7 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   for (int s = 0; s < schedule::kNumStreams; ++s) before[s] = m_dma[s]->counters();
   const std::uint64_t busyBefore = m_pe->busyCycles();
   const std::uint64_t macsBefore = m_pe->macs();
+  const stats::DdrCounters ddrBefore = m_memory->counters();
   const Cycles start = nowCycle(m_cfg.clock);
 
   const std::size_t n = m_steps.size();
@@ -103,6 +104,8 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   }
   r.computeBusyCycles = m_pe->busyCycles() - busyBefore;
   r.macs = m_pe->macs() - macsBefore;
+  r.ddr = m_memory->counters();
+  r.ddr -= ddrBefore;
   m_result.phases.push_back(std::move(r));
 }
 

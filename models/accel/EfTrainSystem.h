@@ -15,8 +15,8 @@
 #include "models/buffer/PingPongBuffer.h"
 #include "models/common/SimTime.h"
 #include "models/dma/DmaEngine.h"
-#include "models/memory/IdealMemory.h"
 #include "models/memory/MemoryConfig.h"
+#include "models/memory/MemoryIF.h"
 #include "models/pe_array/PeArray.h"
 #include "sim/analytical/EfTrainModel.h"
 #include "sim/core/Log.h"
@@ -52,7 +52,7 @@ class EfTrainSystem : public sc_core::sc_module {
   Join m_join;
   std::unique_ptr<PeArray> m_pe;
   std::array<std::unique_ptr<DmaEngine>, schedule::kNumStreams> m_dma;
-  std::unique_ptr<IdealMemory> m_ideal;
+  std::unique_ptr<MemoryIF> m_memory;
   std::vector<schedule::Step> m_steps;
   PingPongBuffer m_inputBuffer;
   PingPongBuffer m_outputBuffer;

@@ -11,6 +11,7 @@ DmaConfig DmaConfig::fromYaml(const config::ConfigNode& node, std::uint64_t defa
   c.startCycles = static_cast<std::uint64_t>(
       node.getInt("start_cycles", static_cast<std::int64_t>(defaultStartCycles), 0, 1 << 24));
   c.maxOutstanding = static_cast<int>(node.getInt("max_outstanding", 8, 1, 256));
+  c.plainLayout = node.getEnum("layout", "reshaped", {"reshaped", "plain"}) == "plain";
   return c;
 }
 

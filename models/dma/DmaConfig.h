@@ -12,7 +12,11 @@ namespace ftsim::models {
 struct DmaConfig {
   int streamWidthBits = 128;
   std::uint64_t startCycles = 400;
-  int maxOutstanding = 8;  ///< transactions in flight per engine
+  int maxOutstanding = 8;  ///< AXI bursts in flight per engine
+  /// DDR layouts the tensors are stored in: EF-Train's reshaped layouts
+  /// (`reshaped`), or `plain` [B][C][H][W] / [M][N][K][K] to see what
+  /// reshaping buys.
+  bool plainLayout = false;
 
   int wordsPerCycle(int wordBits) const { return streamWidthBits / wordBits; }
   int bytesPerCycle() const { return streamWidthBits / 8; }

@@ -12,15 +12,20 @@
 #include <vector>
 
 #include "models/memory/MemoryConfig.h"
+#include "models/memory/MemoryIF.h"
 #include "sim/core/Units.h"
 
 namespace ftsim::models {
 
-class IdealMemory : public sc_core::sc_module {
+class IdealMemory : public sc_core::sc_module, public MemoryIF {
  public:
   tlm_utils::multi_passthrough_target_socket<IdealMemory> socket;
 
   IdealMemory(sc_core::sc_module_name name, const IdealMemoryConfig& cfg, const Clock& clock);
+
+  void bindStream(tlm::tlm_initiator_socket<>& s) override { s.bind(socket); }
+  stats::DdrCounters counters() override { return {}; }
+  void finish(stats::MemoryRunStats&) override {}
 
   std::uint64_t bytesRead() const { return m_bytesRead; }
   std::uint64_t bytesWritten() const { return m_bytesWritten; }

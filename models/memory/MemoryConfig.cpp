@@ -11,10 +11,27 @@ IdealMemoryConfig IdealMemoryConfig::fromYaml(const config::ConfigNode& node) {
   return c;
 }
 
-MemoryConfig MemoryConfig::fromYaml(const config::ConfigNode& node) {
+MemoryConfig MemoryConfig::defaults(const Ddr4Config& device, const Clock& accelClock) {
   MemoryConfig c;
-  c.model = node.getEnum("model", "ideal", {"ideal"});
+  c.device = device;
+  c.ddr4 = Ddr4ControllerConfig::defaults(device);
+  c.interconnect.clock = accelClock;
+  c.interconnect.clockMhz = accelClock.freqMhz();
+  return c;
+}
+
+MemoryConfig MemoryConfig::fromYaml(const config::ConfigNode& node, const Ddr4Config& device, const Clock& accelClock) {
+  MemoryConfig c = defaults(device, accelClock);
+  c.model = node.getEnum("model", c.model, {"ddr4", "ideal"});
   if (auto n = node.find("ideal")) c.ideal = IdealMemoryConfig::fromYaml(*n);
+  if (auto n = node.find("ddr4")) c.ddr4 = Ddr4ControllerConfig::fromYaml(*n, device);
+  if (auto n = node.find("interconnect")) {
+    c.interconnect = InterconnectConfig::fromYaml(*n);
+    if (c.interconnect.clockMhz == 0) {
+      c.interconnect.clock = accelClock;
+      c.interconnect.clockMhz = accelClock.freqMhz();
+    }
+  }
   return c;
 }
 

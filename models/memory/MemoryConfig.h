@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <string>
 
+#include "models/ddr/Ddr4Config.h"
+#include "models/ddr/Ddr4ControllerConfig.h"
+#include "models/interconnect/InterconnectConfig.h"
+
 namespace ftsim::config { class ConfigNode; }
 
 namespace ftsim::models {
@@ -19,11 +23,20 @@ struct IdealMemoryConfig {
   static IdealMemoryConfig fromYaml(const config::ConfigNode& node);
 };
 
+/// `model: ddr4` (the default) puts the AXI interconnect and the DDR4
+/// controller behind the DMAs; `model: ideal` the ideal memory. The other
+/// model's section may stay in the file.
 struct MemoryConfig {
-  std::string model = "ideal";
+  std::string model = "ddr4";
   IdealMemoryConfig ideal;
+  Ddr4ControllerConfig ddr4;
+  InterconnectConfig interconnect;
+  Ddr4Config device;  ///< the board's DDR (`board.ddr`), copied in when the design loads
 
-  static MemoryConfig fromYaml(const config::ConfigNode& node);
+  /// `device` is the board's DDR; `accelClock` the default port clock.
+  static MemoryConfig fromYaml(const config::ConfigNode& node, const Ddr4Config& device, const Clock& accelClock);
+  /// A design without a `memory:` section.
+  static MemoryConfig defaults(const Ddr4Config& device, const Clock& accelClock);
 };
 
 }  // namespace ftsim::models

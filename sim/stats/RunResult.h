@@ -19,6 +19,39 @@ struct StreamCounters {
   std::uint64_t busyCycles = 0;  ///< cycles with an operation in progress
 };
 
+/// DDR4 activity (all zero under the ideal memory): commands issued,
+/// row-buffer outcomes per 64-byte burst (a hit needed no ACT of its own, a
+/// miss found its bank closed, a conflict found another row open), the bytes
+/// that crossed the DDR data bus and the AXI bursts that carried them.
+struct DdrCounters {
+  std::uint64_t activates = 0, precharges = 0, reads = 0, writes = 0, refreshes = 0;
+  std::uint64_t rowHits = 0, rowMisses = 0, rowConflicts = 0;
+  std::uint64_t dataBytes = 0;
+  std::uint64_t axiBursts = 0;
+
+  DdrCounters& operator+=(const DdrCounters& o);
+  DdrCounters& operator-=(const DdrCounters& o);
+  /// Row hits over all bursts; 0 when there were none.
+  double rowHitRate() const;
+};
+
+struct DdrBankCounters {
+  std::uint64_t rowHits = 0, rowMisses = 0, rowConflicts = 0, activates = 0;
+};
+
+/// The DDR4 memory system over the whole run (empty under the ideal memory).
+struct MemoryRunStats {
+  DdrCounters total;                 ///< includes the write queue drained after the last phase
+  double ddrClockMhz = 0;
+  double peakBytesPerSecond = 0;     ///< DDR data bus peak
+  std::string addressMapping;
+  std::string pagePolicy;
+  std::vector<DdrBankCounters> banks;
+  std::vector<std::uint64_t> readLatencyHistogram;  ///< bucket k: [2^k, 2^(k+1)) DDR cycles
+  std::uint64_t readTransactions = 0;
+  std::uint64_t readLatencySumCycles = 0;
+};
+
 /// One executed phase plan (a layer × phase, or a part of one).
 struct PhaseResult {
   int layer = -1;
@@ -36,6 +69,7 @@ struct PhaseResult {
   std::array<StreamCounters, schedule::kNumStreams> streams{};
   schedule::MacTiling tiling;
   bool hasTiling = false;
+  DdrCounters ddr;                   ///< DDR activity between the phase's start and end
 
   std::uint64_t bytesRead() const;
   std::uint64_t bytesWritten() const;
@@ -49,8 +83,42 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::uint64_t totalCycles = 0;
   std::vector<PhaseResult> phases;
+  MemoryRunStats memory;
   double wallSeconds = 0;  ///< host time of the simulation itself (not simulated time)
 };
+
+inline DdrCounters& DdrCounters::operator+=(const DdrCounters& o) {
+  activates += o.activates;
+  precharges += o.precharges;
+  reads += o.reads;
+  writes += o.writes;
+  refreshes += o.refreshes;
+  rowHits += o.rowHits;
+  rowMisses += o.rowMisses;
+  rowConflicts += o.rowConflicts;
+  dataBytes += o.dataBytes;
+  axiBursts += o.axiBursts;
+  return *this;
+}
+
+inline DdrCounters& DdrCounters::operator-=(const DdrCounters& o) {
+  activates -= o.activates;
+  precharges -= o.precharges;
+  reads -= o.reads;
+  writes -= o.writes;
+  refreshes -= o.refreshes;
+  rowHits -= o.rowHits;
+  rowMisses -= o.rowMisses;
+  rowConflicts -= o.rowConflicts;
+  dataBytes -= o.dataBytes;
+  axiBursts -= o.axiBursts;
+  return *this;
+}
+
+inline double DdrCounters::rowHitRate() const {
+  const std::uint64_t n = rowHits + rowMisses + rowConflicts;
+  return n ? static_cast<double>(rowHits) / static_cast<double>(n) : 0.0;
+}
 
 inline std::uint64_t PhaseResult::bytesRead() const {
   std::uint64_t b = 0;

@@ -1,0 +1,94 @@
+#include "models/ddr/Ddr4Controller.h"
+
+#include "models/common/SimTime.h"
+#include "sim/core/Error.h"
+
+namespace ftsim::models {
+
+Ddr4Controller::Ddr4Controller(sc_core::sc_module_name name, const Ddr4Config& device,
+                               const Ddr4ControllerConfig& cfg)
+    : sc_module(name), socket("socket"), m_clock(device.clock), m_core(device, cfg) {
+  socket.register_nb_transport_fw(this, &Ddr4Controller::nb_transport_fw);
+  SC_HAS_PROCESS(Ddr4Controller);
+  SC_METHOD(wake);
+  sensitive << m_wakeEv;
+  dont_initialize();
+}
+
+std::uint32_t Ddr4Controller::tagOf(tlm::tlm_generic_payload* trans) {
+  if (m_freeTags.empty()) {
+    m_byTag.push_back(trans);
+    return static_cast<std::uint32_t>(m_byTag.size() - 1);
+  }
+  const std::uint32_t tag = m_freeTags.back();
+  m_freeTags.pop_back();
+  m_byTag[tag] = trans;
+  return tag;
+}
+
+void Ddr4Controller::sync() { m_core.advance(nowCycle(m_clock).value()); }
+
+stats::DdrCounters Ddr4Controller::counters() {
+  sync();
+  return m_core.counters();
+}
+
+tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                                   sc_core::sc_time& delay) {
+  if (phase == tlm::END_RESP) {
+    m_respBusy = false;
+    m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_COMPLETED;
+  }
+  FTSIM_ASSERT(phase == tlm::BEGIN_REQ, std::string(name()) + ": unexpected phase on the forward path");
+  FTSIM_ASSERT(delay == sc_core::SC_ZERO_TIME, std::string(name()) + ": requests must be sent at their time");
+  FTSIM_ASSERT(trans.get_data_length() > 0, std::string(name()) + ": empty transaction");
+  const Cycles at = nowCycle(m_clock);
+  const std::uint32_t tag = tagOf(&trans);
+  const bool write = trans.is_write();
+  const bool entered = m_core.submit(tag, write, trans.get_address(), trans.get_data_length(), at.value());
+  schedule();
+  if (!entered) return tlm::TLM_ACCEPTED;
+  delay = psTime(m_clock.edgePs(at) - nowPs());
+  if (write) {
+    m_freeTags.push_back(tag);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    phase = tlm::END_RESP;
+    return tlm::TLM_COMPLETED;
+  }
+  phase = tlm::END_REQ;
+  return tlm::TLM_UPDATED;
+}
+
+void Ddr4Controller::wake() {
+  const std::uint64_t n = nowCycle(m_clock).value();
+  m_core.advance(n);
+  Ddr4ControllerTiming::Event e;
+  while (!m_respBusy && m_core.popEvent(n, e)) {
+    tlm::tlm_generic_payload& trans = *m_byTag[e.tag];
+    const Picoseconds at = m_clock.edgePs(Cycles(e.cycle));
+    sc_core::sc_time delay = psTime(at > nowPs() ? at - nowPs() : 0);
+    tlm::tlm_phase phase = tlm::END_REQ;
+    if (e.kind == Ddr4ControllerTiming::EventKind::Completed) {
+      trans.set_response_status(tlm::TLM_OK_RESPONSE);
+      phase = tlm::BEGIN_RESP;
+      m_freeTags.push_back(e.tag);
+    }
+    const tlm::tlm_sync_enum s = socket->nb_transport_bw(trans, phase, delay);
+    if (e.kind == Ddr4ControllerTiming::EventKind::Completed && s == tlm::TLM_ACCEPTED) m_respBusy = true;
+  }
+  schedule();
+}
+
+void Ddr4Controller::schedule() {
+  m_wakeEv.cancel();
+  if (m_respBusy) return;  // END_RESP wakes the module
+  const std::uint64_t bound = m_core.nextEventBound();
+  if (bound == UINT64_MAX) return;
+  const Picoseconds at = m_clock.edgePs(Cycles(bound));
+  const Picoseconds now = nowPs();
+  if (at <= now) m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+  else m_wakeEv.notify(psTime(at - now));
+}
+
+}  // namespace ftsim::models

@@ -1,0 +1,42 @@
+#include "models/ddr/Ddr4ControllerConfig.h"
+
+#include "sim/config/ConfigNode.h"
+#include "sim/core/Error.h"
+
+namespace ftsim::models {
+
+const char* toString(PagePolicy p) { return p == PagePolicy::Open ? "open" : "closed"; }
+
+Ddr4ControllerConfig Ddr4ControllerConfig::defaults(const Ddr4Config& device) {
+  Ddr4ControllerConfig c;
+  std::string error;
+  c.mapping = AddressMapping::parse(c.addressMapping, device, error);
+  if (!error.empty()) throw UserError("memory.ddr4.address_mapping = " + c.addressMapping + " (default): " + error);
+  return c;
+}
+
+Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& node, const Ddr4Config& device) {
+  Ddr4ControllerConfig c;
+  c.addressMapping = node.getString("address_mapping", c.addressMapping);
+  std::string error;
+  c.mapping = AddressMapping::parse(c.addressMapping, device, error);
+  if (!error.empty()) node.at("address_mapping").fail(error);
+  c.pagePolicy = node.getEnum("page_policy", "open", {"open", "closed"}) == "open" ? PagePolicy::Open
+                                                                                   : PagePolicy::Closed;
+  c.readQueueBursts = static_cast<int>(node.getInt("read_queue_bursts", c.readQueueBursts, 1, 256));
+  c.writeQueueBursts = static_cast<int>(node.getInt("write_queue_bursts", c.writeQueueBursts, 1, 256));
+  c.writeHighWatermarkBursts =
+      static_cast<int>(node.getInt("write_high_watermark_bursts", c.writeHighWatermarkBursts, 1, 256));
+  c.writeLowWatermarkBursts =
+      static_cast<int>(node.getInt("write_low_watermark_bursts", c.writeLowWatermarkBursts, 0, 255));
+  c.fastPath = node.getBool("fast_path", c.fastPath);
+  if (c.writeHighWatermarkBursts > c.writeQueueBursts)
+    node.at("write_high_watermark_bursts")
+        .fail("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
+  if (c.writeLowWatermarkBursts >= c.writeHighWatermarkBursts)
+    node.at("write_low_watermark_bursts")
+        .fail("must be < write_high_watermark_bursts (" + std::to_string(c.writeHighWatermarkBursts) + ")");
+  return c;
+}
+
+}  // namespace ftsim::models

@@ -1,0 +1,49 @@
+#pragma once
+// The DDR4 controller's policy, from a design's `memory.ddr4:` section. The
+// device it drives (organisation and JEDEC timing) is the board's
+// `board.ddr` (Ddr4Config); this is what the controller chooses: how
+// addresses map to banks and rows, when rows close, how deep the queues are
+// and when writes are drained.
+
+#include <string>
+
+#include "models/ddr/AddressMapping.h"
+#include "models/ddr/Ddr4Config.h"
+
+namespace ftsim::config { class ConfigNode; }
+
+namespace ftsim::models {
+
+enum class PagePolicy : std::uint8_t {
+  Open,    ///< a row stays open until another row of its bank or a refresh needs the bank
+  Closed,  ///< the last queued access to a row auto-precharges it
+};
+const char* toString(PagePolicy p);
+
+struct Ddr4ControllerConfig {
+  /// Bit order, most significant field first (see AddressMapping.h). The
+  /// default interleaves bank groups at every 64-byte burst (a sequential
+  /// stream alternates bank groups, so tCCD_S, not tCCD_L, paces it) and
+  /// keeps one bank per group for a whole row.
+  std::string addressMapping = "row:bank:column:bankgroup";
+  PagePolicy pagePolicy = PagePolicy::Open;
+  int readQueueBursts = 32;   ///< read queue entries, one per 64-byte burst
+  int writeQueueBursts = 32;  ///< write queue entries
+  /// Writes are drained (served ahead of reads) from the moment the write
+  /// queue holds `high` bursts until it is down to `low`; otherwise writes
+  /// go only when no read is queued.
+  int writeHighWatermarkBursts = 24;
+  int writeLowWatermarkBursts = 8;
+  /// Issue a stream of row hits without the FR-FCFS scan when the oldest
+  /// request is provably the one the scan would pick (same cycles; tested).
+  bool fastPath = true;
+
+  AddressMapping mapping;  ///< addressMapping parsed for the device
+
+  /// `device` is the board's DDR: the mapping is checked against it.
+  static Ddr4ControllerConfig fromYaml(const config::ConfigNode& node, const Ddr4Config& device);
+  /// The defaults, with the mapping parsed for `device`.
+  static Ddr4ControllerConfig defaults(const Ddr4Config& device);
+};
+
+}  // namespace ftsim::models

@@ -1,0 +1,370 @@
+#include "models/ddr/Ddr4ControllerTiming.h"
+
+#include <algorithm>
+
+#include "sim/core/Error.h"
+
+namespace ftsim::models {
+
+Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4ControllerConfig& cfg)
+    : m_cfg(cfg), m_dev(device), m_map(cfg.mapping) {
+  FTSIM_ASSERT(m_dev.banks() <= 64, "at most 64 banks per channel");
+  FTSIM_ASSERT(cfg.writeLowWatermarkBursts < cfg.writeHighWatermarkBursts &&
+                   cfg.writeHighWatermarkBursts <= cfg.writeQueueBursts,
+               "write watermarks out of order");
+  m_closedPage = cfg.pagePolicy == PagePolicy::Closed;
+  m_fast = cfg.fastPath && !m_closedPage;
+  m_burstShift = 0;
+  while ((1u << m_burstShift) < device.burstBytes()) ++m_burstShift;
+  m_capacity = {static_cast<std::uint32_t>(cfg.readQueueBursts), static_cast<std::uint32_t>(cfg.writeQueueBursts)};
+  m_pool.resize(m_capacity[0] + m_capacity[1]);
+  for (std::size_t i = 0; i < m_pool.size(); ++i) m_pool[i].nextAge = i + 1 < m_pool.size() ? static_cast<std::int32_t>(i + 1) : -1;
+  m_free = 0;
+  m_bankHead.assign(m_dev.banks(), {{-1, -1}});
+  m_bankTail.assign(m_dev.banks(), {{-1, -1}});
+  m_refreshDue.assign(device.ranks, device.t.tREFI);
+  m_bankStats.assign(m_dev.banks(), {});
+  m_latencyHist.assign(64, 0);
+}
+
+// ---------------------------------------------------------------- queues
+
+void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announce) {
+  Txn& t = m_txns[ti];
+  const std::uint64_t burst = t.nextBurst++;
+  const DramAddress a = m_map.decode(burst << m_burstShift);
+  const int b = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
+  const int dir = t.dir;
+  FTSIM_ASSERT(m_free >= 0 && m_count[dir] < m_capacity[dir], "queue entry taken while full");
+  const std::int32_t i = m_free;
+  Entry& e = m_pool[i];
+  m_free = e.nextAge;
+  e.seq = m_seq++;
+  e.row = a.row;
+  e.txn = ti;
+  e.bank = static_cast<std::uint16_t>(b);
+  e.dir = static_cast<std::uint8_t>(dir);
+  e.outcome = kNone;
+  e.nextBank = -1;
+  e.prevBank = m_bankTail[b][dir];
+  if (e.prevBank >= 0) m_pool[e.prevBank].nextBank = i;
+  else m_bankHead[b][dir] = i;
+  m_bankTail[b][dir] = i;
+  e.nextAge = -1;
+  e.prevAge = m_ageTail[dir];
+  if (e.prevAge >= 0) m_pool[e.prevAge].nextAge = i;
+  else m_ageHead[dir] = i;
+  m_ageTail[dir] = i;
+  ++m_count[dir];
+  m_bankMask[dir] |= 1ULL << b;
+  if (!(m_dev.isOpen(b) && m_dev.openRow(b) == a.row)) ++m_nonHits[dir];
+
+  if (t.nextBurst == t.endBurst) {
+    if (m_pending == ti) m_pending = -1;
+    if (announce)
+      m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
+  }
+}
+
+void Ddr4ControllerTiming::unlink(std::int32_t i) {
+  Entry& e = m_pool[i];
+  const int dir = e.dir;
+  const int b = e.bank;
+  if (e.prevBank >= 0) m_pool[e.prevBank].nextBank = e.nextBank;
+  else m_bankHead[b][dir] = e.nextBank;
+  if (e.nextBank >= 0) m_pool[e.nextBank].prevBank = e.prevBank;
+  else m_bankTail[b][dir] = e.prevBank;
+  if (m_bankHead[b][dir] < 0) m_bankMask[dir] &= ~(1ULL << b);
+  if (e.prevAge >= 0) m_pool[e.prevAge].nextAge = e.nextAge;
+  else m_ageHead[dir] = e.nextAge;
+  if (e.nextAge >= 0) m_pool[e.nextAge].prevAge = e.prevAge;
+  else m_ageTail[dir] = e.prevAge;
+  --m_count[dir];
+  e.nextAge = m_free;
+  m_free = i;
+}
+
+void Ddr4ControllerTiming::rowChanged(int b, std::uint32_t row, int delta) {
+  for (int dir = 0; dir < 2; ++dir)
+    for (std::int32_t i = m_bankHead[b][dir]; i >= 0; i = m_pool[i].nextBank)
+      if (m_pool[i].row == row) m_nonHits[dir] = static_cast<std::uint32_t>(static_cast<int>(m_nonHits[dir]) + delta);
+}
+
+bool Ddr4ControllerTiming::rowStillWanted(int b, std::uint32_t row) const {
+  for (int dir = 0; dir < 2; ++dir)
+    for (std::int32_t i = m_bankHead[b][dir]; i >= 0; i = m_pool[i].nextBank)
+      if (m_pool[i].row == row) return true;
+  return false;
+}
+
+bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t addr, std::uint64_t bytes,
+                                  std::uint64_t at) {
+  FTSIM_ASSERT(m_pending < 0, "a transaction arrived while the request stage was busy");
+  FTSIM_ASSERT(bytes > 0, "empty transaction");
+  FTSIM_ASSERT(at >= m_cursor, "a transaction arrived before the controller's current cycle");
+  advance(at);
+  std::int32_t ti;
+  if (!m_freeTxns.empty()) {
+    ti = m_freeTxns.back();
+    m_freeTxns.pop_back();
+  } else {
+    ti = static_cast<std::int32_t>(m_txns.size());
+    m_txns.emplace_back();
+  }
+  Txn& t = m_txns[ti];
+  t.tag = tag;
+  t.dir = write ? 1 : 0;
+  t.active = true;
+  t.arrival = at;
+  t.nextBurst = addr >> m_burstShift;
+  t.endBurst = ((addr + bytes - 1) >> m_burstShift) + 1;
+  t.unissued = static_cast<std::uint32_t>(t.endBurst - t.nextBurst);
+  m_pending = ti;
+  while (m_pending == ti && m_count[t.dir] < m_capacity[t.dir]) enter(ti, at, false);
+  return m_pending < 0;
+}
+
+// ---------------------------------------------------------------- scheduling
+
+int Ddr4ControllerTiming::direction() {
+  const std::uint32_t wq = m_count[1];
+  if (m_draining && wq <= static_cast<std::uint32_t>(m_cfg.writeLowWatermarkBursts)) m_draining = false;
+  if (!m_draining && wq >= static_cast<std::uint32_t>(m_cfg.writeHighWatermarkBursts)) m_draining = true;
+  return (m_draining || m_count[0] == 0) ? 1 : 0;
+}
+
+bool Ddr4ControllerTiming::scan(int dir, Decision& d) const {
+  bool have = false;
+  bool bestColumn = false;
+  std::uint64_t bestSeq = 0;
+  const DdrCommand col = columnCommand(dir);
+  for (std::uint64_t mask = m_bankMask[dir]; mask; mask &= mask - 1) {
+    const int b = __builtin_ctzll(mask);
+    std::int32_t cand = m_bankHead[b][dir];
+    DdrCommand cmd = DdrCommand::Act;
+    if (m_dev.isOpen(b)) {
+      const std::uint32_t row = m_dev.openRow(b);
+      std::int32_t i = cand;
+      while (i >= 0 && m_pool[i].row != row) i = m_pool[i].nextBank;
+      if (i >= 0) {
+        cand = i;
+        cmd = col;
+      } else {
+        cmd = DdrCommand::Pre;
+      }
+    }
+    const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
+    const bool isColumn = cmd == col;
+    const std::uint64_t seq = m_pool[cand].seq;
+    if (!have || r < d.cycle ||
+        (r == d.cycle && ((isColumn && !bestColumn) || (isColumn == bestColumn && seq < bestSeq)))) {
+      have = true;
+      d.cycle = r;
+      d.cmd = cmd;
+      d.bank = b;
+      d.entry = cand;
+      d.rank = m_dev.rankOf(b);
+      bestColumn = isColumn;
+      bestSeq = seq;
+    }
+  }
+  return have;
+}
+
+void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d) const {
+  const int perRank = m_dev.banks() / m_dev.config().ranks;
+  const std::uint64_t from = std::max(due, m_cursor);
+  bool open = false;
+  for (int b = rank * perRank; b < (rank + 1) * perRank; ++b) {
+    if (!m_dev.isOpen(b)) continue;
+    const std::uint64_t r = std::max(m_dev.earliest(DdrCommand::Pre, b), from);
+    if (!open || r < d.cycle) {
+      open = true;
+      d.cycle = r;
+      d.bank = b;
+    }
+  }
+  d.cmd = open ? DdrCommand::Pre : DdrCommand::Ref;
+  d.entry = -1;
+  d.fast = false;
+  d.rank = rank;
+  if (!open) {
+    d.bank = rank * perRank;
+    d.cycle = std::max(m_dev.earliest(DdrCommand::Ref, d.bank), from);
+  }
+}
+
+void Ddr4ControllerTiming::decide(Decision& d) {
+  const int dir = direction();
+  bool have = false;
+  if (m_count[dir] > 0) {
+    if (m_fast && m_nonHits[dir] == 0) {
+      const std::int32_t i = m_ageHead[dir];
+      const int b = m_pool[i].bank;
+      const DdrCommand col = columnCommand(dir);
+      const std::uint64_t r = std::max(m_dev.earliest(col, b), m_cursor);
+      if (r == std::max(m_dev.columnFloor(col), m_cursor)) {
+        d.cycle = r;
+        d.cmd = col;
+        d.bank = b;
+        d.entry = i;
+        d.rank = m_dev.rankOf(b);
+        d.fast = true;
+        have = true;
+      }
+    }
+    if (!have) {
+      have = scan(dir, d);
+      d.fast = false;
+    }
+  }
+  int rank = 0;
+  for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
+    if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
+  if (!have || d.cycle >= m_refreshDue[rank]) refreshStep(rank, m_refreshDue[rank], d);
+}
+
+void Ddr4ControllerTiming::column(const Decision& d) {
+  Entry& e = m_pool[d.entry];
+  const int b = d.bank;
+  const std::uint32_t row = e.row;
+  if (e.outcome == kNone) e.outcome = kHit;
+  ++m_bankStats[b][e.outcome - 1];
+  m_dev.issue(d.cmd, b, row, d.cycle);
+  const int dir = e.dir;
+  const std::int32_t ti = e.txn;
+  unlink(d.entry);
+  Txn& t = m_txns[ti];
+  if (--t.unissued == 0) {
+    if (t.dir == 0) {
+      const std::uint64_t done = d.cycle + m_dev.readDoneCycles();
+      m_events.push_back(Event{EventKind::Completed, t.tag, done});
+      const std::uint64_t lat = done - t.arrival;
+      ++m_latencyHist[lat ? 63 - __builtin_clzll(lat) : 0];
+      m_latencySum += lat;
+      ++m_readTxns;
+    }
+    t.active = false;
+    m_freeTxns.push_back(ti);
+  }
+  if (m_closedPage && !rowStillWanted(b, row)) {
+    const std::uint64_t at = m_dev.autoPrecharge(b);
+    if (m_trace) m_trace->push_back(CommandRecord{at, DdrCommand::Pre, b, row});
+  }
+  if (m_pending >= 0 && m_txns[m_pending].dir == dir) enter(m_pending, d.cycle + 1, true);
+}
+
+void Ddr4ControllerTiming::execute(const Decision& d) {
+  switch (d.cmd) {
+    case DdrCommand::Act: {
+      Entry& e = m_pool[d.entry];
+      if (e.outcome == kNone) e.outcome = kMiss;
+      ++m_bankStats[d.bank][3];
+      m_dev.issue(DdrCommand::Act, d.bank, e.row, d.cycle);
+      rowChanged(d.bank, e.row, -1);
+      if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, e.row});
+      break;
+    }
+    case DdrCommand::Pre: {
+      const std::uint32_t row = m_dev.openRow(d.bank);
+      if (d.entry >= 0 && m_pool[d.entry].outcome == kNone) m_pool[d.entry].outcome = kConflict;
+      rowChanged(d.bank, row, +1);
+      m_dev.issue(DdrCommand::Pre, d.bank, row, d.cycle);
+      if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, row});
+      break;
+    }
+    case DdrCommand::Ref:
+      m_dev.issue(DdrCommand::Ref, d.bank, 0, d.cycle);
+      m_refreshDue[d.rank] += m_dev.config().t.tREFI;
+      if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, 0});
+      break;
+    case DdrCommand::Rd:
+    case DdrCommand::Wr:
+      m_fastDecisions += d.fast;
+      if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, m_pool[d.entry].row});
+      column(d);
+      break;
+  }
+  m_cursor = d.cycle + 1;
+}
+
+void Ddr4ControllerTiming::advance(std::uint64_t until) {
+  Decision d;
+  while (m_cursor < until) {
+    decide(d);
+    if (d.cycle >= until) break;
+    execute(d);
+  }
+  if (m_cursor < until) m_cursor = until;
+}
+
+std::uint64_t Ddr4ControllerTiming::drain() {
+  Decision d;
+  while (!empty()) {
+    decide(d);
+    execute(d);
+  }
+  return m_cursor;
+}
+
+// ---------------------------------------------------------------- events
+
+bool Ddr4ControllerTiming::popEvent(std::uint64_t upTo, Event& e) {
+  std::size_t best = m_events.size();
+  for (std::size_t i = 0; i < m_events.size(); ++i)
+    if (m_events[i].cycle <= upTo && (best == m_events.size() || m_events[i].cycle < m_events[best].cycle)) best = i;
+  if (best == m_events.size()) return false;
+  e = m_events[best];
+  m_events.erase(m_events.begin() + static_cast<std::ptrdiff_t>(best));
+  return true;
+}
+
+std::uint64_t Ddr4ControllerTiming::nextEventBound() const {
+  std::uint64_t bound = UINT64_MAX;
+  for (const Event& e : m_events) bound = std::min(bound, e.cycle);
+  // Column commands of one direction are at least a burst apart on the data
+  // bus, so n more bursts need n commands from the column floor on.
+  const std::uint64_t burst = m_dev.burstCycles();
+  const std::uint64_t rdFloor = std::max(m_cursor, m_dev.columnFloor(DdrCommand::Rd));
+  for (const Txn& t : m_txns)
+    if (t.active && t.dir == 0 && t.unissued > 0)
+      bound = std::min(bound, rdFloor + burst * (t.unissued - 1) + m_dev.readDoneCycles());
+  if (m_pending >= 0) {
+    const Txn& t = m_txns[m_pending];
+    const std::uint64_t floor = std::max(m_cursor, m_dev.columnFloor(columnCommand(t.dir)));
+    bound = std::min(bound, floor + burst * (t.endBurst - t.nextBurst - 1) + 1);
+  }
+  return bound;
+}
+
+// ---------------------------------------------------------------- stats
+
+stats::DdrCounters Ddr4ControllerTiming::counters() const {
+  stats::DdrCounters c;
+  const DdrCommandCounts& n = m_dev.counts();
+  c.activates = n[static_cast<int>(DdrCommand::Act)];
+  c.precharges = n[static_cast<int>(DdrCommand::Pre)];
+  c.reads = n[static_cast<int>(DdrCommand::Rd)];
+  c.writes = n[static_cast<int>(DdrCommand::Wr)];
+  c.refreshes = n[static_cast<int>(DdrCommand::Ref)];
+  for (const auto& s : m_bankStats) {
+    c.rowHits += s[0];
+    c.rowMisses += s[1];
+    c.rowConflicts += s[2];
+  }
+  c.dataBytes = (c.reads + c.writes) * m_dev.config().burstBytes();
+  return c;
+}
+
+std::vector<stats::DdrBankCounters> Ddr4ControllerTiming::bankCounters() const {
+  std::vector<stats::DdrBankCounters> v(m_bankStats.size());
+  for (std::size_t b = 0; b < v.size(); ++b) {
+    v[b].rowHits = m_bankStats[b][0];
+    v[b].rowMisses = m_bankStats[b][1];
+    v[b].rowConflicts = m_bankStats[b][2];
+    v[b].activates = m_bankStats[b][3];
+  }
+  return v;
+}
+
+}  // namespace ftsim::models

@@ -1,0 +1,175 @@
+#pragma once
+// The DDR4 controller in plain C++ (no SystemC), exact to the DDR cycle.
+//
+// Transactions (any byte range; the interconnect sends AXI bursts) enter a
+// read or a write queue one 64-byte burst per entry. A transaction that does
+// not fit waits in the request stage and its remaining bursts enter one per
+// freed entry, on the cycle after the column command that freed it; the
+// request stage holds one transaction at a time (the TLM request channel).
+// Reads complete when the data of their last burst has left the bus; writes
+// are posted: they complete when their last burst is in the queue.
+//
+// Scheduling, every cycle (computed event by event, not cycle by cycle):
+//   - direction: writes while draining (from `high` queued writes down to
+//     `low`) or when no read is queued, reads otherwise;
+//   - per bank with queued requests of that direction, FR-FCFS: the oldest
+//     request that hits the open row (its RD/WR), else the oldest request
+//     (PRE if another row is open, ACT if the bank is closed);
+//   - among those, the one whose command the timing allows first; on a tie
+//     a column command before a row command, then the oldest request;
+//   - refresh: from the cycle a rank's refresh is due (every tREFI) nothing
+//     else issues until its open banks are precharged and REF has issued,
+//     each at the first cycle its constraints allow;
+//   - closed page: the last queued access to a row auto-precharges it.
+// `advance(until)` issues every command whose cycle is before `until`; the
+// caller advances to each arrival before submitting it, so decisions never
+// see the future and never have to be undone. The fast path issues the
+// oldest request's column command without scanning the banks when no
+// queued request needs a row command and that command is ready at the
+// earliest cycle any column command could be: the scan would pick it too.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/ddr/Ddr4ControllerConfig.h"
+#include "models/ddr/Ddr4Device.h"
+#include "sim/stats/RunResult.h"
+
+namespace ftsim::models {
+
+class Ddr4ControllerTiming {
+ public:
+  enum class EventKind : std::uint8_t {
+    Accepted,   ///< a read's last burst entered the queue (END_REQ)
+    Completed,  ///< a read's data is all out, or a write's last burst is queued
+  };
+  struct Event {
+    EventKind kind = EventKind::Completed;
+    std::uint32_t tag = 0;
+    std::uint64_t cycle = 0;
+  };
+  struct CommandRecord {
+    std::uint64_t cycle = 0;
+    DdrCommand cmd = DdrCommand::Act;
+    int bank = 0;
+    std::uint32_t row = 0;
+    bool operator==(const CommandRecord& o) const {
+      return cycle == o.cycle && cmd == o.cmd && bank == o.bank && row == o.row;
+    }
+  };
+
+  Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4ControllerConfig& cfg);
+
+  /// Every decision for the cycles before this one has been made.
+  std::uint64_t cursor() const { return m_cursor; }
+  /// Issue every command whose cycle is before `until`.
+  void advance(std::uint64_t until);
+  /// No transaction is waiting for queue entries.
+  bool requestChannelFree() const { return m_pending < 0; }
+  /// A transaction of `bytes` at `addr` arriving at cycle `at` (>= cursor;
+  /// the core advances to it first). Returns true when all its bursts
+  /// entered at once: END_REQ now, and for a write also its completion. Else
+  /// an Accepted (read) or Completed (write) event follows.
+  bool submit(std::uint32_t tag, bool write, std::uint64_t addr, std::uint64_t bytes, std::uint64_t at);
+  /// Remove and return the earliest event at or before cycle `upTo`.
+  bool popEvent(std::uint64_t upTo, Event& e);
+  /// A cycle no later than the next event: exact for events already
+  /// determined, a lower bound for the rest. UINT64_MAX when none is due.
+  std::uint64_t nextEventBound() const;
+  /// Issue everything still queued (end of a run); returns the cursor.
+  std::uint64_t drain();
+  bool empty() const { return m_count[0] == 0 && m_count[1] == 0 && m_pending < 0; }
+
+  const Ddr4Device& device() const { return m_dev; }
+  const Ddr4ControllerConfig& config() const { return m_cfg; }
+  /// Commands, row-buffer outcomes and data bytes so far.
+  stats::DdrCounters counters() const;
+  std::vector<stats::DdrBankCounters> bankCounters() const;
+  /// Read transactions' latency, arrival to last data, bucket k holding
+  /// [2^k, 2^(k+1)) DDR cycles.
+  const std::vector<std::uint64_t>& readLatencyHistogram() const { return m_latencyHist; }
+  std::uint64_t readLatencySumCycles() const { return m_latencySum; }
+  std::uint64_t readTransactions() const { return m_readTxns; }
+  /// Decisions taken by the fast path (for benchmarks).
+  std::uint64_t fastDecisions() const { return m_fastDecisions; }
+
+  /// Append every issued command to `trace` (tests); nullptr stops.
+  void recordCommands(std::vector<CommandRecord>* trace) { m_trace = trace; }
+
+ private:
+  enum Outcome : std::uint8_t { kNone, kHit, kMiss, kConflict };
+  struct Entry {
+    std::uint64_t seq = 0;
+    std::uint32_t row = 0;
+    std::int32_t txn = -1;
+    std::int32_t nextBank = -1, prevBank = -1;
+    std::int32_t nextAge = -1, prevAge = -1;
+    std::uint16_t bank = 0;
+    std::uint8_t dir = 0;  ///< 0 read, 1 write
+    std::uint8_t outcome = kNone;
+  };
+  struct Txn {
+    std::uint64_t nextBurst = 0, endBurst = 0;  ///< bursts still to enter: [next, end)
+    std::uint64_t arrival = 0;
+    std::uint32_t tag = 0;
+    std::uint32_t unissued = 0;  ///< bursts without their column command yet
+    std::uint8_t dir = 0;
+    bool active = false;
+  };
+  struct Decision {
+    std::uint64_t cycle = 0;
+    DdrCommand cmd = DdrCommand::Act;
+    int bank = 0;
+    std::int32_t entry = -1;  ///< -1 for refresh commands
+    int rank = 0;
+    bool fast = false;        ///< taken by the fast path
+  };
+
+  int direction();
+  void decide(Decision& d);
+  bool scan(int dir, Decision& d) const;
+  void refreshStep(int rank, std::uint64_t due, Decision& d) const;
+  void execute(const Decision& d);
+  void column(const Decision& d);
+  void enter(std::int32_t txn, std::uint64_t at, bool announce);
+  void unlink(std::int32_t i);
+  /// Requests of bank `b` that hit (or stop hitting) `row`.
+  void rowChanged(int b, std::uint32_t row, int delta);
+  bool rowStillWanted(int b, std::uint32_t row) const;
+  static DdrCommand columnCommand(int dir) { return dir ? DdrCommand::Wr : DdrCommand::Rd; }
+
+  Ddr4ControllerConfig m_cfg;
+  Ddr4Device m_dev;
+  AddressMapping m_map;
+  bool m_fast = true;
+  bool m_closedPage = false;
+  int m_burstShift = 6;
+  std::uint64_t m_cursor = 0;
+  std::uint64_t m_seq = 0;
+  bool m_draining = false;
+
+  std::vector<Entry> m_pool;
+  std::int32_t m_free = -1;
+  std::array<std::uint32_t, 2> m_capacity{};
+  std::array<std::uint32_t, 2> m_count{};
+  std::array<std::uint32_t, 2> m_nonHits{};  ///< queued requests whose row is not open
+  std::array<std::int32_t, 2> m_ageHead{{-1, -1}}, m_ageTail{{-1, -1}};
+  std::array<std::uint64_t, 2> m_bankMask{};  ///< banks with queued requests, per direction
+  std::vector<std::array<std::int32_t, 2>> m_bankHead, m_bankTail;
+
+  std::vector<Txn> m_txns;
+  std::vector<std::int32_t> m_freeTxns;
+  std::int32_t m_pending = -1;
+  std::vector<Event> m_events;
+
+  std::vector<std::uint64_t> m_refreshDue;  ///< per rank
+
+  std::vector<std::array<std::uint64_t, 4>> m_bankStats;  ///< hits, misses, conflicts, ACTs
+  std::vector<std::uint64_t> m_latencyHist;
+  std::uint64_t m_latencySum = 0, m_readTxns = 0;
+  std::uint64_t m_fastDecisions = 0;
+  std::vector<CommandRecord>* m_trace = nullptr;
+};
+
+}  // namespace ftsim::models

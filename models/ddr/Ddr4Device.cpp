@@ -1,0 +1,159 @@
+#include "models/ddr/Ddr4Device.h"
+
+#include <algorithm>
+
+#include "sim/core/Error.h"
+
+namespace ftsim::models {
+
+namespace {
+constexpr int kAct = static_cast<int>(DdrCommand::Act);
+constexpr int kPre = static_cast<int>(DdrCommand::Pre);
+constexpr int kRd = static_cast<int>(DdrCommand::Rd);
+constexpr int kWr = static_cast<int>(DdrCommand::Wr);
+constexpr int kRef = static_cast<int>(DdrCommand::Ref);
+// JESD79-4: RD to WR needs RL + BL/2 − WL + 2 nCK (1 nCK write preamble).
+constexpr std::uint32_t kReadToWriteGap = 2;
+}  // namespace
+
+const char* toString(DdrCommand c) {
+  switch (c) {
+    case DdrCommand::Act: return "ACT";
+    case DdrCommand::Pre: return "PRE";
+    case DdrCommand::Rd: return "RD";
+    case DdrCommand::Wr: return "WR";
+    case DdrCommand::Ref: return "REF";
+  }
+  return "?";
+}
+
+Ddr4Device::Ddr4Device(const Ddr4Config& cfg) : m_cfg(cfg) {
+  m_burst = static_cast<std::uint32_t>(cfg.burstLength / 2);
+  m_ccdS = std::max(cfg.t.tCCD_S, m_burst);
+  m_ccdL = std::max(cfg.t.tCCD_L, m_ccdS);
+  const int perRank = cfg.banks();
+  m_banks.resize(static_cast<std::size_t>(cfg.ranks * perRank));
+  for (int b = 0; b < banks(); ++b) {
+    m_banks[b].rank = static_cast<std::uint8_t>(b / perRank);
+    m_banks[b].group = static_cast<std::uint16_t>(b / cfg.banksPerGroup);
+  }
+  m_groupNext.assign(static_cast<std::size_t>(cfg.ranks * cfg.bankGroups), Next{});
+  m_rankNext.assign(static_cast<std::size_t>(cfg.ranks), Next{});
+  m_lastActs.assign(static_cast<std::size_t>(cfg.ranks), {});
+  m_actCount.assign(static_cast<std::size_t>(cfg.ranks), 0);
+}
+
+bool Ddr4Device::rankIdle(int rank) const {
+  const int perRank = m_cfg.banks();
+  for (int b = rank * perRank; b < (rank + 1) * perRank; ++b)
+    if (m_banks[b].open) return false;
+  return true;
+}
+
+std::uint64_t Ddr4Device::columnFloor(DdrCommand cmd) const {
+  std::uint64_t f = UINT64_MAX;
+  for (const Next& r : m_rankNext) f = std::min(f, r[static_cast<int>(cmd)]);
+  return std::max(f, m_cmdBusFree);
+}
+
+bool Ddr4Device::canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) const {
+  const Bank& k = m_banks[b];
+  switch (cmd) {
+    case DdrCommand::Act:
+      if (k.open) return false;
+      break;
+    case DdrCommand::Pre:
+      if (!k.open) return false;
+      break;
+    case DdrCommand::Rd:
+    case DdrCommand::Wr:
+      if (!k.open || k.row != row) return false;
+      break;
+    case DdrCommand::Ref:
+      if (!rankIdle(k.rank)) return false;
+      break;
+  }
+  return cycle >= earliest(cmd, b);
+}
+
+void Ddr4Device::closeBank(int b, std::uint64_t cycle) {
+  Bank& k = m_banks[b];
+  k.open = false;
+  raise(k.next[kAct], cycle + m_cfg.t.tRP);
+  raise(m_rankNext[k.rank][kRef], cycle + m_cfg.t.tRP);
+  ++m_counts[kPre];
+}
+
+void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) {
+  FTSIM_ASSERT(canIssue(cmd, b, row, cycle), std::string(toString(cmd)) + " to bank " + std::to_string(b) +
+                                                 " at cycle " + std::to_string(cycle) + " breaks a constraint");
+  const Ddr4Timing& t = m_cfg.t;
+  Bank& k = m_banks[b];
+  const int rank = k.rank;
+  m_cmdBusFree = cycle + 1;
+  switch (cmd) {
+    case DdrCommand::Act: {
+      k.open = true;
+      k.row = row;
+      raise(k.next[kRd], cycle + t.tRCD);
+      raise(k.next[kWr], cycle + t.tRCD);
+      raise(k.next[kPre], cycle + t.tRAS);
+      raise(k.next[kAct], cycle + t.tRC);
+      raise(m_groupNext[k.group][kAct], cycle + t.tRRD_L);
+      raise(m_rankNext[rank][kAct], cycle + t.tRRD_S);
+      // The ACT four back (this one included) opens the tFAW window.
+      auto& ring = m_lastActs[rank];
+      ring[m_actCount[rank] % 4] = cycle;
+      ++m_actCount[rank];
+      if (m_actCount[rank] >= 4) raise(m_rankNext[rank][kAct], ring[m_actCount[rank] % 4] + t.tFAW);
+      ++m_counts[kAct];
+      break;
+    }
+    case DdrCommand::Pre:
+      closeBank(b, cycle);
+      break;
+    case DdrCommand::Rd: {
+      raise(m_groupNext[k.group][kRd], cycle + m_ccdL);
+      raise(m_rankNext[rank][kRd], cycle + m_ccdS);
+      raise(k.next[kPre], cycle + t.tRTP);
+      const std::uint64_t toWrite = cycle + t.cl + m_burst + kReadToWriteGap;
+      for (int r = 0; r < m_cfg.ranks; ++r) {
+        raise(m_rankNext[r][kWr], toWrite > t.cwl ? toWrite - t.cwl : 0);
+        if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.tRTRS);
+      }
+      ++m_counts[kRd];
+      break;
+    }
+    case DdrCommand::Wr: {
+      const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
+      raise(m_groupNext[k.group][kWr], cycle + m_ccdL);
+      raise(m_rankNext[rank][kWr], cycle + m_ccdS);
+      raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L);
+      raise(m_rankNext[rank][kRd], dataEnd + t.tWTR_S);
+      raise(k.next[kPre], dataEnd + t.tWR);
+      for (int r = 0; r < m_cfg.ranks; ++r) {
+        if (r == rank) continue;
+        raise(m_rankNext[r][kWr], cycle + m_burst + t.tRTRS);
+        const std::uint64_t toRead = dataEnd + t.tRTRS;
+        raise(m_rankNext[r][kRd], toRead > t.cl ? toRead - t.cl : 0);
+      }
+      ++m_counts[kWr];
+      break;
+    }
+    case DdrCommand::Ref:
+      raise(m_rankNext[rank][kAct], cycle + t.tRFC);
+      raise(m_rankNext[rank][kRef], cycle + t.tRFC);
+      ++m_counts[kRef];
+      break;
+  }
+}
+
+std::uint64_t Ddr4Device::autoPrecharge(int b) {
+  Bank& k = m_banks[b];
+  FTSIM_ASSERT(k.open, "auto-precharge of a closed bank");
+  const std::uint64_t at = k.next[kPre];
+  closeBank(b, at);
+  return at;
+}
+
+}  // namespace ftsim::models

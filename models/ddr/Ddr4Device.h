@@ -1,0 +1,112 @@
+#pragma once
+// The JEDEC rules of one DDR4 channel in plain C++ (no SystemC): which row
+// each bank has open and, for every command, the first DDR cycle the timing
+// parameters allow it. The first-allowed cycles are kept per bank, per bank
+// group, per rank and for the shared command bus, and raised whenever a
+// command issues, so `earliest` is a handful of loads. The controller
+// decides what to issue; this class says when a command is legal, records it
+// and counts it.
+//
+// Constraints (all in DDR clock cycles, BL8 so a burst holds the data bus
+// for BL/2 = 4 cycles):
+//   ACT→ACT same bank tRC, same bank group tRRD_L, other group tRRD_S, and
+//   at most four ACTs per rank in any tFAW window; ACT→RD/WR tRCD;
+//   ACT→PRE tRAS; PRE→ACT and PRE→REF tRP; RD→PRE tRTP; WR→PRE
+//   CWL + BL/2 + tWR; RD→RD and WR→WR tCCD_L in the same bank group, tCCD_S
+//   (at least BL/2) otherwise, BL/2 + tRTRS across ranks; WR→RD
+//   CWL + BL/2 + tWTR_L (same group) or tWTR_S (other group); RD→WR
+//   CL + BL/2 + 2 − CWL (the read/write bus turnaround of JESD79-4 with a
+//   1 nCK write preamble); REF needs every bank of its rank precharged and
+//   blocks it for tRFC; one command per cycle on the command bus.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/ddr/Ddr4Config.h"
+
+namespace ftsim::models {
+
+enum class DdrCommand : std::uint8_t { Act, Pre, Rd, Wr, Ref };
+constexpr int kNumDdrCommands = 5;
+const char* toString(DdrCommand c);
+
+/// Commands issued, indexed by DdrCommand. Auto-precharges count as PRE.
+using DdrCommandCounts = std::array<std::uint64_t, kNumDdrCommands>;
+
+class Ddr4Device {
+ public:
+  explicit Ddr4Device(const Ddr4Config& cfg);
+
+  const Ddr4Config& config() const { return m_cfg; }
+  int banks() const { return static_cast<int>(m_banks.size()); }
+  int flatBank(int rank, int bankGroup, int bank) const {
+    return (rank * m_cfg.bankGroups + bankGroup) * m_cfg.banksPerGroup + bank;
+  }
+  int rankOf(int b) const { return m_banks[b].rank; }
+  int bankGroupOf(int b) const { return m_banks[b].group % m_cfg.bankGroups; }
+  /// Cycles one burst holds the data bus (BL/2).
+  std::uint32_t burstCycles() const { return m_burst; }
+  /// Cycles from a RD command to the end of its data.
+  std::uint32_t readDoneCycles() const { return m_cfg.t.cl + m_burst; }
+
+  bool isOpen(int b) const { return m_banks[b].open; }
+  std::uint32_t openRow(int b) const { return m_banks[b].row; }
+  bool rankIdle(int rank) const;
+
+  /// First cycle the timing constraints allow `cmd` to bank `b` (REF: to
+  /// the rank of bank `b`). Says nothing about the bank state.
+  std::uint64_t earliest(DdrCommand cmd, int b) const {
+    const Bank& k = m_banks[b];
+    std::uint64_t e = k.next[static_cast<int>(cmd)];
+    if (m_cmdBusFree > e) e = m_cmdBusFree;
+    const std::uint64_t r = m_rankNext[k.rank][static_cast<int>(cmd)];
+    if (r > e) e = r;
+    if (cmd != DdrCommand::Pre && cmd != DdrCommand::Ref) {
+      const std::uint64_t g = m_groupNext[k.group][static_cast<int>(cmd)];
+      if (g > e) e = g;
+    }
+    return e;
+  }
+  /// No RD (or WR) to any bank can issue before this cycle.
+  std::uint64_t columnFloor(DdrCommand cmd) const;
+
+  /// Whether `cmd` to bank `b` (row `row` for ACT, RD, WR) is legal at
+  /// `cycle`: the bank state allows it and every constraint is met.
+  bool canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) const;
+  /// Record a command; it must be legal (FTSIM_ASSERT).
+  void issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle);
+  /// Close bank `b` as a RD or WR with auto-precharge does: at the first
+  /// cycle tRAS, tRTP and tWR allow, without a command-bus slot. Returns
+  /// that cycle.
+  std::uint64_t autoPrecharge(int b);
+
+  const DdrCommandCounts& counts() const { return m_counts; }
+
+ private:
+  struct Bank {
+    std::array<std::uint64_t, kNumDdrCommands> next{};  ///< first cycle per command (bank scope)
+    std::uint32_t row = 0;
+    bool open = false;
+    std::uint8_t rank = 0;
+    std::uint16_t group = 0;  ///< rank * bankGroups + bank group
+  };
+  using Next = std::array<std::uint64_t, kNumDdrCommands>;
+  static void raise(std::uint64_t& v, std::uint64_t to) {
+    if (to > v) v = to;
+  }
+  void closeBank(int b, std::uint64_t cycle);
+
+  Ddr4Config m_cfg;
+  std::uint32_t m_burst = 4;
+  std::uint32_t m_ccdS = 4, m_ccdL = 6;
+  std::vector<Bank> m_banks;
+  std::vector<Next> m_groupNext;  ///< per rank × bank group
+  std::vector<Next> m_rankNext;   ///< per rank
+  std::vector<std::array<std::uint64_t, 4>> m_lastActs;  ///< per rank, the last four ACTs (tFAW)
+  std::vector<std::uint32_t> m_actCount;                 ///< per rank, ACTs so far (ring position)
+  std::uint64_t m_cmdBusFree = 0;
+  DdrCommandCounts m_counts{};
+};
+
+}  // namespace ftsim::models

@@ -1,0 +1,261 @@
+#include "models/interconnect/AxiInterconnect.h"
+
+#include <algorithm>
+
+#include "models/common/SimTime.h"
+#include "models/interconnect/AxiBurst.h"
+#include "sim/core/Error.h"
+
+namespace ftsim::models {
+
+struct AxiInterconnect::Burst {
+  tlm::tlm_generic_payload trans;
+  int port = 0;
+  std::uint32_t beats = 0;
+  std::uint64_t wEnd = 0;     ///< writes: the cycle its last beat has crossed the port
+  std::uint64_t resp = kNever;  ///< the cycle the controller's response arrived
+  std::uint64_t done = kNever;  ///< the cycle its slot frees
+  bool write = false;
+  bool requested = false;
+  bool last = false;  ///< the last burst of its DMA transaction
+};
+
+namespace {
+/// Finds the burst a payload belongs to when the controller answers.
+struct BurstRef : tlm::tlm_extension<BurstRef> {
+  void* burst = nullptr;
+  tlm::tlm_extension_base* clone() const override { return new BurstRef(*this); }
+  void copy_from(const tlm::tlm_extension_base& o) override { burst = static_cast<const BurstRef&>(o).burst; }
+};
+}  // namespace
+
+AxiInterconnect::AxiInterconnect(sc_core::sc_module_name name, const InterconnectConfig& cfg, int maxOutstanding)
+    : sc_module(name), target("target"), initiator("initiator"), m_cfg(cfg), m_clock(cfg.clock),
+      m_maxOutstanding(maxOutstanding) {
+  FTSIM_ASSERT(maxOutstanding >= 1, "at least one burst in flight per port");
+  target.register_nb_transport_fw(this, &AxiInterconnect::nb_transport_fw);
+  initiator.register_nb_transport_bw(this, &AxiInterconnect::nb_transport_bw);
+  SC_HAS_PROCESS(AxiInterconnect);
+  SC_METHOD(update);
+  sensitive << m_wakeEv;
+  dont_initialize();
+}
+
+AxiInterconnect::~AxiInterconnect() = default;
+
+void AxiInterconnect::end_of_elaboration() {
+  m_ports = std::vector<Port>(target.size());
+  for (std::size_t p = 0; p < m_ports.size(); ++p) {
+    Port& port = m_ports[p];
+    for (int i = 0; i < m_maxOutstanding; ++i) {
+      port.pool.push_back(std::make_unique<Burst>());
+      Burst* b = port.pool.back().get();
+      b->port = static_cast<int>(p);
+      auto* ref = new BurstRef;
+      ref->burst = b;
+      b->trans.set_extension(ref);
+      b->trans.set_byte_enable_ptr(nullptr);
+      b->trans.set_data_ptr(nullptr);  // timing only
+      port.free.push_back(b);
+    }
+  }
+}
+
+void AxiInterconnect::wakeAt(std::uint64_t cycle) {
+  const Picoseconds at = m_clock.edgePs(Cycles(cycle));
+  const Picoseconds now = nowPs();
+  m_wakeEv.notify(at > now ? psTime(at - now) : sc_core::SC_ZERO_TIME);
+}
+
+tlm::tlm_sync_enum AxiInterconnect::nb_transport_fw(int port, tlm::tlm_generic_payload& trans,
+                                                    tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+  if (phase == tlm::END_RESP) return tlm::TLM_COMPLETED;
+  FTSIM_ASSERT(phase == tlm::BEGIN_REQ, std::string(name()) + ": unexpected phase from a DMA");
+  FTSIM_ASSERT(trans.get_data_length() > 0, std::string(name()) + ": empty DMA transaction");
+  DmaTxn t;
+  t.trans = &trans;
+  t.arrival = m_clock.edgeAtOrAfter(nowPs() + delay.value()).value();
+  t.nextAddr = trans.get_address();
+  t.end = t.nextAddr + trans.get_data_length();
+  m_ports[port].txns.push_back(t);
+  wakeAt(t.arrival);
+  phase = tlm::END_REQ;  // accepted at its arrival (the annotated delay)
+  return tlm::TLM_UPDATED;
+}
+
+AxiInterconnect::Burst* AxiInterconnect::takeBurst(int port) {
+  Port& p = m_ports[port];
+  DmaTxn& t = p.txns[p.split];
+  Burst* b = p.free.back();
+  p.free.pop_back();
+  const AxiBurst a = nextAxiBurst(t.nextAddr, t.end, static_cast<std::uint32_t>(m_cfg.beatBytes()),
+                                  static_cast<std::uint32_t>(m_cfg.maxBurstBeats));
+  t.nextAddr += a.bytes;
+  b->beats = a.beats;
+  b->write = t.trans->is_write();
+  b->requested = false;
+  b->resp = kNever;
+  b->done = kNever;
+  b->last = t.nextAddr == t.end;
+  if (b->last) ++p.split;
+  b->trans.set_command(b->write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  b->trans.set_address(a.addr);
+  b->trans.set_data_length(static_cast<unsigned int>(a.bytes));
+  b->trans.set_streaming_width(static_cast<unsigned int>(a.bytes));
+  b->trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  p.inflight.push_back(b);
+  p.peak = std::max(p.peak, static_cast<int>(p.inflight.size()));
+  return b;
+}
+
+/// The burst `port` would request at cycle `t`, taking a slot for a new
+/// read burst; nullptr if none is ready.
+AxiInterconnect::Burst* AxiInterconnect::candidate(int port, std::uint64_t t) {
+  Port& p = m_ports[port];
+  for (Burst* b : p.inflight)
+    if (!b->requested) return b->write && b->wEnd <= t ? b : nullptr;
+  if (p.split < p.txns.size() && p.txns[p.split].arrival <= t && !p.txns[p.split].trans->is_write() &&
+      !p.free.empty())
+    return takeBurst(port);
+  return nullptr;
+}
+
+void AxiInterconnect::send(Burst* b) {
+  b->requested = true;
+  ++m_axiBursts;
+  m_reqBusy = true;
+  m_reqTrans = &b->trans;
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  const tlm::tlm_sync_enum s = initiator->nb_transport_fw(b->trans, phase, delay);
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  if (s == tlm::TLM_UPDATED) {
+    FTSIM_ASSERT(phase == tlm::END_REQ, std::string(name()) + ": the controller answered BEGIN_REQ with " +
+                                            phase.get_name());
+    endRequest(at);
+  } else if (s == tlm::TLM_COMPLETED) {
+    endRequest(at);
+    response(*b, at);
+  }
+}
+
+void AxiInterconnect::endRequest(sc_core::sc_time at) {
+  m_reqBusy = false;
+  m_reqTrans = nullptr;
+  // The handshake takes the port cycle it happens in.
+  m_nextReq = m_clock.edgeAtOrAfter(at.value() + 1).value();
+}
+
+void AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
+  FTSIM_ASSERT(b.trans.is_response_ok(), std::string(name()) + ": the controller returned an error response");
+  b.resp = m_clock.edgeAtOrAfter(at.value()).value();
+  Port& p = m_ports[b.port];
+  if (b.write) {
+    b.done = b.resp;
+    if (b.last) answerDma(b.port, b.done);
+    return;
+  }
+  // Read data crosses the port in order, one beat per cycle.
+  for (Burst* r : p.inflight) {
+    if (r->write || r->done != kNever) continue;
+    if (r->resp == kNever) break;
+    const std::uint64_t start = std::max(r->resp, p.rFree);
+    r->done = start + r->beats;
+    p.rFree = r->done;
+    if (r->last) answerDma(b.port, r->done);
+  }
+}
+
+void AxiInterconnect::answerDma(int port, std::uint64_t cycle) {
+  Port& p = m_ports[port];
+  FTSIM_ASSERT(!p.txns.empty() && p.split > 0, std::string(name()) + ": response without a DMA transaction");
+  tlm::tlm_generic_payload* trans = p.txns.front().trans;
+  p.txns.pop_front();
+  --p.split;
+  trans->set_response_status(tlm::TLM_OK_RESPONSE);
+  tlm::tlm_phase phase = tlm::BEGIN_RESP;
+  const Picoseconds at = m_clock.edgePs(Cycles(cycle));
+  sc_core::sc_time delay = psTime(at > nowPs() ? at - nowPs() : 0);
+  target[port]->nb_transport_bw(*trans, phase, delay);
+}
+
+tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                                    sc_core::sc_time& delay) {
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  if (phase == tlm::END_REQ) {
+    FTSIM_ASSERT(m_reqBusy && &trans == m_reqTrans, std::string(name()) + ": END_REQ for a request not in flight");
+    endRequest(at);
+    m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+    return tlm::TLM_ACCEPTED;
+  }
+  FTSIM_ASSERT(phase == tlm::BEGIN_RESP, std::string(name()) + ": unexpected phase from the controller");
+  if (m_reqBusy && &trans == m_reqTrans) endRequest(at);  // BEGIN_RESP implies END_REQ
+  auto* ref = trans.get_extension<BurstRef>();
+  FTSIM_ASSERT(ref != nullptr, std::string(name()) + ": a response for a payload it did not send");
+  response(*static_cast<Burst*>(ref->burst), at);
+  m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+  phase = tlm::END_RESP;
+  return tlm::TLM_COMPLETED;
+}
+
+void AxiInterconnect::update() {
+  const Picoseconds now = nowPs();
+  const std::uint64_t t = m_clock.edgeAtOrAfter(now).value();
+  if (m_clock.edgePs(Cycles(t)) != now) {
+    wakeAt(t);
+    return;
+  }
+  const int n = static_cast<int>(m_ports.size());
+  for (Port& p : m_ports) {
+    while (!p.inflight.empty() && p.inflight.front()->done <= t) {
+      p.free.push_back(p.inflight.front());
+      p.inflight.pop_front();
+    }
+    // Write data crosses the port while a slot is free.
+    if (p.split < p.txns.size() && p.txns[p.split].trans->is_write() && p.txns[p.split].arrival <= t &&
+        p.wFree <= t && !p.free.empty()) {
+      Burst* b = takeBurst(static_cast<int>(&p - m_ports.data()));
+      b->wEnd = t + b->beats;
+      p.wFree = b->wEnd;
+    }
+  }
+  if (!m_reqBusy && m_nextReq <= t) {
+    for (int k = 0; k < n; ++k) {
+      const int port = (m_rr + k) % n;
+      if (Burst* b = candidate(port, t)) {
+        m_rr = (port + 1) % n;
+        send(b);
+        break;
+      }
+    }
+  }
+  // Next cycle anything can change: a slot frees, a DMA transaction
+  // arrives, a write's data is in, a channel frees, or the request channel
+  // can take another request.
+  std::uint64_t next = kNever;
+  auto consider = [&](std::uint64_t c) {
+    if (c > t && c < next) next = c;
+  };
+  bool waiting = false;
+  for (Port& p : m_ports) {
+    for (const Burst* b : p.inflight) {
+      if (b->done != kNever) consider(b->done);
+      if (b->write && !b->requested) {
+        consider(b->wEnd);
+        waiting = waiting || b->wEnd <= t;
+      }
+    }
+    if (p.split < p.txns.size()) {
+      const DmaTxn& s = p.txns[p.split];
+      consider(s.arrival);
+      if (s.arrival <= t && !p.free.empty()) {
+        if (s.trans->is_write()) consider(p.wFree);
+        else waiting = true;
+      }
+    }
+  }
+  if (waiting && !m_reqBusy) consider(std::max(m_nextReq, t + 1));
+  if (next != kNever) wakeAt(next);
+}
+
+}  // namespace ftsim::models

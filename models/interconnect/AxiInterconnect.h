@@ -1,0 +1,91 @@
+#pragma once
+// The AXI ports between the DMA streams and the DDR controller, as TLM-2.0
+// AT: one target port per DMA stream (bind order = port index), one
+// initiator towards the controller.
+//
+// A DMA transaction (one contiguous segment) is accepted at once and split
+// into AXI bursts (AxiBurst.h). Per port, in order:
+//   read:  a burst is requested when the port has a free slot
+//          (`max_outstanding`); the controller's BEGIN_RESP means its data is
+//          in the controller's read buffer, then the beats cross the port,
+//          one per port cycle, after the previous burst's beats;
+//   write: a burst's beats cross the port first (one per cycle, when a slot
+//          is free) and the burst is requested once its last beat is in; it
+//          completes with the controller's response.
+// The controller takes one request at a time (END_REQ frees the request
+// channel, at most one request per port cycle); the ports with a burst
+// ready compete for it round-robin. The DMA gets BEGIN_RESP when the last
+// burst of its transaction is done. All state changes happen at port clock
+// edges; the module wakes only when one is due.
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "models/interconnect/InterconnectConfig.h"
+
+namespace ftsim::models {
+
+class AxiInterconnect : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<AxiInterconnect> target;
+  tlm_utils::simple_initiator_socket<AxiInterconnect> initiator;
+
+  /// `maxOutstanding` is the effective per-port limit (the port's and the
+  /// DMA's, whichever is smaller).
+  AxiInterconnect(sc_core::sc_module_name name, const InterconnectConfig& cfg, int maxOutstanding);
+  ~AxiInterconnect() override;
+
+  std::uint64_t axiBursts() const { return m_axiBursts; }
+  /// Most bursts a port has had in flight at once (tests).
+  int peakOutstanding(int port) const { return m_ports[port].peak; }
+
+ private:
+  static constexpr std::uint64_t kNever = UINT64_MAX;
+  struct Burst;
+  struct DmaTxn {
+    tlm::tlm_generic_payload* trans = nullptr;
+    std::uint64_t arrival = 0;  ///< port cycle
+    std::uint64_t nextAddr = 0, end = 0;
+  };
+  struct Port {
+    std::deque<DmaTxn> txns;       ///< not yet answered, oldest first
+    std::size_t split = 0;         ///< first of txns with bytes left to split
+    std::deque<Burst*> inflight;   ///< bursts holding a slot, in order
+    std::vector<Burst*> free;
+    std::vector<std::unique_ptr<Burst>> pool;
+    std::uint64_t rFree = 0, wFree = 0;  ///< first cycle the R / W channel is free
+    int peak = 0;
+  };
+
+  void end_of_elaboration() override;
+  tlm::tlm_sync_enum nb_transport_fw(int port, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  void update();
+  Burst* takeBurst(int port);
+  Burst* candidate(int port, std::uint64_t t);
+  void send(Burst* b);
+  void endRequest(sc_core::sc_time at);
+  void response(Burst& b, sc_core::sc_time at);
+  void answerDma(int port, std::uint64_t cycle);
+  void wakeAt(std::uint64_t cycle);
+
+  InterconnectConfig m_cfg;
+  Clock m_clock;
+  int m_maxOutstanding;
+  std::vector<Port> m_ports;
+  int m_rr = 0;                  ///< port that has priority next
+  bool m_reqBusy = false;        ///< waiting for the controller's END_REQ
+  tlm::tlm_generic_payload* m_reqTrans = nullptr;
+  std::uint64_t m_nextReq = 0;   ///< first cycle the request channel is free
+  std::uint64_t m_axiBursts = 0;
+  sc_core::sc_event m_wakeEv;
+};
+
+}  // namespace ftsim::models

@@ -1,0 +1,32 @@
+#pragma once
+// The AXI ports between the DMA streams and the DDR controller, from a
+// design's `memory.interconnect:` section (the Zynq UltraScale+ PS has
+// 128-bit HP ports). One port per DMA stream; all ports share one clock.
+
+#include <cstdint>
+
+#include "sim/core/Units.h"
+
+namespace ftsim::config { class ConfigNode; }
+
+namespace ftsim::models {
+
+/// AXI: a burst never crosses a 4 KB boundary.
+inline constexpr std::uint64_t kAxiBoundaryBytes = 4096;
+
+struct InterconnectConfig {
+  int portWidthBits = 128;  ///< data bits per beat
+  /// Port clock; 0 in the YAML-less default means "the accelerator clock",
+  /// filled in when the design is loaded.
+  double clockMhz = 0;
+  Clock clock;
+  /// AXI bursts a port has in flight (read: request to last beat; write:
+  /// first beat to response). The DMA's own `max_outstanding` also limits it.
+  int maxOutstanding = 8;
+  int maxBurstBeats = 256;  ///< AXI4 INCR: at most 256 beats
+
+  int beatBytes() const { return portWidthBits / 8; }
+  static InterconnectConfig fromYaml(const config::ConfigNode& node);
+};
+
+}  // namespace ftsim::models

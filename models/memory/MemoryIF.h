@@ -1,0 +1,32 @@
+#pragma once
+// What the accelerator sees of its memory: a TLM-2.0 target for each DMA
+// stream, and the DDR activity for the stats. Implemented by IdealMemory
+// and Ddr4Memory; `create` builds the one a design's `memory.model` names.
+
+#include <tlm>
+
+#include <memory>
+
+#include "models/memory/MemoryConfig.h"
+#include "sim/core/Units.h"
+#include "sim/stats/RunResult.h"
+
+namespace ftsim::models {
+
+class MemoryIF {
+ public:
+  virtual ~MemoryIF() = default;
+  /// Bind the next DMA stream; streams get ports in bind order.
+  virtual void bindStream(tlm::tlm_initiator_socket<>& socket) = 0;
+  /// DDR activity up to now (all zero for the ideal memory).
+  virtual stats::DdrCounters counters() = 0;
+  /// End of the run: finish queued work and describe the run.
+  virtual void finish(stats::MemoryRunStats& out) = 0;
+
+  /// `accelClock` clocks the ideal memory; `dmaMaxOutstanding` is the DMA
+  /// engines' own limit on bursts in flight.
+  static std::unique_ptr<MemoryIF> create(const char* name, const MemoryConfig& cfg, const Clock& accelClock,
+                                          int dmaMaxOutstanding);
+};
+
+}  // namespace ftsim::models
