@@ -1,0 +1,345 @@
+// The DDR4 controller core (plain C++): exact command cycles of small cases,
+// FR-FCFS, write draining, refresh, back-pressure, page policies, address
+// mapping, and the equivalence of the event-driven core, its fast path and
+// a per-cycle reference on random traffic.
+//
+// DDR4-2133P x8, in DDR cycles: CL 15, CWL 14, tRCD 15, tRP 15, tRAS 36,
+// tRRD_S 4, tCCD_S 4, tCCD_L 6, tRTP 8, tRFC 278, tREFI 8320; a burst holds
+// the data bus 4 cycles, so a read completes CL + 4 = 19 cycles after its RD.
+// Default mapping row:bank:column:bankgroup: bank group = address bits 6-7,
+// column (above the burst) 8-14, bank 15-16, row 17-31.
+
+#include <gtest/gtest.h>
+
+#include "models/ddr/Ddr4ControllerTiming.h"
+#include "sim/core/Error.h"
+#include "tests/DdrHarness.h"
+
+using ftsim::models::AddressMapping;
+using ftsim::models::DdrCommand;
+using ftsim::models::Ddr4ControllerTiming;
+using Cmd = ftsim::models::Ddr4ControllerTiming::CommandRecord;
+using namespace ftsim::test;
+
+namespace {
+
+const auto kDev = [] { return loadDdr("ddr4-2133p-64bit-x8-4gb"); };
+
+std::uint64_t addr(std::uint64_t row, std::uint64_t bank, std::uint64_t col, std::uint64_t bg) {
+  return (row << 17) | (bank << 15) | (col << 8) | (bg << 6);
+}
+
+TrafficResult run(const std::vector<Txn>& txns, const std::string& yaml = "{}",
+                  const std::string& ddr = "ddr4-2133p-64bit-x8-4gb") {
+  const auto dev = loadDdr(ddr);
+  Ddr4ControllerTiming c(dev, controllerConfig(dev, yaml));
+  return runTraffic(c, txns, true);
+}
+
+std::vector<Cmd> only(const std::vector<Cmd>& v, DdrCommand cmd) {
+  std::vector<Cmd> out;
+  for (const auto& c : v)
+    if (c.cmd == cmd) out.push_back(c);
+  return out;
+}
+
+TEST(Ddr4Controller, ReadOfAClosedBank) {
+  const auto r = run({Txn{0, false, 0, 64}});
+  // ACT at 0, RD at tRCD = 15, data out at 15 + CL 15 + 4 = 34.
+  const std::vector<Cmd> want{{0, DdrCommand::Act, 0, 0}, {15, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(r.commands, want);
+  EXPECT_EQ(r.completed[0], 34u);
+  EXPECT_EQ(r.counters.rowMisses, 1u);
+}
+
+TEST(Ddr4Controller, SequentialReadIsPacedByTccdS) {
+  const auto dev = kDev();
+  Ddr4ControllerTiming c(dev, controllerConfig(dev));
+  const auto r = runTraffic(c, {Txn{0, false, 0, 4096}}, true);
+  // 64 bursts cycling through the four bank groups (bank 0 of each): ACTs
+  // at 0, 4, 8, 12 (tRRD_S), the first RD at tRCD = 15, then one RD every
+  // tCCD_S = 4 cycles (a group recurs every 16 >= tCCD_L): burst i at
+  // 15 + 4i, the last at 267, its data out at 267 + 19 = 286.
+  const auto acts = only(r.commands, DdrCommand::Act);
+  ASSERT_EQ(acts.size(), 4u);
+  for (int g = 0; g < 4; ++g) EXPECT_EQ(acts[g].cycle, 4u * g);
+  const auto rds = only(r.commands, DdrCommand::Rd);
+  ASSERT_EQ(rds.size(), 64u);
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(rds[i].cycle, 15u + 4u * i) << i;
+  EXPECT_EQ(r.completed[0], 286u);
+  // 32 bursts fit the read queue at once; burst 32 + k enters the cycle
+  // after the RD of burst k frees its entry, so the last (k = 31, RD at
+  // 15 + 124 = 139) enters at 140: END_REQ then.
+  EXPECT_EQ(r.accepted[0], 140u);
+  EXPECT_EQ(r.counters.rowHits, 60u);
+  EXPECT_EQ(r.counters.rowMisses, 4u);
+  // Every RD but the first (which waits for tRCD) is ready at the column
+  // floor, so the fast path issues at least 63 of them (the first too when
+  // the core is advanced past tRCD before deciding it, as the driver does).
+  EXPECT_GE(c.fastDecisions(), 63u);
+  EXPECT_TRUE(r.boundsHeld);
+}
+
+TEST(Ddr4Controller, BackPressureHoldsTheRequestUntilItFits) {
+  // A 1 KB read (16 bursts) with a 4-entry read queue: bursts 0-3 enter at
+  // 0, burst 4 + k the cycle after the RD of burst k. RDs keep the 15 + 4i
+  // pace, so burst 15 enters after the RD of burst 11 at 15 + 44 = 59: END_REQ
+  // at 60; the last RD at 15 + 60 = 75, data out at 94.
+  const auto r = run({Txn{0, false, 0, 1024}},
+                     "{read_queue_bursts: 4, write_queue_bursts: 4, write_high_watermark_bursts: 3, "
+                     "write_low_watermark_bursts: 1}");
+  EXPECT_EQ(r.accepted[0], 60u);
+  EXPECT_EQ(r.completed[0], 94u);
+  // With the default 32-entry queue it is accepted on arrival.
+  EXPECT_EQ(run({Txn{0, false, 0, 1024}}).accepted[0], 0u);
+}
+
+TEST(Ddr4Controller, RowHitGoesBeforeAnOlderConflict) {
+  // Read row 0 of bank 0 (done at 34); at 100 a read of row 1 (conflict)
+  // arrives, then in the same cycle a read of row 0 (hit). FR-FCFS serves
+  // the hit first: RD at 100, data at 119. Then PRE at max(tRAS 36, 100 +
+  // tRTP 8) = 108, ACT at 108 + tRP 15 = 123, RD at 138, data at 157.
+  const auto r = run({Txn{0, false, addr(0, 0, 0, 0), 64}, Txn{100, false, addr(1, 0, 0, 0), 64},
+                      Txn{100, false, addr(0, 0, 1, 0), 64}});
+  EXPECT_EQ(r.completed[2], 119u);
+  EXPECT_EQ(r.completed[1], 157u);
+  const std::vector<Cmd> want{{0, DdrCommand::Act, 0, 0},   {15, DdrCommand::Rd, 0, 0},
+                              {100, DdrCommand::Rd, 0, 0},  {108, DdrCommand::Pre, 0, 0},
+                              {123, DdrCommand::Act, 0, 1}, {138, DdrCommand::Rd, 0, 1}};
+  EXPECT_EQ(r.commands, want);
+  EXPECT_EQ(r.counters.rowHits, 1u);
+  EXPECT_EQ(r.counters.rowMisses, 1u);
+  EXPECT_EQ(r.counters.rowConflicts, 1u);
+}
+
+TEST(Ddr4Controller, WritesWaitForReadsBelowTheHighWatermark) {
+  // A 2 KB read (32 bursts, fills the read queue) and 23 one-burst writes,
+  // all at cycle 0: 23 < high watermark 24, so every read goes first.
+  std::vector<Txn> t{Txn{0, false, addr(0, 0, 0, 0), 2048}};
+  for (int i = 0; i < 23; ++i) t.push_back(Txn{0, true, addr(2, 1, static_cast<std::uint64_t>(i), 0), 64});
+  const auto r = run(t);
+  const auto rds = only(r.commands, DdrCommand::Rd);
+  const auto wrs = only(r.commands, DdrCommand::Wr);
+  ASSERT_EQ(wrs.size(), 23u);
+  EXPECT_GT(wrs.front().cycle, rds.back().cycle);
+  for (int i = 1; i <= 23; ++i) EXPECT_EQ(r.completed[i], 0u);  // posted
+}
+
+TEST(Ddr4Controller, WritesDrainFromHighToLowWatermark) {
+  // As above with a 24th write at cycle 40: the write queue reaches the
+  // high watermark, so writes go ahead of the reads until 8 are left:
+  // exactly 16 WRs, back to back, between the RDs.
+  std::vector<Txn> t{Txn{0, false, addr(0, 0, 0, 0), 2048}};
+  for (int i = 0; i < 23; ++i) t.push_back(Txn{0, true, addr(2, 1, static_cast<std::uint64_t>(i), 0), 64});
+  t.push_back(Txn{40, true, addr(2, 1, 23, 0), 64});
+  const auto r = run(t);
+  std::vector<DdrCommand> cols;
+  std::uint64_t firstWr = 0;
+  for (const auto& c : r.commands) {
+    if (c.cmd != DdrCommand::Rd && c.cmd != DdrCommand::Wr) continue;
+    if (c.cmd == DdrCommand::Wr && !firstWr) firstWr = c.cycle;
+    cols.push_back(c.cmd);
+  }
+  std::size_t i = 0;
+  while (cols[i] == DdrCommand::Rd) ++i;
+  const std::size_t readsBefore = i;
+  while (i < cols.size() && cols[i] == DdrCommand::Wr) ++i;
+  EXPECT_EQ(i - readsBefore, 16u);
+  EXPECT_GT(readsBefore, 0u);
+  EXPECT_LT(readsBefore, 32u);
+  EXPECT_GE(firstWr, 40u);
+  // Then the reads finish before the last 8 writes.
+  while (i < cols.size() && cols[i] == DdrCommand::Rd) ++i;
+  EXPECT_EQ(cols.size() - i, 8u);
+}
+
+TEST(Ddr4Controller, WriteIsPostedAndIssuedWhenNoReadWaits) {
+  const auto r = run({Txn{0, true, 0, 64}});
+  EXPECT_EQ(r.completed[0], 0u);
+  const std::vector<Cmd> want{{0, DdrCommand::Act, 0, 0}, {15, DdrCommand::Wr, 0, 0}};
+  EXPECT_EQ(r.commands, want);
+}
+
+TEST(Ddr4Controller, RefreshEveryTrefiWhenIdle) {
+  const auto dev = kDev();
+  Ddr4ControllerTiming c(dev, controllerConfig(dev));
+  std::vector<Cmd> trace;
+  c.recordCommands(&trace);
+  c.advance(3 * 8320 + 1);
+  const std::vector<Cmd> want{{8320, DdrCommand::Ref, 0, 0}, {16640, DdrCommand::Ref, 0, 0},
+                              {24960, DdrCommand::Ref, 0, 0}};
+  EXPECT_EQ(trace, want);
+}
+
+TEST(Ddr4Controller, RefreshClosesOpenRowsAndBlocksForTrfc) {
+  // Read at 0 leaves bank 0 open. Refresh due at tREFI = 8320: PRE at 8320,
+  // REF at 8320 + tRP 15 = 8335. A read arriving at 8330 waits for tRFC:
+  // ACT at 8335 + 278 = 8613, RD at 8628, data at 8647. The next refresh is
+  // due at 2 tREFI = 16640, not tREFI after this one.
+  const auto r = run({Txn{0, false, 0, 64}, Txn{8330, false, 64, 64}, Txn{16000, false, 128, 64}});
+  EXPECT_EQ(r.completed[1], 8647u);
+  const auto refs = only(r.commands, DdrCommand::Ref);
+  ASSERT_EQ(refs.size(), 1u);  // the run ends (drained) before 16640
+  EXPECT_EQ(refs[0].cycle, 8335u);
+  const auto pres = only(r.commands, DdrCommand::Pre);
+  ASSERT_GE(pres.size(), 1u);
+  EXPECT_EQ(pres[0].cycle, 8320u);
+  EXPECT_EQ(r.counters.refreshes, 1u);
+}
+
+TEST(Ddr4Controller, ClosedPageAutoPrechargesTheLastAccess) {
+  // Two reads of one row, 100 cycles apart. Open page: the second is a row
+  // hit, RD at 100, data at 119. Closed page: the first RD auto-precharges
+  // at max(tRAS 36, 15 + tRTP 8) = 36, so the second needs ACT at 100, RD
+  // at 115, data at 134.
+  const std::vector<Txn> t{Txn{0, false, 0, 64}, Txn{100, false, 256, 64}};
+  EXPECT_EQ(run(t).completed[1], 119u);
+  const auto closed = run(t, "{page_policy: closed}");
+  EXPECT_EQ(closed.completed[1], 134u);
+  EXPECT_EQ(closed.counters.precharges, 2u);
+  EXPECT_EQ(closed.commands[2].cycle, 36u);
+  EXPECT_EQ(closed.commands[2].cmd, DdrCommand::Pre);
+  EXPECT_EQ(closed.counters.rowHits, 0u);
+}
+
+TEST(Ddr4Controller, ClosedPageKeepsARowOpenForQueuedHits) {
+  // Two reads of one row of bank 0 queued together: the first RD (at 15)
+  // leaves the row open for the second (at 15 + tCCD_L 6 = 21), which
+  // auto-precharges it at tRAS = 36.
+  const auto r = run({Txn{0, false, 0, 64}, Txn{0, false, 256, 64}}, "{page_policy: closed}");
+  EXPECT_EQ(r.counters.rowHits, 1u);
+  EXPECT_EQ(r.counters.activates, 1u);
+  EXPECT_EQ(r.counters.precharges, 1u);
+}
+
+TEST(AddressMapping, DefaultInterleavesBankGroupsPerBurst) {
+  const auto dev = kDev();
+  const AddressMapping& m = controllerConfig(dev).mapping;
+  EXPECT_EQ(m.text(), "row[15]:bank[2]:column[7]:bankgroup[2]");
+  const auto a = m.decode(addr(1234, 3, 77, 2) + 63);
+  EXPECT_EQ(a.row, 1234u);
+  EXPECT_EQ(a.bank, 3);
+  EXPECT_EQ(a.bankGroup, 2);
+  EXPECT_EQ(a.column, 77u * 8);  // burst columns are the three lowest
+  EXPECT_EQ(m.decode(64).bankGroup, 1);
+}
+
+TEST(AddressMapping, LinearAndBankInterleavedOrders) {
+  const auto dev = kDev();
+  // row:bank:bankgroup:column: a whole 8 KB row of one bank is contiguous.
+  const auto lin = controllerConfig(dev, "{address_mapping: 'row:bank:bankgroup:column'}").mapping;
+  EXPECT_EQ(lin.decode(8191).bankGroup, 0);
+  EXPECT_EQ(lin.decode(8191).column, 1016u);
+  EXPECT_EQ(lin.decode(8192).bankGroup, 1);
+  EXPECT_EQ(lin.decode(4 * 8192).bank, 1);
+  // row:column:bank:bankgroup: 16 consecutive bursts hit all 16 banks.
+  const auto inter = controllerConfig(dev, "{address_mapping: 'row:column:bank:bankgroup'}").mapping;
+  EXPECT_EQ(inter.decode(4 * 64).bank, 1);
+  EXPECT_EQ(inter.decode(16 * 64).column, 8u);
+  EXPECT_EQ(inter.decode(1ULL << 17).row, 1u);
+}
+
+TEST(AddressMapping, SplitField) {
+  const auto dev = kDev();
+  // column[4] above the banks, the other 3 column bits below them: bank
+  // group at address bits 6-7, column 0-2 at 8-10, bank 11-12, column 3-6 at 13-16.
+  const auto m = controllerConfig(dev, "{address_mapping: 'row:column[4]:bank:column:bankgroup'}").mapping;
+  EXPECT_EQ(m.text(), "row[15]:column[4]:bank[2]:column[3]:bankgroup[2]");
+  EXPECT_EQ(m.decode(7ULL << 8).column, 7u * 8);
+  EXPECT_EQ(m.decode(1ULL << 13).column, 8u * 8);  // bit 13 = low bit of column[4]
+  EXPECT_EQ(m.decode(1ULL << 11).bank, 1);
+}
+
+// ------------------------------------------------------------ equivalence
+
+struct Case {
+  const char* name;
+  const char* ddr;
+  const char* yaml;
+  std::uint64_t maxBytes, maxGap;
+  bool unaligned;
+};
+
+void expectSame(const TrafficResult& a, const TrafficResult& b) {
+  ASSERT_EQ(a.commands.size(), b.commands.size());
+  for (std::size_t i = 0; i < a.commands.size(); ++i)
+    ASSERT_EQ(a.commands[i], b.commands[i]) << "command " << i << ": " << toString(a.commands[i].cmd) << " at "
+                                            << a.commands[i].cycle << " vs " << toString(b.commands[i].cmd)
+                                            << " at " << b.commands[i].cycle;
+  EXPECT_EQ(a.completed, b.completed);
+  EXPECT_EQ(a.accepted, b.accepted);
+  EXPECT_EQ(a.counters.rowHits, b.counters.rowHits);
+  EXPECT_EQ(a.counters.rowMisses, b.counters.rowMisses);
+  EXPECT_EQ(a.counters.rowConflicts, b.counters.rowConflicts);
+}
+
+void checkEquivalence(const Case& c, std::uint32_t seed, int n) {
+  const auto dev = loadDdr(c.ddr);
+  const auto cfg = controllerConfig(dev, c.yaml);
+  auto slowCfg = cfg;
+  slowCfg.fastPath = false;
+  const auto traffic = randomTraffic(seed, n, c.maxBytes, c.maxGap, c.unaligned);
+  Ddr4ControllerTiming fast(dev, cfg), slow(dev, slowCfg);
+  PerCycleController ref(dev, cfg);
+  const auto a = runTraffic(fast, traffic, true);
+  const auto b = runTraffic(slow, traffic, true);
+  const auto r = runTraffic(ref, traffic);
+  SCOPED_TRACE(std::string(c.name) + " seed " + std::to_string(seed));
+  EXPECT_TRUE(a.boundsHeld);
+  EXPECT_TRUE(b.boundsHeld);
+  expectSame(a, b);
+  expectSame(b, r);
+  // Refresh was exercised.
+  EXPECT_GT(a.counters.refreshes, 0u);
+  if (cfg.fastPath && cfg.pagePolicy == ftsim::models::PagePolicy::Open) {
+    EXPECT_GT(fast.fastDecisions(), 0u);
+  }
+}
+
+const Case kCases[] = {
+    {"default", "ddr4-2133p-64bit-x8-4gb", "{}", 4096, 300, false},
+    {"small queues, unaligned", "ddr4-2133p-64bit-x8-4gb",
+     "{read_queue_bursts: 6, write_queue_bursts: 5, write_high_watermark_bursts: 4, write_low_watermark_bursts: 1}",
+     1024, 120, true},
+    {"closed page", "ddr4-2133p-64bit-x8-4gb", "{page_policy: closed}", 2048, 200, false},
+    {"bank interleaved, x16", "ddr4-2400r-64bit-x16-4gb", "{address_mapping: 'row:column:bank:bankgroup'}", 4096,
+     300, true},
+    {"linear", "ddr4-2133p-64bit-x8-4gb", "{address_mapping: 'row:bank:bankgroup:column'}", 8192, 400, false},
+};
+
+TEST(Ddr4ControllerEquivalence, DefaultPolicy) {
+  for (std::uint32_t seed : {1u, 2u, 3u}) checkEquivalence(kCases[0], seed, 400);
+}
+TEST(Ddr4ControllerEquivalence, SmallQueuesAndUnalignedTransfers) {
+  for (std::uint32_t seed : {4u, 5u, 6u}) checkEquivalence(kCases[1], seed, 600);
+}
+TEST(Ddr4ControllerEquivalence, ClosedPage) {
+  for (std::uint32_t seed : {7u, 8u}) checkEquivalence(kCases[2], seed, 400);
+}
+TEST(Ddr4ControllerEquivalence, BankInterleavedX16) {
+  for (std::uint32_t seed : {9u, 10u}) checkEquivalence(kCases[3], seed, 400);
+}
+TEST(Ddr4ControllerEquivalence, LinearMapping) {
+  for (std::uint32_t seed : {11u, 12u}) checkEquivalence(kCases[4], seed, 300);
+}
+
+TEST(Ddr4ControllerEquivalence, FastPathOnLongSequentialStreams) {
+  // Back-to-back 4 KB reads and writes of one long sequential region, the
+  // traffic the fast path is for: identical commands with and without it,
+  // and most column commands taken by it.
+  const auto dev = kDev();
+  std::vector<Txn> t;
+  for (int i = 0; i < 600; ++i) t.push_back(Txn{static_cast<std::uint64_t>(i) * 200, i % 3 == 2, i * 4096ULL, 4096});
+  auto cfg = controllerConfig(dev);
+  auto slowCfg = cfg;
+  slowCfg.fastPath = false;
+  Ddr4ControllerTiming fast(dev, cfg), slow(dev, slowCfg);
+  const auto a = runTraffic(fast, t, true);
+  const auto b = runTraffic(slow, t, true);
+  expectSame(a, b);
+  const std::uint64_t columns = a.counters.reads + a.counters.writes;
+  EXPECT_GT(fast.fastDecisions(), columns * 9 / 10);
+  EXPECT_EQ(slow.fastDecisions(), 0u);
+}
+
+}  // namespace
