@@ -14,6 +14,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
   r.seed = run.seed;
   r.totalCycles = run.totalCycles;
   r.wallSeconds = run.wallSeconds;
+  r.memory = run.memory;
   r.buffers = std::move(buffers);
   std::map<std::pair<int, int>, std::size_t> index;  // (layer, phase) → row
   for (const stats::PhaseResult& p : run.phases) {
@@ -39,6 +40,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
     for (const auto& s : p.streams) row.transfers += s.transfers;
     row.computeBusyCycles += p.computeBusyCycles;
     row.steps += p.steps;
+    row.ddr += p.ddr;
     if (p.hasTiling) {
       row.hasTiling = true;
       row.tiling = p.tiling;

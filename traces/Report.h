@@ -30,6 +30,7 @@ struct LayerRow {
   std::uint64_t steps = 0;
   bool hasTiling = false;
   schedule::MacTiling tiling;
+  stats::DdrCounters ddr;  ///< DDR commands and row outcomes during this row's phases
 
   double seconds(double clockMhz) const { return static_cast<double>(cycles) / (clockMhz * 1e6); }
   double gflops(double clockMhz) const { return cycles ? static_cast<double>(flops) / seconds(clockMhz) / 1e9 : 0.0; }
@@ -56,9 +57,17 @@ struct Report {
   std::uint64_t hostCycles = 0;    ///< loss on the host
   std::uint64_t bytesRead = 0, bytesWritten = 0;
   std::vector<schedule::BufferUse> buffers;
+  stats::MemoryRunStats memory;  ///< DDR4 run totals (empty under the ideal memory)
   double wallSeconds = 0;
 
   double seconds() const { return static_cast<double>(totalCycles) / (clockMhz * 1e6); }
+  bool hasDdr() const { return memoryModel == "ddr4"; }
+  /// DDR data-bus bytes over what the bus could move in the run's time.
+  double ddrUtilisation() const {
+    return memory.peakBytesPerSecond > 0 && totalCycles
+               ? static_cast<double>(memory.total.dataBytes) / (memory.peakBytesPerSecond * seconds())
+               : 0.0;
+  }
   double gflops() const { return totalCycles ? static_cast<double>(flops) / seconds() / 1e9 : 0.0; }
 };
 

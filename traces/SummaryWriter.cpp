@@ -34,6 +34,75 @@ std::string human(double v) {
   return fmt(v, v < 10 ? 2 : 1) + units[u];
 }
 
+/// Row hit rate, or null when no DDR burst was served.
+Json hitRate(const stats::DdrCounters& d) {
+  return d.rowHits + d.rowMisses + d.rowConflicts ? Json(d.rowHitRate()) : Json(nullptr);
+}
+
+Json ddrLayerFields(Json j, const LayerRow& row) {
+  const stats::DdrCounters& d = row.ddr;
+  j["ddr_bytes"] = d.dataBytes;
+  j["ddr_row_hit_rate"] = hitRate(d);
+  j["ddr_row_hits"] = d.rowHits;
+  j["ddr_row_misses"] = d.rowMisses;
+  j["ddr_row_conflicts"] = d.rowConflicts;
+  j["ddr_acts"] = d.activates;
+  j["ddr_precharges"] = d.precharges;
+  j["ddr_reads"] = d.reads;
+  j["ddr_writes"] = d.writes;
+  j["ddr_refreshes"] = d.refreshes;
+  j["axi_bursts"] = d.axiBursts;
+  return j;
+}
+
+Json memoryJson(const Report& r) {
+  Json m{{"model", r.memoryModel}, {"bytes_read", r.bytesRead}, {"bytes_written", r.bytesWritten}};
+  if (!r.hasDdr()) {
+    m["row_hit_rate"] = nullptr;
+    m["bandwidth_utilisation"] = nullptr;
+    m["ddr"] = nullptr;
+    return m;
+  }
+  const stats::MemoryRunStats& s = r.memory;
+  const stats::DdrCounters& d = s.total;
+  m["row_hit_rate"] = hitRate(d);
+  m["bandwidth_utilisation"] = r.ddrUtilisation();
+  Json hist = Json::array();
+  const double nsPerCycle = 1e3 / s.ddrClockMhz;
+  for (std::size_t k = 0; k < s.readLatencyHistogram.size(); ++k)
+    hist.push_back(Json{{"from_ns", static_cast<double>(1ULL << k) * nsPerCycle},
+                        {"to_ns", static_cast<double>(2ULL << k) * nsPerCycle},
+                        {"count", s.readLatencyHistogram[k]}});
+  Json banks = Json::array();
+  for (std::size_t b = 0; b < s.banks.size(); ++b)
+    banks.push_back(Json{{"bank", b},
+                         {"row_hits", s.banks[b].rowHits},
+                         {"row_misses", s.banks[b].rowMisses},
+                         {"row_conflicts", s.banks[b].rowConflicts},
+                         {"activates", s.banks[b].activates}});
+  m["ddr"] = Json{
+      {"clock_mhz", s.ddrClockMhz},
+      {"peak_gb_per_s", s.peakBytesPerSecond / 1e9},
+      {"bandwidth_gb_per_s", r.totalCycles ? static_cast<double>(d.dataBytes) / r.seconds() / 1e9 : 0.0},
+      {"address_mapping", s.addressMapping},
+      {"page_policy", s.pagePolicy},
+      {"data_bytes", d.dataBytes},
+      {"axi_bursts", d.axiBursts},
+      {"commands", Json{{"act", d.activates}, {"pre", d.precharges}, {"rd", d.reads}, {"wr", d.writes},
+                        {"ref", d.refreshes}}},
+      {"row_hits", d.rowHits},
+      {"row_misses", d.rowMisses},
+      {"row_conflicts", d.rowConflicts},
+      {"read_latency_ns",
+       Json{{"transactions", s.readTransactions},
+            {"mean", s.readTransactions ? static_cast<double>(s.readLatencySumCycles) * nsPerCycle /
+                                              static_cast<double>(s.readTransactions)
+                                        : 0.0},
+            {"histogram", hist}}},
+      {"banks", banks}};
+  return m;
+}
+
 }  // namespace
 
 std::string summaryJson(const Report& r) {
@@ -43,7 +112,7 @@ std::string summaryJson(const Report& r) {
   j["clock_mhz"] = r.clockMhz;
   j["batch"] = r.batch;
   j["seed"] = r.seed;
-  j["memory"] = Json{{"model", r.memoryModel}, {"bytes_read", r.bytesRead}, {"bytes_written", r.bytesWritten}};
+  j["memory"] = memoryJson(r);
   j["total"] = Json{{"cycles", r.totalCycles},
                     {"seconds", r.seconds()},
                     {"flops", r.flops},
@@ -59,7 +128,7 @@ std::string summaryJson(const Report& r) {
                     {"host_cycles", r.hostCycles}};
   Json layers = Json::array();
   for (const LayerRow& row : r.rows) {
-    layers.push_back(Json{{"layer", row.layer},
+    layers.push_back(ddrLayerFields(Json{{"layer", row.layer},
                           {"type", row.type},
                           {"phase", schedule::toString(row.phase)},
                           {"unit", row.unit},
@@ -72,7 +141,8 @@ std::string summaryJson(const Report& r) {
                           {"bytes_written", row.bytesWritten},
                           {"transfers", row.transfers},
                           {"steps", row.steps},
-                          {"tiling", tilingJson(row)}});
+                          {"tiling", tilingJson(row)}},
+                                    row));
   }
   j["layers"] = layers;
   Json bufs = Json::object();
@@ -86,7 +156,8 @@ std::string summaryJson(const Report& r) {
 std::string layersCsv(const Report& r) {
   std::ostringstream s;
   s << "layer,type,phase,unit,cycles,analytical_cycles,model_error_percent,flops,gflops,bytes_read,bytes_written,"
-       "transfers,steps,Tm,Tn,Tr,Tc,M_on\n";
+       "transfers,steps,Tm,Tn,Tr,Tc,M_on,ddr_bytes,ddr_row_hit_rate,ddr_row_hits,ddr_row_misses,"
+       "ddr_row_conflicts,ddr_acts,ddr_precharges,ddr_reads,ddr_writes,ddr_refreshes,axi_bursts\n";
   for (const LayerRow& row : r.rows) {
     s << row.layer << ',' << row.type << ',' << schedule::toString(row.phase) << ',' << row.unit << ',' << row.cycles
       << ',' << row.analyticalCycles << ',' << fmt(row.modelErrorPercent(), 4) << ',' << row.flops << ','
@@ -97,6 +168,11 @@ std::string layersCsv(const Report& r) {
         << row.tiling.mOn;
     else
       s << ",,,,,";
+    const stats::DdrCounters& d = row.ddr;
+    s << ',' << d.dataBytes << ',';
+    if (d.rowHits + d.rowMisses + d.rowConflicts) s << fmt(d.rowHitRate(), 4);
+    s << ',' << d.rowHits << ',' << d.rowMisses << ',' << d.rowConflicts << ',' << d.activates << ','
+      << d.precharges << ',' << d.reads << ',' << d.writes << ',' << d.refreshes << ',' << d.axiBursts;
     s << '\n';
   }
   return s.str();
@@ -136,6 +212,12 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
   os << "DDR traffic   " << fmt(static_cast<double>(r.bytesRead) / 1e9, 3) << " GB read, "
      << fmt(static_cast<double>(r.bytesWritten) / 1e9, 3) << " GB written ("
      << fmt(static_cast<double>(r.bytesRead + r.bytesWritten) / r.seconds() / 1e9, 2) << " GB/s average)\n";
+  if (r.hasDdr()) {
+    const stats::DdrCounters& d = r.memory.total;
+    os << "DDR4          " << fmt(100.0 * r.ddrUtilisation(), 2) << "% of " << fmt(r.memory.peakBytesPerSecond / 1e9, 2)
+       << " GB/s peak, row hit rate " << fmt(100.0 * d.rowHitRate(), 2) << "%, " << d.activates << " ACT, "
+       << d.reads << " RD, " << d.writes << " WR, " << d.refreshes << " REF, " << d.axiBursts << " AXI bursts\n";
+  }
   os << "buffers      ";
   for (const auto& b : r.buffers)
     os << ' ' << b.name << ' ' << fmt(static_cast<double>(b.peakBytes) / 1024, 0) << '/'

@@ -1,5 +1,6 @@
 #include "sim/cli/Describe.h"
 
+#include <algorithm>
 #include <iomanip>
 
 namespace ftsim::cli {
@@ -37,6 +38,18 @@ void describeDesign(const config::DesignConfig& d, const schedule::Program& prog
   if (d.memory.model == "ideal")
     os << " (latency " << d.memory.ideal.latencyCycles << " cycles, " << d.memory.ideal.bytesPerCycle
        << " B/cycle per stream)";
+  if (d.memory.model == "ddr4") {
+    const auto& c = d.memory.ddr4;
+    const auto& ic = d.memory.interconnect;
+    os << " (" << c.mapping.text() << ", " << models::toString(c.pagePolicy) << " page, FR-FCFS, queues "
+       << c.readQueueBursts << " RD / " << c.writeQueueBursts << " WR bursts, write drain " << c.writeHighWatermarkBursts
+       << " -> " << c.writeLowWatermarkBursts << ")\n";
+    os << "  axi ports  " << ic.portWidthBits << "-bit at " << std::fixed << std::setprecision(1) << ic.clock.freqMhz()
+       << std::defaultfloat << " MHz, " << std::min(ic.maxOutstanding, a.dma.maxOutstanding)
+       << " bursts in flight per port, bursts of at most " << ic.maxBurstBeats << " beats within 4 KB";
+  }
+  os << "\n  layout     " << (a.dma.plainLayout ? "plain ([B][C][H][W], [M][N][K][K])"
+                                                 : "reshaped ([B][C/16][H][W][16], weight tiles contiguous)");
   os << "\nworkload     " << d.workload.name << ", batch " << d.workload.batch << ", input " << d.workload.input.c
      << "x" << d.workload.input.h << "x" << d.workload.input.w << ", " << d.workload.layers.size() << " layers, "
      << d.workload.paramCount() << " parameters\n";
