@@ -1,17 +1,16 @@
 #include "models/ddr/Ddr4ControllerConfig.h"
 
 #include "sim/config/ConfigNode.h"
-#include "sim/core/Error.h"
 
 namespace ftsim::models {
 
 const char* toString(PagePolicy p) { return p == PagePolicy::Open ? "open" : "closed"; }
 
-Ddr4ControllerConfig Ddr4ControllerConfig::defaults(const Ddr4Config& device) {
+Ddr4ControllerConfig Ddr4ControllerConfig::defaults(const Ddr4Config& device, const config::ConfigNode& deviceNode) {
   Ddr4ControllerConfig c;
   std::string error;
   c.mapping = AddressMapping::parse(c.addressMapping, device, error);
-  if (!error.empty()) throw UserError("memory.ddr4.address_mapping = " + c.addressMapping + " (default): " + error);
+  if (!error.empty()) deviceNode.fail("the default memory.ddr4.address_mapping " + c.addressMapping + " " + error);
   return c;
 }
 
@@ -20,7 +19,10 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   c.addressMapping = node.getString("address_mapping", c.addressMapping);
   std::string error;
   c.mapping = AddressMapping::parse(c.addressMapping, device, error);
-  if (!error.empty()) node.at("address_mapping").fail(error);
+  if (!error.empty()) {
+    if (node.has("address_mapping")) node.at("address_mapping").fail(error);
+    node.fail("the default address_mapping " + c.addressMapping + " " + error);
+  }
   c.pagePolicy = node.getEnum("page_policy", "open", {"open", "closed"}) == "open" ? PagePolicy::Open
                                                                                    : PagePolicy::Closed;
   c.readQueueBursts = static_cast<int>(node.getInt("read_queue_bursts", c.readQueueBursts, 1, 256));

@@ -42,8 +42,10 @@ struct Ddr4ControllerConfig {
 
   /// `device` is the board's DDR: the mapping is checked against it.
   static Ddr4ControllerConfig fromYaml(const config::ConfigNode& node, const Ddr4Config& device);
-  /// The defaults, with the mapping parsed for `device`.
-  static Ddr4ControllerConfig defaults(const Ddr4Config& device);
+  /// The defaults, with the mapping parsed for `device` (read from
+  /// `deviceNode`, where an organisation the default mapping cannot
+  /// address is reported).
+  static Ddr4ControllerConfig defaults(const Ddr4Config& device, const config::ConfigNode& deviceNode);
 };
 
 }  // namespace ftsim::models

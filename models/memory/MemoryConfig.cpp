@@ -11,26 +11,20 @@ IdealMemoryConfig IdealMemoryConfig::fromYaml(const config::ConfigNode& node) {
   return c;
 }
 
-MemoryConfig MemoryConfig::defaults(const Ddr4Config& device, const Clock& accelClock) {
+MemoryConfig MemoryConfig::fromYaml(const std::optional<config::ConfigNode>& node, const Ddr4Config& device,
+                                    const config::ConfigNode& deviceNode, const Clock& accelClock) {
   MemoryConfig c;
   c.device = device;
-  c.ddr4 = Ddr4ControllerConfig::defaults(device);
-  c.interconnect.clock = accelClock;
-  c.interconnect.clockMhz = accelClock.freqMhz();
-  return c;
-}
-
-MemoryConfig MemoryConfig::fromYaml(const config::ConfigNode& node, const Ddr4Config& device, const Clock& accelClock) {
-  MemoryConfig c = defaults(device, accelClock);
-  c.model = node.getEnum("model", c.model, {"ddr4", "ideal"});
-  if (auto n = node.find("ideal")) c.ideal = IdealMemoryConfig::fromYaml(*n);
-  if (auto n = node.find("ddr4")) c.ddr4 = Ddr4ControllerConfig::fromYaml(*n, device);
-  if (auto n = node.find("interconnect")) {
-    c.interconnect = InterconnectConfig::fromYaml(*n);
-    if (c.interconnect.clockMhz == 0) {
-      c.interconnect.clock = accelClock;
-      c.interconnect.clockMhz = accelClock.freqMhz();
-    }
+  const std::optional<config::ConfigNode> ddr4 = node ? node->find("ddr4") : std::nullopt;
+  c.ddr4 = ddr4 ? Ddr4ControllerConfig::fromYaml(*ddr4, device) : Ddr4ControllerConfig::defaults(device, deviceNode);
+  if (node) {
+    c.model = node->getEnum("model", c.model, {"ddr4", "ideal"});
+    if (auto n = node->find("ideal")) c.ideal = IdealMemoryConfig::fromYaml(*n);
+    if (auto n = node->find("interconnect")) c.interconnect = InterconnectConfig::fromYaml(*n);
+  }
+  if (c.interconnect.clockMhz == 0) {
+    c.interconnect.clock = accelClock;
+    c.interconnect.clockMhz = accelClock.freqMhz();
   }
   return c;
 }

@@ -3,6 +3,7 @@
 // parameters.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "models/ddr/Ddr4Config.h"
@@ -33,10 +34,10 @@ struct MemoryConfig {
   InterconnectConfig interconnect;
   Ddr4Config device;  ///< the board's DDR (`board.ddr`), copied in when the design loads
 
-  /// `device` is the board's DDR; `accelClock` the default port clock.
-  static MemoryConfig fromYaml(const config::ConfigNode& node, const Ddr4Config& device, const Clock& accelClock);
-  /// A design without a `memory:` section.
-  static MemoryConfig defaults(const Ddr4Config& device, const Clock& accelClock);
+  /// `device` is the board's DDR as read from `deviceNode`; `accelClock`
+  /// the default port clock. `node` is the design's `memory:` section, if any.
+  static MemoryConfig fromYaml(const std::optional<config::ConfigNode>& node, const Ddr4Config& device,
+                               const config::ConfigNode& deviceNode, const Clock& accelClock);
 };
 
 }  // namespace ftsim::models

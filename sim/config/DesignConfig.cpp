@@ -32,9 +32,8 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   }
   d.accelerator = models::EfTrainConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
   d.workload = workload::Network::fromYaml(root.at("workload"));
-  d.memory = root.has("memory")
-                 ? models::MemoryConfig::fromYaml(root.at("memory"), d.board.ddr, d.accelerator.clock)
-                 : models::MemoryConfig::defaults(d.board.ddr, d.accelerator.clock);
+  d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
+                                            d.accelerator.clock);
   root.checkNoUnknownKeys();
   if (d.memory.model == "ideal" && d.memory.ideal.bytesPerCycle > d.accelerator.dma.bytesPerCycle())
     root.at("memory").at("ideal").at("bytes_per_cycle")
