@@ -133,6 +133,14 @@ AddressMapping AddressMapping::parse(const std::string& order, const Ddr4Config&
     p.mask = (1ULL << widths[kRank]) - 1;
     m.m_parts.push_back(p);
   }
+  int pieces[kFields] = {0, 0, 0, 0, 0};
+  for (const Part& p : m.m_parts) {
+    ++pieces[p.field];
+    m.m_shift[p.field] = p.srcBit;
+    m.m_mask[p.field] = p.mask;
+  }
+  m.m_contiguous = true;
+  for (int f = 0; f < kFields; ++f) m.m_contiguous = m.m_contiguous && pieces[f] <= 1;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (i) m.m_text += ':';
     m.m_text += names[fieldOf[i]];

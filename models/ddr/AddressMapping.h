@@ -32,10 +32,15 @@ class AddressMapping {
   static AddressMapping parse(const std::string& order, const Ddr4Config& device, std::string& error);
 
   DramAddress decode(std::uint64_t addr) const {
-    std::uint32_t f[kFields] = {0, 0, 0, 0, 0};
     const std::uint64_t burst = addr >> m_burstShift;
-    for (const Part& p : m_parts)
-      f[p.field] |= static_cast<std::uint32_t>((burst >> p.srcBit) & p.mask) << p.dstBit;
+    std::uint32_t f[kFields];
+    if (m_contiguous) {
+      for (int k = 0; k < kFields; ++k) f[k] = static_cast<std::uint32_t>((burst >> m_shift[k]) & m_mask[k]);
+    } else {
+      for (int k = 0; k < kFields; ++k) f[k] = 0;
+      for (const Part& p : m_parts)
+        f[p.field] |= static_cast<std::uint32_t>((burst >> p.srcBit) & p.mask) << p.dstBit;
+    }
     DramAddress a;
     a.rank = static_cast<int>(f[kRank]);
     a.bankGroup = static_cast<int>(f[kGroup]);
@@ -57,6 +62,10 @@ class AddressMapping {
     std::uint64_t mask = 0;
   };
   std::vector<Part> m_parts;
+  /// Every field in one piece: field k is (burst >> m_shift[k]) & m_mask[k].
+  bool m_contiguous = false;
+  int m_shift[kFields] = {0, 0, 0, 0, 0};
+  std::uint64_t m_mask[kFields] = {0, 0, 0, 0, 0};
   int m_burstShift = 6;
   int m_burstColumnBits = 3;
   std::string m_text;

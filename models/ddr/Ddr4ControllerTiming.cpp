@@ -22,6 +22,7 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_free = 0;
   m_bankHead.assign(m_dev.banks(), {{-1, -1}});
   m_bankTail.assign(m_dev.banks(), {{-1, -1}});
+  m_cand.assign(m_dev.banks(), {});
   m_refreshDue.assign(device.ranks, device.t.tREFI);
   m_bankStats.assign(m_dev.banks(), {});
   m_latencyHist.assign(64, 0);
@@ -57,6 +58,8 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   m_ageTail[dir] = i;
   ++m_count[dir];
   m_bankMask[dir] |= 1ULL << b;
+  m_cand[b][dir].dirty = true;
+  m_memoValid = false;
   if (!(m_dev.isOpen(b) && m_dev.openRow(b) == a.row)) ++m_nonHits[dir];
 
   if (t.nextBurst == t.endBurst) {
@@ -75,6 +78,7 @@ void Ddr4ControllerTiming::unlink(std::int32_t i) {
   if (e.nextBank >= 0) m_pool[e.nextBank].prevBank = e.prevBank;
   else m_bankTail[b][dir] = e.prevBank;
   if (m_bankHead[b][dir] < 0) m_bankMask[dir] &= ~(1ULL << b);
+  m_cand[b][dir].dirty = true;
   if (e.prevAge >= 0) m_pool[e.prevAge].nextAge = e.nextAge;
   else m_ageHead[dir] = e.nextAge;
   if (e.nextAge >= 0) m_pool[e.nextAge].prevAge = e.prevAge;
@@ -120,6 +124,7 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
   t.endBurst = ((addr + bytes - 1) >> m_burstShift) + 1;
   t.unissued = static_cast<std::uint32_t>(t.endBurst - t.nextBurst);
   m_pending = ti;
+  if (!write) m_activeReads.push_back(ti);
   while (m_pending == ti && m_count[t.dir] < m_capacity[t.dir]) enter(ti, at, false);
   return m_pending < 0;
 }
@@ -133,26 +138,32 @@ int Ddr4ControllerTiming::direction() {
   return (m_draining || m_count[0] == 0) ? 1 : 0;
 }
 
-bool Ddr4ControllerTiming::scan(int dir, Decision& d) const {
+bool Ddr4ControllerTiming::scan(int dir, Decision& d) {
   bool have = false;
   bool bestColumn = false;
   std::uint64_t bestSeq = 0;
   const DdrCommand col = columnCommand(dir);
   for (std::uint64_t mask = m_bankMask[dir]; mask; mask &= mask - 1) {
     const int b = __builtin_ctzll(mask);
-    std::int32_t cand = m_bankHead[b][dir];
-    DdrCommand cmd = DdrCommand::Act;
-    if (m_dev.isOpen(b)) {
-      const std::uint32_t row = m_dev.openRow(b);
-      std::int32_t i = cand;
-      while (i >= 0 && m_pool[i].row != row) i = m_pool[i].nextBank;
-      if (i >= 0) {
-        cand = i;
-        cmd = col;
-      } else {
-        cmd = DdrCommand::Pre;
+    BankCandidate& bc = m_cand[b][dir];
+    if (bc.dirty) {
+      bc.entry = m_bankHead[b][dir];
+      bc.cmd = DdrCommand::Act;
+      if (m_dev.isOpen(b)) {
+        const std::uint32_t row = m_dev.openRow(b);
+        std::int32_t i = bc.entry;
+        while (i >= 0 && m_pool[i].row != row) i = m_pool[i].nextBank;
+        if (i >= 0) {
+          bc.entry = i;
+          bc.cmd = col;
+        } else {
+          bc.cmd = DdrCommand::Pre;
+        }
       }
+      bc.dirty = false;
     }
+    const std::int32_t cand = bc.entry;
+    const DdrCommand cmd = bc.cmd;
     const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
     const bool isColumn = cmd == col;
     const std::uint64_t seq = m_pool[cand].seq;
@@ -195,6 +206,10 @@ void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d)
 }
 
 void Ddr4ControllerTiming::decide(Decision& d) {
+  if (m_memoValid) {
+    d = m_memo;
+    return;
+  }
   const int dir = direction();
   bool have = false;
   if (m_count[dir] > 0) {
@@ -222,6 +237,8 @@ void Ddr4ControllerTiming::decide(Decision& d) {
   for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
     if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
   if (!have || d.cycle >= m_refreshDue[rank]) refreshStep(rank, m_refreshDue[rank], d);
+  m_memo = d;
+  m_memoValid = true;
 }
 
 void Ddr4ControllerTiming::column(const Decision& d) {
@@ -246,15 +263,23 @@ void Ddr4ControllerTiming::column(const Decision& d) {
     }
     t.active = false;
     m_freeTxns.push_back(ti);
+    if (t.dir == 0) {
+      auto it = std::find(m_activeReads.begin(), m_activeReads.end(), ti);
+      *it = m_activeReads.back();
+      m_activeReads.pop_back();
+    }
   }
   if (m_closedPage && !rowStillWanted(b, row)) {
     const std::uint64_t at = m_dev.autoPrecharge(b);
+    bankChanged(b);
     if (m_trace) m_trace->push_back(CommandRecord{at, DdrCommand::Pre, b, row});
   }
   if (m_pending >= 0 && m_txns[m_pending].dir == dir) enter(m_pending, d.cycle + 1, true);
 }
 
 void Ddr4ControllerTiming::execute(const Decision& d) {
+  m_memoValid = false;
+  if (d.cmd == DdrCommand::Act || d.cmd == DdrCommand::Pre) bankChanged(d.bank);
   switch (d.cmd) {
     case DdrCommand::Act: {
       Entry& e = m_pool[d.entry];
@@ -326,9 +351,9 @@ std::uint64_t Ddr4ControllerTiming::nextEventBound() const {
   // bus, so n more bursts need n commands from the column floor on.
   const std::uint64_t burst = m_dev.burstCycles();
   const std::uint64_t rdFloor = std::max(m_cursor, m_dev.columnFloor(DdrCommand::Rd));
-  for (const Txn& t : m_txns)
-    if (t.active && t.dir == 0 && t.unissued > 0)
-      bound = std::min(bound, rdFloor + burst * (t.unissued - 1) + m_dev.readDoneCycles());
+  std::uint32_t fewest = UINT32_MAX;
+  for (const std::int32_t ti : m_activeReads) fewest = std::min(fewest, m_txns[ti].unissued);
+  if (fewest != UINT32_MAX) bound = std::min(bound, rdFloor + burst * (fewest - 1) + m_dev.readDoneCycles());
   if (m_pending >= 0) {
     const Txn& t = m_txns[m_pending];
     const std::uint64_t floor = std::max(m_cursor, m_dev.columnFloor(columnCommand(t.dir)));

@@ -126,9 +126,18 @@ class Ddr4ControllerTiming {
     bool fast = false;        ///< taken by the fast path
   };
 
+  /// A bank's FR-FCFS candidate in one direction; recomputed only when the
+  /// bank's queue or row changes (its ready cycle is always recomputed).
+  struct BankCandidate {
+    std::int32_t entry = -1;
+    DdrCommand cmd = DdrCommand::Act;
+    bool dirty = true;
+  };
+
   int direction();
   void decide(Decision& d);
-  bool scan(int dir, Decision& d) const;
+  bool scan(int dir, Decision& d);
+  void bankChanged(int b) { m_cand[b][0].dirty = m_cand[b][1].dirty = true; }
   void refreshStep(int rank, std::uint64_t due, Decision& d) const;
   void execute(const Decision& d);
   void column(const Decision& d);
@@ -157,10 +166,16 @@ class Ddr4ControllerTiming {
   std::array<std::int32_t, 2> m_ageHead{{-1, -1}}, m_ageTail{{-1, -1}};
   std::array<std::uint64_t, 2> m_bankMask{};  ///< banks with queued requests, per direction
   std::vector<std::array<std::int32_t, 2>> m_bankHead, m_bankTail;
+  std::vector<std::array<BankCandidate, 2>> m_cand;
+  /// The last decision, still right while nothing was issued or queued
+  /// (advancing the cursor up to its cycle does not change it).
+  Decision m_memo;
+  bool m_memoValid = false;
 
   std::vector<Txn> m_txns;
   std::vector<std::int32_t> m_freeTxns;
   std::int32_t m_pending = -1;
+  std::vector<std::int32_t> m_activeReads;  ///< read transactions with bursts not yet issued
   std::vector<Event> m_events;
 
   std::vector<std::uint64_t> m_refreshDue;  ///< per rank
