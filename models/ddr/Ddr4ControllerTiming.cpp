@@ -205,11 +205,11 @@ void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d)
   }
 }
 
-void Ddr4ControllerTiming::decide(Decision& d) {
-  if (m_memoValid) {
-    d = m_memo;
-    return;
-  }
+const Ddr4ControllerTiming::Decision& Ddr4ControllerTiming::decide() {
+  if (m_memoValid) return m_memo;
+  // Filled in place: copying a freshly written struct as a whole stalls on
+  // store forwarding, and this runs once per command.
+  Decision& d = m_memo;
   const int dir = direction();
   bool have = false;
   if (m_count[dir] > 0) {
@@ -237,8 +237,8 @@ void Ddr4ControllerTiming::decide(Decision& d) {
   for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
     if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
   if (!have || d.cycle >= m_refreshDue[rank]) refreshStep(rank, m_refreshDue[rank], d);
-  m_memo = d;
   m_memoValid = true;
+  return d;
 }
 
 void Ddr4ControllerTiming::column(const Decision& d) {
@@ -314,9 +314,8 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
 }
 
 void Ddr4ControllerTiming::advance(std::uint64_t until) {
-  Decision d;
   while (m_cursor < until) {
-    decide(d);
+    const Decision& d = decide();
     if (d.cycle >= until) break;
     execute(d);
   }
@@ -324,11 +323,7 @@ void Ddr4ControllerTiming::advance(std::uint64_t until) {
 }
 
 std::uint64_t Ddr4ControllerTiming::drain() {
-  Decision d;
-  while (!empty()) {
-    decide(d);
-    execute(d);
-  }
+  while (!empty()) execute(decide());
   return m_cursor;
 }
 

@@ -135,7 +135,8 @@ class Ddr4ControllerTiming {
   };
 
   int direction();
-  void decide(Decision& d);
+  /// The next command (m_memo; computed unless still valid).
+  const Decision& decide();
   bool scan(int dir, Decision& d);
   void bankChanged(int b) { m_cand[b][0].dirty = m_cand[b][1].dirty = true; }
   void refreshStep(int rank, std::uint64_t due, Decision& d) const;
