@@ -1,7 +1,8 @@
 // Times one full VGG-16 batch-16 training iteration of the default design
-// (timing only). Runs the simulation in child processes (SystemC elaborates
-// once per process), each timed from design load to the last event, and
-// prints every run, the median and the peak resident memory.
+// (timing only; the design's memory model, DDR4 unless --set
+// memory.model=ideal). Runs the simulation in child processes (SystemC
+// elaborates once per process), each timed from design load to the last
+// event, and prints every run, the median and the peak resident memory.
 //
 //   ftsim_bench_vgg16 [--runs N] [--design FILE] [--set key=value ...]
 
@@ -43,9 +44,11 @@ int child(const std::vector<std::string>& sets) {
   const auto t2 = std::chrono::steady_clock::now();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("%.6f %.6f %llu %ld\n", std::chrono::duration<double>(t2 - t0).count(),
+  const auto& ddr = run.memory.total;
+  std::printf("%.6f %.6f %llu %ld %s %llu %.6f\n", std::chrono::duration<double>(t2 - t0).count(),
               std::chrono::duration<double>(t1 - t0).count(), static_cast<unsigned long long>(run.totalCycles),
-              ru.ru_maxrss);
+              ru.ru_maxrss, run.memoryModel.c_str(), static_cast<unsigned long long>(ddr.reads + ddr.writes),
+              ddr.rowHitRate());
   return 0;
 }
 
@@ -72,7 +75,9 @@ int sc_main(int argc, char* argv[]) {
   std::printf("design %s, %d runs (one process each)\n", g_design.c_str(), runs);
   std::vector<double> wall, sim;
   long maxRssKb = 0;
-  unsigned long long cycles = 0;
+  unsigned long long cycles = 0, bursts = 0;
+  char model[32] = {0};
+  double hitRate = 0;
   for (int r = 0; r < runs; ++r) {
     int fds[2];
     if (pipe(fds) != 0) return 1;
@@ -96,7 +101,10 @@ int sc_main(int argc, char* argv[]) {
     waitpid(pid, &status, 0);
     double total = 0, setup = 0;
     long rss = 0;
-    if (n <= 0 || std::sscanf(buf, "%lf %lf %llu %ld", &total, &setup, &cycles, &rss) != 4 || status != 0) {
+    if (n <= 0 ||
+        std::sscanf(buf, "%lf %lf %llu %ld %31s %llu %lf", &total, &setup, &cycles, &rss, model, &bursts, &hitRate) !=
+            7 ||
+        status != 0) {
       std::fprintf(stderr, "run %d failed\n", r);
       return 1;
     }
@@ -111,6 +119,11 @@ int sc_main(int argc, char* argv[]) {
     return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
   };
   const double m = median(wall);
+  if (std::string(model) == "ddr4")
+    std::printf("memory ddr4: %llu DDR bursts (RD + WR), row hit rate %.2f%%, %.1f M bursts per second of wall time\n",
+                bursts, 100 * hitRate, static_cast<double>(bursts) / m / 1e6);
+  else
+    std::printf("memory %s\n", model);
   std::printf("median %.3f s wall (simulation alone %.3f s) for %llu accelerator cycles: %.3g simulated cycles/s; "
               "peak RSS %.1f MiB\n",
               m, median(sim), cycles, static_cast<double>(cycles) / m, maxRssKb / 1024.0);
