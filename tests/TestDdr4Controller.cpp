@@ -323,6 +323,30 @@ TEST(Ddr4ControllerEquivalence, LinearMapping) {
   for (std::uint32_t seed : {11u, 12u}) checkEquivalence(kCases[4], seed, 300);
 }
 
+TEST(Ddr4ControllerEquivalence, TwoRanks) {
+  // Two ranks of the x8 device, the rank bit just above the bank groups
+  // (streams alternate ranks) or above the banks: rank-to-rank bus gaps
+  // (tRTRS) and per-rank refresh, tFAW and tRRD.
+  auto dev = kDev();
+  dev.ranks = 2;
+  for (const char* mapping : {"row:bank:column:rank:bankgroup", "row:rank:bank:column:bankgroup"}) {
+    const auto cfg = controllerConfig(dev, std::string("{address_mapping: '") + mapping + "'}");
+    auto slowCfg = cfg;
+    slowCfg.fastPath = false;
+    for (std::uint32_t seed : {21u, 22u}) {
+      auto traffic = randomTraffic(seed, 400, 4096, 300, false);
+      for (auto& t : traffic) t.addr *= 2;  // the same rows, across both ranks
+      Ddr4ControllerTiming fast(dev, cfg), slow(dev, slowCfg);
+      PerCycleController ref(dev, cfg);
+      SCOPED_TRACE(std::string(mapping) + " seed " + std::to_string(seed));
+      const auto a = runTraffic(fast, traffic, true);
+      expectSame(a, runTraffic(slow, traffic, true));
+      expectSame(a, runTraffic(ref, traffic));
+      EXPECT_TRUE(a.boundsHeld);
+    }
+  }
+}
+
 TEST(Ddr4ControllerEquivalence, FastPathOnLongSequentialStreams) {
   // Back-to-back 4 KB reads and writes of one long sequential region, the
   // traffic the fast path is for: identical commands with and without it,

@@ -113,6 +113,15 @@ TEST(MemoryConfigErrors, MappingNeedsPowerOfTwoOrganisation) {
     EXPECT_NE(e.rule().find("power-of-two number of rows"), std::string::npos) << e.what();
   }
 }
+TEST(MemoryConfigErrors, AtMost64Banks) {
+  try {
+    load({"board.ddr.ranks=4", "board.ddr.banks_per_group=8"});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.keyPath(), "board.ddr") << e.what();
+    EXPECT_NE(e.rule().find("at most 64 banks"), std::string::npos) << e.what();
+  }
+}
 TEST(MemoryConfigErrors, PagePolicy) {
   expectRule("memory.ddr4.page_policy=adaptive", "memory.ddr4.page_policy", "must be one of");
 }

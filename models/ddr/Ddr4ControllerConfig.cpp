@@ -6,8 +6,20 @@ namespace ftsim::models {
 
 const char* toString(PagePolicy p) { return p == PagePolicy::Open ? "open" : "closed"; }
 
+namespace {
+/// The scheduler keeps one bit per bank in a 64-bit mask.
+constexpr int kMaxBanks = 64;
+std::string bankLimit(const Ddr4Config& d) {
+  const int banks = d.ranks * d.banks();
+  return banks > kMaxBanks ? "the controller handles at most " + std::to_string(kMaxBanks) +
+                                 " banks (ranks x bank groups x banks per group = " + std::to_string(banks) + ")"
+                           : "";
+}
+}  // namespace
+
 Ddr4ControllerConfig Ddr4ControllerConfig::defaults(const Ddr4Config& device, const config::ConfigNode& deviceNode) {
   Ddr4ControllerConfig c;
+  if (const std::string e = bankLimit(device); !e.empty()) deviceNode.fail(e);
   std::string error;
   c.mapping = AddressMapping::parse(c.addressMapping, device, error);
   if (!error.empty()) deviceNode.fail("the default memory.ddr4.address_mapping " + c.addressMapping + " " + error);
@@ -16,6 +28,7 @@ Ddr4ControllerConfig Ddr4ControllerConfig::defaults(const Ddr4Config& device, co
 
 Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& node, const Ddr4Config& device) {
   Ddr4ControllerConfig c;
+  if (const std::string e = bankLimit(device); !e.empty()) node.fail(e);
   c.addressMapping = node.getString("address_mapping", c.addressMapping);
   std::string error;
   c.mapping = AddressMapping::parse(c.addressMapping, device, error);
