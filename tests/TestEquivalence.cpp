@@ -47,11 +47,13 @@ const char* kSmallResNet = R"(  name: small-resnet
     - {name: fc, type: fc, out_features: 7}
 )";
 
-TEST(Equivalence, LeNet5) { expectEquivalent(sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml", {}); }
+TEST(Equivalence, LeNet5) {
+  expectEquivalent(sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml", {"memory.model=ideal"});
+}
 
 TEST(Equivalence, LeNet5PerTilePipelineAndMemoryLatency) {
   expectEquivalent(sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml",
-                   {"accelerator.pe_array.pipeline=per_tile", "memory.ideal.latency_cycles=23",
+                   {"memory.model=ideal", "accelerator.pe_array.pipeline=per_tile", "memory.ideal.latency_cycles=23",
                     "memory.ideal.bytes_per_cycle=12"});
 }
 

@@ -35,7 +35,11 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
                                             d.accelerator.clock);
   root.checkNoUnknownKeys();
-  if (d.memory.model == "ideal" && d.memory.ideal.bytesPerCycle > d.accelerator.dma.bytesPerCycle())
+  // The ideal section is checked whenever it is written, so that
+  // --set memory.model=ideal never turns a valid design into an invalid one.
+  const bool idealRateGiven = root.has("memory") && root.at("memory").has("ideal") &&
+                              root.at("memory").at("ideal").has("bytes_per_cycle");
+  if ((d.memory.model == "ideal" || idealRateGiven) && d.memory.ideal.bytesPerCycle > d.accelerator.dma.bytesPerCycle())
     root.at("memory").at("ideal").at("bytes_per_cycle")
         .fail("must be <= the DMA stream width (" + std::to_string(d.accelerator.dma.bytesPerCycle()) +
               " bytes per cycle): a stream never takes more");
