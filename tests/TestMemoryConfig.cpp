@@ -72,12 +72,30 @@ TEST(MemoryConfig, ReadsEveryKey) {
 }
 
 TEST(MemoryConfig, EveryShippedDesignLoadsWithEitherModel) {
+  int eftrain = 0;
   for (const auto& f : std::filesystem::directory_iterator(sourceDir() + "/configs/designs")) {
+    const std::string path = f.path().string();
+    if (DesignConfig::load(path, {}).kind != "eftrain") continue;
+    ++eftrain;
     for (const char* model : {"ideal", "ddr4"}) {
-      const auto d = DesignConfig::load(f.path().string(), {std::string("memory.model=") + model});
-      EXPECT_EQ(d.memory.model, model) << f.path();
+      const auto d = DesignConfig::load(path, {std::string("memory.model=") + model});
+      EXPECT_EQ(d.memory.model, model) << path;
     }
-    EXPECT_EQ(DesignConfig::load(f.path().string(), {}).memory.model, "ddr4") << f.path();
+    EXPECT_EQ(DesignConfig::load(path, {}).memory.model, "ddr4") << path;
+  }
+  EXPECT_EQ(eftrain, 5);
+}
+
+TEST(MemoryConfig, TensorizedTrainingStaysOnTheIdealMemory) {
+  // Its tensors stay on chip; only input batches come from DDR.
+  const std::string tt = sourceDir() + "/configs/designs/tt-mlp-mnist-zcu102.yaml";
+  EXPECT_EQ(DesignConfig::load(tt, {}).memory.model, "ideal");
+  try {
+    DesignConfig::load(tt, {"memory.model=ddr4"});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.keyPath(), "memory.model") << e.what();
+    EXPECT_NE(e.rule().find("runs with the ideal memory"), std::string::npos) << e.what();
   }
 }
 

@@ -24,7 +24,14 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   if (d.kind == "tt") {
     d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
     d.workload = workload::Network::fromYaml(root.at("workload"));
-    d.memory = root.has("memory") ? models::MemoryConfig::fromYaml(root.at("memory")) : models::MemoryConfig{};
+    d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
+                                              d.tt.clock);
+    // The TT engine keeps every tensor on chip and reads only input batches
+    // from DDR: it runs with the ideal memory, its default.
+    const auto mem = root.find("memory");
+    if (!mem || !mem->has("model")) d.memory.model = "ideal";
+    else if (d.memory.model != "ideal")
+      mem->at("model").fail("the tensorized-training accelerator runs with the ideal memory (its tensors stay on chip)");
     if (root.has("cpu_baseline")) d.cpuBaseline = models::CpuBaselineConfig::fromYaml(root.at("cpu_baseline"));
     root.checkNoUnknownKeys();
     tt::validateTtDesign(d, root);
