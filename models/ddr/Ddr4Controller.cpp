@@ -7,7 +7,7 @@ namespace ftsim::models {
 
 Ddr4Controller::Ddr4Controller(sc_core::sc_module_name name, const Ddr4Config& device,
                                const Ddr4ControllerConfig& cfg)
-    : sc_module(name), socket("socket"), m_clock(device.clock), m_core(device, cfg) {
+    : sc_module(name), socket("socket"), m_clock(device.clock), m_core(device, cfg), m_log(log::get(this->name())) {
   socket.register_nb_transport_fw(this, &Ddr4Controller::nb_transport_fw);
   SC_HAS_PROCESS(Ddr4Controller);
   SC_METHOD(wake);
@@ -47,6 +47,8 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
   const std::uint32_t tag = tagOf(&trans);
   const bool write = trans.is_write();
   const bool entered = m_core.submit(tag, write, trans.get_address(), trans.get_data_length(), at.value());
+  FTSIM_TRACE(m_log, "{} {} B at {:#x}, DDR cycle {}{}", write ? "WR" : "RD", trans.get_data_length(),
+              trans.get_address(), at.value(), entered ? "" : " (waits for queue entries)");
   schedule();
   if (!entered) return tlm::TLM_ACCEPTED;
   delay = psTime(m_clock.edgePs(at) - nowPs());
@@ -69,6 +71,9 @@ void Ddr4Controller::wake() {
     const Picoseconds at = m_clock.edgePs(Cycles(e.cycle));
     sc_core::sc_time delay = psTime(at > nowPs() ? at - nowPs() : 0);
     tlm::tlm_phase phase = tlm::END_REQ;
+    FTSIM_TRACE(m_log, "{} of {:#x} at DDR cycle {}",
+                e.kind == Ddr4ControllerTiming::EventKind::Completed ? "response" : "END_REQ", trans.get_address(),
+                e.cycle);
     if (e.kind == Ddr4ControllerTiming::EventKind::Completed) {
       trans.set_response_status(tlm::TLM_OK_RESPONSE);
       phase = tlm::BEGIN_RESP;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/ddr/Ddr4ControllerTiming.h"
+#include "sim/core/Log.h"
 
 namespace ftsim::models {
 
@@ -48,6 +49,7 @@ class Ddr4Controller : public sc_core::sc_module {
   std::vector<tlm::tlm_generic_payload*> m_byTag;
   std::vector<std::uint32_t> m_freeTags;
   bool m_respBusy = false;  ///< the initiator has not yet sent END_RESP
+  std::shared_ptr<spdlog::logger> m_log;
 };
 
 }  // namespace ftsim::models

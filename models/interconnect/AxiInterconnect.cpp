@@ -31,7 +31,7 @@ struct BurstRef : tlm::tlm_extension<BurstRef> {
 
 AxiInterconnect::AxiInterconnect(sc_core::sc_module_name name, const InterconnectConfig& cfg, int maxOutstanding)
     : sc_module(name), target("target"), initiator("initiator"), m_cfg(cfg), m_clock(cfg.clock),
-      m_maxOutstanding(maxOutstanding) {
+      m_maxOutstanding(maxOutstanding), m_log(log::get(this->name())) {
   FTSIM_ASSERT(maxOutstanding >= 1, "at least one burst in flight per port");
   target.register_nb_transport_fw(this, &AxiInterconnect::nb_transport_fw);
   initiator.register_nb_transport_bw(this, &AxiInterconnect::nb_transport_bw);
@@ -121,6 +121,8 @@ AxiInterconnect::Burst* AxiInterconnect::candidate(int port, std::uint64_t t) {
 }
 
 void AxiInterconnect::send(Burst* b) {
+  FTSIM_TRACE(m_log, "port {}: {} burst of {} beats at {:#x}", b->port, b->write ? "write" : "read", b->beats,
+              b->trans.get_address());
   b->requested = true;
   ++m_axiBursts;
   m_reqBusy = true;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "models/interconnect/InterconnectConfig.h"
+#include "sim/core/Log.h"
 
 namespace ftsim::models {
 
@@ -86,6 +87,7 @@ class AxiInterconnect : public sc_core::sc_module {
   std::uint64_t m_nextReq = 0;   ///< first cycle the request channel is free
   std::uint64_t m_axiBursts = 0;
   sc_core::sc_event m_wakeEv;
+  std::shared_ptr<spdlog::logger> m_log;
 };
 
 }  // namespace ftsim::models
