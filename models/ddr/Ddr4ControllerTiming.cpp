@@ -118,7 +118,6 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
   Txn& t = m_txns[ti];
   t.tag = tag;
   t.dir = write ? 1 : 0;
-  t.active = true;
   t.arrival = at;
   t.nextBurst = addr >> m_burstShift;
   t.endBurst = ((addr + bytes - 1) >> m_burstShift) + 1;
@@ -261,7 +260,6 @@ void Ddr4ControllerTiming::column(const Decision& d) {
       m_latencySum += lat;
       ++m_readTxns;
     }
-    t.active = false;
     m_freeTxns.push_back(ti);
     if (t.dir == 0) {
       auto it = std::find(m_activeReads.begin(), m_activeReads.end(), ti);

@@ -115,7 +115,6 @@ class Ddr4ControllerTiming {
     std::uint32_t tag = 0;
     std::uint32_t unissued = 0;  ///< bursts without their column command yet
     std::uint8_t dir = 0;
-    bool active = false;
   };
   struct Decision {
     std::uint64_t cycle = 0;

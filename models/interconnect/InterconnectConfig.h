@@ -16,8 +16,8 @@ inline constexpr std::uint64_t kAxiBoundaryBytes = 4096;
 
 struct InterconnectConfig {
   int portWidthBits = 128;  ///< data bits per beat
-  /// Port clock; 0 in the YAML-less default means "the accelerator clock",
-  /// filled in when the design is loaded.
+  /// Port clock; 0 until the design is loaded, which fills in the
+  /// accelerator clock when `clock_mhz` is not given.
   double clockMhz = 0;
   Clock clock;
   /// AXI bursts a port has in flight (read: request to last beat; write:
