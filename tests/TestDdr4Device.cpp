@@ -153,6 +153,36 @@ TEST(Ddr4Device, ReadToWriteIsTheBusTurnaround) {
   gate(d, DdrCommand::Wr, kG1B0, 1, 26);
 }
 
+TEST(Ddr4Device, ClSetsTheReadDataAndTheTurnaround) {
+  // CL 20 instead of 15: read data is out at RD + 24, and the RD->WR gate
+  // moves five cycles later, to 19 + 20 + 4 + 2 - CWL 14 = 31.
+  auto cfg = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  cfg.t.cl = 20;
+  Ddr4Device d(cfg);
+  EXPECT_EQ(d.readDoneCycles(), 24u);
+  d.issue(DdrCommand::Act, kG0B0, 1, 0);
+  d.issue(DdrCommand::Act, kG1B0, 1, 4);
+  d.issue(DdrCommand::Rd, kG0B0, 1, 19);
+  gate(d, DdrCommand::Wr, kG1B0, 1, 31);
+}
+
+TEST(Ddr4Device, CwlSetsTheWriteTurnaroundsAndRecovery) {
+  // CWL 10 instead of 14: write data ends at WR + 14, so WR->RD (other
+  // group) is 19 + 14 + tWTR_S 3 = 36, and the RD->WR gap grows by four:
+  // 36 + CL 15 + 4 + 2 - 10 = 47.
+  auto cfg = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  cfg.t.cwl = 10;
+  Ddr4Device d(cfg);
+  d.issue(DdrCommand::Act, kG0B0, 1, 0);
+  d.issue(DdrCommand::Act, kG1B0, 1, 4);
+  d.issue(DdrCommand::Act, kG2B0, 1, 8);
+  d.issue(DdrCommand::Wr, kG0B0, 1, 19);
+  gate(d, DdrCommand::Rd, kG1B0, 1, 36);
+  gate(d, DdrCommand::Wr, kG2B0, 1, 47);
+  // WR->PRE: 19 + CWL 10 + 4 + tWR 16 = 49.
+  gate(d, DdrCommand::Pre, kG0B0, 1, 49);
+}
+
 TEST(Ddr4Device, ReadToPreIsTrtp) {
   auto d = device2133();
   d.issue(DdrCommand::Act, kG0B0, 1, 0);
