@@ -5,9 +5,11 @@
 // always agree.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/resources/ResourceModel.h"
 #include "sim/schedule/BufferUsage.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
@@ -59,6 +61,7 @@ struct Report {
   std::vector<schedule::BufferUse> buffers;
   stats::MemoryRunStats memory;  ///< DDR4 run totals (empty under the ideal memory)
   double wallSeconds = 0;
+  std::optional<resources::ResourceEstimate> resources;  ///< summary.json "resources" when set
 
   double seconds() const { return static_cast<double>(totalCycles) / (clockMhz * 1e6); }
   bool hasDdr() const { return memoryModel == "ddr4"; }

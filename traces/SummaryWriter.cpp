@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "traces/ResourcesJson.h"
+
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
@@ -149,6 +151,7 @@ std::string summaryJson(const Report& r) {
   for (const auto& b : r.buffers)
     bufs[b.name] = Json{{"capacity_bytes", b.capacityBytes}, {"peak_bytes", b.peakBytes}, {"peak_at", b.peakAt}};
   j["buffers"] = bufs;
+  if (r.resources) j["resources"] = resourcesJson(*r.resources);
   j["simulator"] = Json{{"wall_seconds", r.wallSeconds}};
   return j.dump(2) + "\n";
 }

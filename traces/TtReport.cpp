@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/config/DesignConfig.h"
+#include "traces/ResourcesJson.h"
 #include "traces/SummaryWriter.h"
 
 namespace ftsim::traces {
@@ -220,6 +221,7 @@ std::string ttSummaryJson(const config::DesignConfig& d, const tt::TtDesignPlan&
   res["dsp"]["vector_unit"] = e.vectorDsps();
   res["bram36"] = chip["bram36"];
   res["uram"] = chip["uram"];
+  res["estimate"] = resourcesJson(resources::estimateResources(d));
 
   if (d.cpuBaseline.present) {
     const CpuEstimate c = cpuEstimate(d, plan, report);

@@ -15,6 +15,7 @@
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
+#include "sim/resources/ResourceModel.h"
 #include "sim/schedule/BufferUsage.h"
 #include "sim/schedule/Scheduler.h"
 #include "traces/AtomicFile.h"
@@ -152,7 +153,8 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   run.design = d.name;
   run.batch = d.workload.batch;
   run.seed = d.seed;
-  const traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
+  traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
+  report.resources = resources::estimateResources(d);
   traces::writeFileAtomically(outDir + "/summary.json", traces::summaryJson(report));
   traces::writeFileAtomically(outDir + "/layers.csv", traces::layersCsv(report));
   if (!quiet) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iomanip>
 
+#include "sim/resources/ResourceModel.h"
+
 namespace ftsim::cli {
 
 void describeDesign(const config::DesignConfig& d, const schedule::Program& prog,
@@ -84,6 +86,7 @@ void describeDesign(const config::DesignConfig& d, const schedule::Program& prog
      << " (" << std::fixed << std::setprecision(1)
      << 100.0 * static_cast<double>(cap) / static_cast<double>(b.resources.onChipBytes()) << "%)\n"
      << std::defaultfloat;
+  resources::printResourceTable(resources::estimateResources(d), os);
 }
 
 }  // namespace ftsim::cli

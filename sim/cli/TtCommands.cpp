@@ -5,6 +5,7 @@
 #include "models/accel/TtSystem.h"
 #include "models/tt_engine/TtDatapath.h"
 #include "sim/config/DesignConfig.h"
+#include "sim/resources/ResourceModel.h"
 #include "sim/tt/TtDesign.h"
 #include "traces/AtomicFile.h"
 #include "traces/SummaryWriter.h"
@@ -15,6 +16,7 @@ namespace ftsim::cli {
 int checkTtDesign(const config::DesignConfig& d, std::ostream& out) {
   const tt::TtDesignPlan plan = tt::planTtDesign(d);
   traces::describeTtDesign(d, plan, out);
+  resources::printResourceTable(resources::estimateResources(d), out);
   out << "ok: " << d.name << " is valid\n";
   return 0;
 }

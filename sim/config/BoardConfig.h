@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/ddr/Ddr4Config.h"
+#include "sim/resources/ResourceConfig.h"
 
 namespace ftsim::config {
 
@@ -39,6 +40,7 @@ struct BoardConfig {
   ResourceBudget resources;
   HostConfig host;
   models::Ddr4Config ddr;
+  resources::ResourceTable resourceModel;  ///< the FPGA family's cost table (configs/fpga/)
 
   static BoardConfig fromYaml(const ConfigNode& node);
 };

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "sim/config/ConfigNode.h"
+#include "sim/resources/ResourceModel.h"
 #include "sim/tt/TtDesign.h"
 
 namespace ftsim::config {
@@ -23,6 +24,9 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.kind = root.at("accelerator").getEnum("kind", {"eftrain", "tt"});
   if (d.kind == "tt") {
     d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
+    // One DMA engine and one stream port bring the input batches.
+    d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
+                                                                 false, 1, 1);
     d.workload = workload::Network::fromYaml(root.at("workload"));
     d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
                                               d.tt.clock);
@@ -35,9 +39,14 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
     if (root.has("cpu_baseline")) d.cpuBaseline = models::CpuBaselineConfig::fromYaml(root.at("cpu_baseline"));
     root.checkNoUnknownKeys();
     tt::validateTtDesign(d, root);
+    resources::checkResourceBudget(d, root);
     return d;
   }
   d.accelerator = models::EfTrainConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
+  // EF-Train's four AXI DMA engines and five AXI-Stream ports (sdk/main.cc,
+  // HLS/hls_main6.cpp top(); docs/sources.md §10).
+  d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
+                                                               true, 4, 5);
   d.workload = workload::Network::fromYaml(root.at("workload"));
   d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
                                             d.accelerator.clock);
@@ -62,6 +71,7 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
         "on-chip buffers need " + std::to_string(bufBytes) + " bytes, board " + d.board.name +
         " has " + std::to_string(onChip) + " bytes of BRAM/URAM");
   }
+  resources::checkResourceBudget(d, root);
   return d;
 }
 

@@ -11,6 +11,7 @@
 #include "models/memory/MemoryConfig.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/config/BoardConfig.h"
+#include "sim/resources/ResourceConfig.h"
 #include "sim/workload/Network.h"
 
 namespace ftsim::config {
@@ -25,6 +26,7 @@ struct DesignConfig {
   models::EfTrainConfig accelerator;   ///< kind eftrain
   models::TtEngineConfig tt;           ///< kind tt
   models::CpuBaselineConfig cpuBaseline;  ///< kind tt, optional `cpu_baseline:`
+  resources::ImplementationConfig implementation;  ///< optional `accelerator.implementation:`
   workload::Network workload;
   models::MemoryConfig memory;
   std::uint64_t seed = 1;
