@@ -87,7 +87,8 @@ ResourceLine bufferLine(const std::string& unit, std::uint64_t lanes, std::uint6
   l.lut = static_cast<double>(lanes) * widthBits * (muxInputs - 1.0) * d.board.resourceModel.bankMuxLutPerBit;
   l.note = std::to_string(lanes) + " lanes x " + std::to_string(banks) + " banks of " + std::to_string(depth) + "x" +
            std::to_string(widthBits) + " bit: " + m.text() + " each";
-  l.keyPath = keyPath;
+  // A buffer placed in URAM by hand is the placement's doing.
+  l.keyPath = kind == RamKind::Uram ? "accelerator.implementation.buffers." + unit.substr(unit.find('.') + 1) : keyPath;
   return l;
 }
 
