@@ -109,8 +109,9 @@ int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
   if (p.vm.count("help")) {
     out << "usage: ftsim check <design.yaml> [options]\n\n"
            "Validate a design point (every key, type and range; unknown keys are errors), build its\n"
-           "schedule, and print the resolved configuration, the tiling of every conv/FC phase and\n"
-           "the on-chip buffer use against the board. Nothing is simulated or written.\n\n"
+           "schedule, and print the resolved configuration, the tiling of every conv/FC phase,\n"
+           "the on-chip buffer use and the resource estimate (DSP, BRAM36, URAM, LUT, FF) against\n"
+           "the board; a design over the board's budget is refused. Nothing is simulated or written.\n\n"
         << opts;
     return 0;
   }
