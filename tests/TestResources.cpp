@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 #include <string>
 #include <vector>
@@ -276,6 +278,17 @@ TEST(ResourceOutput, SummaryJsonBlock) {
   EXPECT_EQ(j["units"].size(), 10u);
   EXPECT_EQ(j["units"][6]["unit"], "buffers.weight");
   EXPECT_EQ(j["units"][6]["bram36"], 512.0);
+}
+
+TEST(ResourceOutput, RunWritesTheBlockIntoSummaryJson) {
+  const std::string out = tempDir("run");
+  const CliResult r = cli({"run", lenet(), "--quiet", "--out", out, "--set", "memory.model=ideal"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(readText(out + "/summary.json"));
+  EXPECT_EQ(j["resources"]["used"]["dsp"], 1360.0);
+  EXPECT_EQ(j["resources"]["used"]["bram36"], 656.0);
+  EXPECT_EQ(j["resources"]["budget"]["dsp"], 2520.0);
+  EXPECT_EQ(j["resources"]["units"][0]["unit"], "pe_array.multipliers");
 }
 
 // ---- config rules of the new keys ------------------------------------------
