@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "traces/ResourcesJson.h"
-
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
+
+#include "traces/ResourcesJson.h"
 
 namespace ftsim::traces {
 

@@ -59,6 +59,13 @@ ResourceLine ops(const std::string& unit, double count, const BlockCost& c, cons
   return l;
 }
 
+/// One fp32 multiply-add: a multiplier and an adder of the chosen implementations.
+BlockCost fp32MulAdd(const config::DesignConfig& d) {
+  const BlockCost& mul = d.board.resourceModel.fp32Mul.at(d.implementation.fp32Mul);
+  const BlockCost& add = d.board.resourceModel.fp32Add.at(d.implementation.fp32Add);
+  return BlockCost{mul.dsp + add.dsp, mul.lut + add.lut, mul.ff + add.ff, 0};
+}
+
 std::string num(double v) {
   std::ostringstream s;
   if (v == std::floor(v)) s << static_cast<long long>(v);
@@ -88,7 +95,7 @@ ResourceLine bufferLine(const std::string& unit, std::uint64_t lanes, std::uint6
   l.note = std::to_string(lanes) + " lanes x " + std::to_string(banks) + " banks of " + std::to_string(depth) + "x" +
            std::to_string(widthBits) + " bit: " + m.text() + " each";
   // A buffer placed in URAM by hand is the placement's doing.
-  l.keyPath = kind == RamKind::Uram ? "accelerator.implementation.buffers." + unit.substr(unit.find('.') + 1) : keyPath;
+  l.keyPath = kind == RamKind::Uram ? "accelerator.implementation." + unit : keyPath;
   return l;
 }
 
@@ -109,8 +116,7 @@ void estimateEfTrain(const config::DesignConfig& d, ResourceEstimate& e) {
   e.lines.push_back(ops("pe_array.accumulators", tm, fadd, num(tm) + " fp32 fadd " + impl.fp32Add,
                         "accelerator.pe_array.tm"));
   // Batch norm's per-channel scale and shift (x·a + b) on each vector lane.
-  BlockCost lane{mul.dsp + fadd.dsp, mul.lut + fadd.lut, mul.ff + fadd.ff, 0};
-  e.lines.push_back(ops("vector", a.vector.lanes, lane,
+  e.lines.push_back(ops("vector", a.vector.lanes, fp32MulAdd(d),
                         std::to_string(a.vector.lanes) + " lanes x (fmul + fadd)", "accelerator.vector.lanes"));
   const auto& b = a.buffers;
   e.lines.push_back(bufferLine("buffers.input", static_cast<std::uint64_t>(b.input.lanes),
@@ -140,31 +146,20 @@ void estimateTt(const config::DesignConfig& d, ResourceEstimate& e) {
   const bool fp = c.floatDatapath();
   const int bits = c.multiplierBits();
   const double macs = static_cast<double>(c.peArray.rows) * c.peArray.depth;
-  ResourceLine pe;
-  pe.unit = "pe_array";
-  pe.keyPath = "accelerator.pe_array.rows";
   if (fp) {
-    const BlockCost& mul = t.fp32Mul.at(impl.fp32Mul);
-    const BlockCost& fadd = t.fp32Add.at(impl.fp32Add);
-    pe = ops("pe_array", macs, BlockCost{mul.dsp + fadd.dsp, mul.lut + fadd.lut, mul.ff + fadd.ff, 0},
-             num(macs) + " fp32 MACs (fmul " + impl.fp32Mul + " + fadd " + impl.fp32Add + ")", pe.keyPath);
-  } else {
-    const FixedMacCost& f = bits <= 8 ? t.int8Mac : t.int16Mac;
-    pe.dsp = std::ceil(macs / f.macsPerDsp - 1e-9);
-    pe.lut = macs * f.lut;
-    pe.ff = macs * f.ff;
-    pe.note = num(macs) + " " + std::to_string(bits) + "-bit MACs at " + num(f.macsPerDsp) + " per DSP";
-  }
-  e.lines.push_back(pe);
-  // The vector unit: one multiply-add per lane (fp32 mul + add, or one
-  // fixed-point MAC in its own DSP).
-  if (fp) {
-    const BlockCost& mul = t.fp32Mul.at(impl.fp32Mul);
-    const BlockCost& fadd = t.fp32Add.at(impl.fp32Add);
-    e.lines.push_back(ops("vector", c.vector.lanes, BlockCost{mul.dsp + fadd.dsp, mul.lut + fadd.lut, mul.ff + fadd.ff, 0},
+    e.lines.push_back(ops("pe_array", macs, fp32MulAdd(d),
+                          num(macs) + " fp32 MACs (fmul " + impl.fp32Mul + " + fadd " + impl.fp32Add + ")",
+                          "accelerator.pe_array.rows"));
+    e.lines.push_back(ops("vector", c.vector.lanes, fp32MulAdd(d),
                           std::to_string(c.vector.lanes) + " lanes x (fmul + fadd)", "accelerator.vector.lanes"));
   } else {
     const FixedMacCost& f = bits <= 8 ? t.int8Mac : t.int16Mac;
+    ResourceLine pe = ops("pe_array", macs, BlockCost{0, f.lut, f.ff, 0},
+                          num(macs) + " " + std::to_string(bits) + "-bit MACs at " + num(f.macsPerDsp) + " per DSP",
+                          "accelerator.pe_array.rows");
+    pe.dsp = std::ceil(macs / f.macsPerDsp - 1e-9);  // MACs sharing a DSP fill it before the next
+    e.lines.push_back(pe);
+    // The vector unit's lanes each keep a DSP of their own (TtEngineConfig::vectorDsps).
     e.lines.push_back(ops("vector", c.vector.lanes, BlockCost{1, f.lut, f.ff, 0},
                           std::to_string(c.vector.lanes) + " lanes x one DSP MAC", "accelerator.vector.lanes"));
   }
