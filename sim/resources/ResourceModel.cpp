@@ -165,8 +165,9 @@ void estimateTt(const config::DesignConfig& d, ResourceEstimate& e) {
   }
   // Buffers: the same allocation the engine's own check uses (sim/tt/OnChipBuffers).
   const int maxRank = d.workload.maxRankAt(d.workload.step);
-  const tt::OnChipAllocation alloc = tt::allocateOnChip(tt::analyzeMemory(tt::buildProgram(d.workload, c.programOptions(maxRank))),
-                                                        d.board.resources, c.buffers.memory, c.buffers.banks);
+  const tt::TtProgram program = tt::buildProgram(d.workload, c.programOptions(maxRank));
+  const tt::OnChipAllocation alloc =
+      tt::allocateOnChip(tt::analyzeMemory(program), d.board.resources, c.buffers.memory, c.buffers.banks);
   for (const tt::BufferPool& p : alloc.pools) {
     if (p.blocks == 0) continue;
     ResourceLine l;
