@@ -25,6 +25,7 @@ BoardConfig BoardConfig::fromYaml(const ConfigNode& node) {
   b.resources.ff = r.getInt("ff", 0, 1LL << 32);
   b.host = HostConfig::fromYaml(node.at("host"));
   b.ddr = models::Ddr4Config::fromYaml(node.at("ddr"));
+  if (const auto e = node.find("energy")) b.energy = energy::EnergyConfig::fromYaml(*e);
   return b;
 }
 

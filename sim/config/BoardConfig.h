@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/ddr/Ddr4Config.h"
+#include "sim/energy/EnergyConfig.h"
 
 namespace ftsim::config {
 
@@ -39,6 +40,7 @@ struct BoardConfig {
   ResourceBudget resources;
   HostConfig host;
   models::Ddr4Config ddr;
+  energy::EnergyConfig energy;  ///< `energy:` (optional; absent: energy is not modelled)
 
   static BoardConfig fromYaml(const ConfigNode& node);
 };

@@ -11,6 +11,7 @@
 #include "models/memory/MemoryConfig.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/config/BoardConfig.h"
+#include "sim/config/MeasuredConfig.h"
 #include "sim/workload/Network.h"
 
 namespace ftsim::config {
@@ -28,6 +29,7 @@ struct DesignConfig {
   workload::Network workload;
   models::MemoryConfig memory;
   std::uint64_t seed = 1;
+  MeasuredConfig measured;             ///< optional `measured:` board figures
 
   /// Load, apply overrides, build every typed config and reject unknown keys.
   static DesignConfig load(const std::string& path, const std::vector<std::string>& overrides);
