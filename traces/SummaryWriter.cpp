@@ -124,7 +124,7 @@ double joules(std::uint64_t fj) { return static_cast<double>(fj) * 1e-15; }
 Json energyJson(const Report& r) {
   if (!r.energyModelled)
     return Json{{"modelled", false},
-                {"note", "no energy table for this board or accelerator (board.energy; EF-Train designs only)"}};
+                {"note", "energy is modelled for EF-Train designs on a board with an energy table (board.energy); not for this design"}};
   Json comps = Json::object();
   for (const Component& c : energyComponents(r.energy))
     comps[c.name] = Json{{"energy_j", joules(c.fj)},
