@@ -362,4 +362,40 @@ TEST(EnergyOutputs, ConsolePrintsEnergyPowerAndEfficiency) {
   EXPECT_NE(r.out.find("DDR background"), std::string::npos) << r.out;
 }
 
+TEST(ReluFusion, ForwardReluRidesOnTheProducersStore) {
+  // LeNet-5 under the ideal memory (phases do not interact): with fusion the
+  // four ReLU FP rows take no cycles and move no bytes, every other row is
+  // unchanged, and the total drops by exactly the ReLU FP cycles.
+  const std::string a = tempDir("a"), b = tempDir("b");
+  const std::string base = "run " + design("eftrain-lenet5-zcu102") + " --quiet --set memory.model=ideal --out ";
+  ASSERT_EQ(ftsim(base + a).code, 0);
+  ASSERT_EQ(ftsim(base + b + " --set accelerator.vector.fuse_relu=true").code, 0);
+  const Json ja = Json::parse(readText(a + "/summary.json")), jb = Json::parse(readText(b + "/summary.json"));
+  ASSERT_EQ(ja["layers"].size(), jb["layers"].size());
+  std::uint64_t reluFp = 0;
+  int fused = 0;
+  for (std::size_t k = 0; k < ja["layers"].size(); ++k) {
+    const Json& x = ja["layers"][k];
+    const Json& y = jb["layers"][k];
+    if (x["type"] == "relu" && x["phase"] == "FP") {
+      reluFp += x["cycles"].get<std::uint64_t>();
+      EXPECT_EQ(y["cycles"], 0);
+      EXPECT_EQ(y["analytical_cycles"], 0);
+      EXPECT_EQ(y["bytes_read"], 0);
+      EXPECT_EQ(y["bytes_written"], 0);
+      ++fused;
+    } else {
+      EXPECT_EQ(x["cycles"], y["cycles"]) << x["layer"] << " " << x["phase"];
+      EXPECT_EQ(x["analytical_cycles"], y["analytical_cycles"]) << x["layer"] << " " << x["phase"];
+    }
+  }
+  EXPECT_EQ(fused, 4);
+  // relu1..relu4 FP: 28368 + 14400 + 4608 + 3664 = 51040 cycles.
+  EXPECT_EQ(reluFp, 51040u);
+  EXPECT_EQ(jb["total"]["cycles"].get<std::uint64_t>(), ja["total"]["cycles"].get<std::uint64_t>() - reluFp);
+  EXPECT_NE(errorOf(design("eftrain-lenet5-zcu102"), {"accelerator.vector.fuse_relu=maybe"})
+                .find("accelerator.vector.fuse_relu = maybe: must be true or false"),
+            std::string::npos);
+}
+
 }  // namespace
