@@ -27,7 +27,7 @@ std::string exact(const Opt& v) {
 }
 
 int precisionOf(const std::string& quantity) {
-  if (quantity == "cycles" || quantity == "analytical" || quantity == "dsp" || quantity == "bram36" ||
+  if (quantity == "cycles" || quantity == "dsp" || quantity == "bram36" ||
       quantity == "lut" || quantity == "ff" || quantity == "uram")
     return 0;
   if (quantity == "seconds") return 6;

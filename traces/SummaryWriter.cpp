@@ -25,6 +25,12 @@ std::string fmt(double v, int prec) {
   return s.str();
 }
 
+std::string scientific(double v, int prec) {
+  std::ostringstream s;
+  s << std::scientific << std::setprecision(prec) << v;
+  return s.str();
+}
+
 std::string human(double v) {
   const char* units[] = {"", "k", "M", "G", "T"};
   int u = 0;
@@ -211,7 +217,7 @@ std::string layersCsv(const Report& r) {
     if (d.rowHits + d.rowMisses + d.rowConflicts) s << fmt(d.rowHitRate(), 4);
     s << ',' << d.rowHits << ',' << d.rowMisses << ',' << d.rowConflicts << ',' << d.activates << ','
       << d.precharges << ',' << d.reads << ',' << d.writes << ',' << d.refreshes << ',' << d.axiBursts << ',';
-    if (r.energyModelled) s << std::setprecision(9) << std::scientific << joules(row.energy.total()) << std::defaultfloat;
+    if (r.energyModelled) s << scientific(joules(row.energy.total()), 9);
     s << '\n';
   }
   return s.str();
