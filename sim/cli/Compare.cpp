@@ -49,7 +49,9 @@ const char* kCompareHelp =
     "    power_w: 7.7\n"
     "    gflops_per_w: 6.09\n"
     "    latency_s: 0.033        # one training iteration\n"
-    "    resources: {source: '...', dsp: 1, bram36: 1, lut: 1, ff: 1, uram: 0}\n"
+    "    resources: {source: '...', dsp: 1, bram36: 1, lut: 1, ff: 1, uram: 0}   # own source\n"
+    "Keys are validated like every other: a wrong type or an unknown key stops with\n"
+    "file:line: key = value: rule and exit status 2, before anything is simulated or written.\n"
     "\n";
 
 /// Resources estimated for the design, by name (config::kResourceNames).
