@@ -353,6 +353,8 @@ TEST(EnergyOutputs, TensorizedDesignReportsEnergyAsNotModelled) {
   EXPECT_FALSE(j["energy"]["modelled"].get<bool>());
   EXPECT_TRUE(j["total"]["energy_j"].is_null());
   EXPECT_TRUE(j["total"]["gflops_per_w"].is_null());
+  const Result console = ftsim("run " + design("tt-mlp-mnist-zcu102") + " --out " + dir);
+  EXPECT_NE(console.out.find("energy        not modelled"), std::string::npos) << console.out;
 }
 
 TEST(EnergyOutputs, ConsolePrintsEnergyPowerAndEfficiency) {
