@@ -130,7 +130,8 @@ double joules(std::uint64_t fj) { return static_cast<double>(fj) * 1e-15; }
 Json energyJson(const Report& r) {
   if (!r.energyModelled)
     return Json{{"modelled", false},
-                {"note", "energy is modelled for EF-Train designs on a board with an energy table (board.energy); not for this design"}};
+                {"note", "energy is modelled for EF-Train designs on a board with an energy table "
+                         "(board.energy); not for this design"}};
   Json comps = Json::object();
   for (const Component& c : energyComponents(r.energy))
     comps[c.name] = Json{{"energy_j", joules(c.fj)},
@@ -266,8 +267,9 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
   if (r.energyModelled) {
     os << "energy        " << fmt(r.energyJoules(), 3) << " J, " << fmt(r.powerWatts(), 3) << " W, "
        << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
+    const double total = static_cast<double>(r.energy.total());
     for (const Component& c : energyComponents(r.energy))
-      os << ' ' << c.label << ' ' << fmt(r.energy.total() ? 100.0 * static_cast<double>(c.fj) / static_cast<double>(r.energy.total()) : 0.0, 1) << '%';
+      os << ' ' << c.label << ' ' << fmt(total > 0 ? 100.0 * static_cast<double>(c.fj) / total : 0.0, 1) << '%';
     os << '\n';
   } else {
     os << "energy        not modelled (no board.energy table)\n";
