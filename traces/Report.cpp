@@ -15,6 +15,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
   r.totalCycles = run.totalCycles;
   r.wallSeconds = run.wallSeconds;
   r.memory = run.memory;
+  r.energyModelled = run.energyModelled;
   r.buffers = std::move(buffers);
   std::map<std::pair<int, int>, std::size_t> index;  // (layer, phase) → row
   for (const stats::PhaseResult& p : run.phases) {
@@ -41,6 +42,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
     row.computeBusyCycles += p.computeBusyCycles;
     row.steps += p.steps;
     row.ddr += p.ddr;
+    row.energy += p.energy;
     if (p.hasTiling) {
       row.hasTiling = true;
       row.tiling = p.tiling;
@@ -51,6 +53,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
     r.flops += row.flops;
     r.bytesRead += row.bytesRead;
     r.bytesWritten += row.bytesWritten;
+    r.energy += row.energy;
     if (row.unit == "pe_array") r.macCycles += row.cycles;
     else if (row.unit == "host") r.hostCycles += row.cycles;
     else r.otherCycles += row.cycles;

@@ -33,6 +33,7 @@ struct LayerRow {
   bool hasTiling = false;
   schedule::MacTiling tiling;
   stats::DdrCounters ddr;  ///< DDR commands and row outcomes during this row's phases
+  stats::EnergyFj energy;  ///< zero unless the report's energy is modelled
 
   double seconds(double clockMhz) const { return static_cast<double>(cycles) / (clockMhz * 1e6); }
   double gflops(double clockMhz) const { return cycles ? static_cast<double>(flops) / seconds(clockMhz) / 1e9 : 0.0; }
@@ -60,6 +61,8 @@ struct Report {
   std::uint64_t bytesRead = 0, bytesWritten = 0;
   std::vector<schedule::BufferUse> buffers;
   stats::MemoryRunStats memory;  ///< DDR4 run totals (empty under the ideal memory)
+  bool energyModelled = false;
+  stats::EnergyFj energy;        ///< sum of the rows
   double wallSeconds = 0;
   std::optional<resources::ResourceEstimate> resources;  ///< summary.json "resources" when set
 
@@ -72,6 +75,9 @@ struct Report {
                : 0.0;
   }
   double gflops() const { return totalCycles ? static_cast<double>(flops) / seconds() / 1e9 : 0.0; }
+  double energyJoules() const { return static_cast<double>(energy.total()) * 1e-15; }
+  double powerWatts() const { return totalCycles ? energyJoules() / seconds() : 0.0; }
+  double gflopsPerWatt() const { return energy.total() ? static_cast<double>(flops) / energyJoules() / 1e9 : 0.0; }
 };
 
 Report makeReport(const stats::RunResult& run, const workload::Network& net,

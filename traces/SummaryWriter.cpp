@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
+#include <vector>
 
 #include "traces/ResourcesJson.h"
 
@@ -23,6 +24,12 @@ Json tilingJson(const LayerRow& row) {
 std::string fmt(double v, int prec) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(prec) << v;
+  return s.str();
+}
+
+std::string scientific(double v, int prec) {
+  std::ostringstream s;
+  s << std::scientific << std::setprecision(prec) << v;
   return s.str();
 }
 
@@ -105,6 +112,39 @@ Json memoryJson(const Report& r) {
   return m;
 }
 
+/// The energy components in report order: (JSON name, console label, value).
+struct Component {
+  const char* name;
+  const char* label;
+  std::uint64_t fj;
+};
+std::vector<Component> energyComponents(const stats::EnergyFj& e) {
+  return {{"compute", "compute", e.compute},
+          {"on_chip_memory", "on-chip memory", e.onChipMemory},
+          {"dma_interconnect", "DMA/interconnect", e.dma},
+          {"ddr_dynamic", "DDR dynamic", e.ddrDynamic},
+          {"ddr_background", "DDR background", e.ddrBackground},
+          {"static", "static (PL+PS)", e.staticPower}};
+}
+
+double joules(std::uint64_t fj) { return static_cast<double>(fj) * 1e-15; }
+
+Json energyJson(const Report& r) {
+  if (!r.energyModelled)
+    return Json{{"modelled", false},
+                {"note", "energy is modelled for EF-Train designs on a board with an energy table "
+                         "(board.energy); not for this design"}};
+  Json comps = Json::object();
+  for (const Component& c : energyComponents(r.energy))
+    comps[c.name] = Json{{"energy_j", joules(c.fj)},
+                         {"energy_fj", c.fj},
+                         {"power_w", r.totalCycles ? joules(c.fj) / r.seconds() : 0.0}};
+  return Json{{"modelled", true}, {"energy_j", r.energyJoules()}, {"energy_fj", r.energy.total()},
+              {"power_w", r.powerWatts()}, {"components", comps}};
+}
+
+Json orNull(bool present, double v) { return present ? Json(v) : Json(nullptr); }
+
 }  // namespace
 
 std::string summaryJson(const Report& r) {
@@ -127,7 +167,11 @@ std::string summaryJson(const Report& r) {
                                         : 0.0},
                     {"mac_cycles", r.macCycles},
                     {"other_layer_cycles", r.otherCycles},
-                    {"host_cycles", r.hostCycles}};
+                    {"host_cycles", r.hostCycles},
+                    {"energy_j", orNull(r.energyModelled, r.energyJoules())},
+                    {"power_w", orNull(r.energyModelled, r.powerWatts())},
+                    {"gflops_per_w", orNull(r.energyModelled, r.gflopsPerWatt())}};
+  j["energy"] = energyJson(r);
   Json layers = Json::array();
   for (const LayerRow& row : r.rows) {
     layers.push_back(ddrLayerFields(Json{{"layer", row.layer},
@@ -143,7 +187,8 @@ std::string summaryJson(const Report& r) {
                           {"bytes_written", row.bytesWritten},
                           {"transfers", row.transfers},
                           {"steps", row.steps},
-                          {"tiling", tilingJson(row)}},
+                          {"tiling", tilingJson(row)},
+                          {"energy_j", orNull(r.energyModelled, joules(row.energy.total()))}},
                                     row));
   }
   j["layers"] = layers;
@@ -160,7 +205,7 @@ std::string layersCsv(const Report& r) {
   std::ostringstream s;
   s << "layer,type,phase,unit,cycles,analytical_cycles,model_error_percent,flops,gflops,bytes_read,bytes_written,"
        "transfers,steps,Tm,Tn,Tr,Tc,M_on,ddr_bytes,ddr_row_hit_rate,ddr_row_hits,ddr_row_misses,"
-       "ddr_row_conflicts,ddr_acts,ddr_precharges,ddr_reads,ddr_writes,ddr_refreshes,axi_bursts\n";
+       "ddr_row_conflicts,ddr_acts,ddr_precharges,ddr_reads,ddr_writes,ddr_refreshes,axi_bursts,energy_j\n";
   for (const LayerRow& row : r.rows) {
     s << row.layer << ',' << row.type << ',' << schedule::toString(row.phase) << ',' << row.unit << ',' << row.cycles
       << ',' << row.analyticalCycles << ',' << fmt(row.modelErrorPercent(), 4) << ',' << row.flops << ','
@@ -175,7 +220,8 @@ std::string layersCsv(const Report& r) {
     s << ',' << d.dataBytes << ',';
     if (d.rowHits + d.rowMisses + d.rowConflicts) s << fmt(d.rowHitRate(), 4);
     s << ',' << d.rowHits << ',' << d.rowMisses << ',' << d.rowConflicts << ',' << d.activates << ','
-      << d.precharges << ',' << d.reads << ',' << d.writes << ',' << d.refreshes << ',' << d.axiBursts;
+      << d.precharges << ',' << d.reads << ',' << d.writes << ',' << d.refreshes << ',' << d.axiBursts << ',';
+    if (r.energyModelled) s << scientific(joules(row.energy.total()), 9);
     s << '\n';
   }
   return s.str();
@@ -220,6 +266,16 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
     os << "DDR4          " << fmt(100.0 * r.ddrUtilisation(), 2) << "% of " << fmt(r.memory.peakBytesPerSecond / 1e9, 2)
        << " GB/s peak, row hit rate " << fmt(100.0 * d.rowHitRate(), 2) << "%, " << d.activates << " ACT, "
        << d.reads << " RD, " << d.writes << " WR, " << d.refreshes << " REF, " << d.axiBursts << " AXI bursts\n";
+  }
+  if (r.energyModelled) {
+    os << "energy        " << fmt(r.energyJoules(), 3) << " J, " << fmt(r.powerWatts(), 3) << " W, "
+       << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
+    const double total = static_cast<double>(r.energy.total());
+    for (const Component& c : energyComponents(r.energy))
+      os << ' ' << c.label << ' ' << fmt(total > 0 ? 100.0 * static_cast<double>(c.fj) / total : 0.0, 1) << '%';
+    os << '\n';
+  } else {
+    os << "energy        not modelled (no board.energy table)\n";
   }
   os << "buffers      ";
   for (const auto& b : r.buffers)

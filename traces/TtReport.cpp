@@ -344,6 +344,7 @@ void printTtConsoleSummary(const config::DesignConfig& d, const tt::TtDesignPlan
     if (c.hasEnergy) os << ", energy ratio " << fmt(c.energyRatio, 1) << "x";
     os << " (estimates: efficiency " << d.cpuBaseline.efficiency << ", " << d.cpuBaseline.efficiencySource << ")\n";
   }
+  os << "energy        not modelled for the tensorized-training engine (docs/energy.md)\n";
   os << "simulated in  " << fmt(r.wallSeconds, 2) << " s wall\n";
 }
 

@@ -8,6 +8,7 @@ VectorUnitConfig VectorUnitConfig::fromYaml(const config::ConfigNode& node) {
   VectorUnitConfig c;
   c.lanes = static_cast<int>(node.getInt("lanes", 1, 1024));
   c.pipelineCycles = static_cast<int>(node.getInt("pipeline_cycles", 8, 0, 1024));
+  c.fuseRelu = node.getBool("fuse_relu", false);
   return c;
 }
 

@@ -18,6 +18,9 @@ namespace ftsim::models {
 struct VectorUnitConfig {
   int lanes = 16;
   int pipelineCycles = 8;
+  /// ReLU in FP is applied by the store of the pass that produces its input
+  /// (EF-Train's store path rectifies as it writes), not as a pass of its own.
+  bool fuseRelu = false;
 
   static VectorUnitConfig fromYaml(const config::ConfigNode& node);
 };

@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "models/accel/EfTrainSystem.h"
+#include "sim/cli/Compare.h"
 #include "sim/cli/Describe.h"
 #include "sim/cli/TtCommands.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
 #include "sim/resources/ResourceModel.h"
+#include "sim/energy/EnergyModel.h"
 #include "sim/schedule/BufferUsage.h"
 #include "sim/schedule/Scheduler.h"
 #include "traces/AtomicFile.h"
@@ -40,6 +42,8 @@ const char* kMainHelp =
     "                       write summary.json and layers.csv\n"
     "  check <design.yaml>  validate a design, print its resolved configuration, schedule and\n"
     "                       on-chip buffer use against the board, without simulating\n"
+    "  compare <design.yaml> simulate and set the run beside the analytical model and the\n"
+    "                       design's measured board figures; write compare.md and compare.csv\n"
     "\n"
     "options:\n"
     "  -h, --help           this help; `ftsim <command> --help` for a command's options\n"
@@ -154,6 +158,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   run.design = d.name;
   run.batch = d.workload.batch;
   run.seed = d.seed;
+  energy::annotateDesignRun(d, prog, run);
   traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
   report.resources = resources::estimateResources(d);
   traces::writeFileAtomically(outDir + "/summary.json", traces::summaryJson(report));
@@ -184,7 +189,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     }
     if (cmd == "run") return cmdRun(argc - 1, argv + 1, out);
     if (cmd == "check") return cmdCheck(argc - 1, argv + 1, out);
-    err << "ftsim: unknown command '" << cmd << "' (commands: run, check; see `ftsim --help`)\n";
+    if (cmd == "compare") return cmdCompare(argc - 1, argv + 1, out);
+    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare; see `ftsim --help`)\n";
     return 2;
   } catch (const UserError& e) {
     err << "error: " << e.what() << "\n";

@@ -26,6 +26,7 @@ BoardConfig BoardConfig::fromYaml(const ConfigNode& node) {
   b.host = HostConfig::fromYaml(node.at("host"));
   b.ddr = models::Ddr4Config::fromYaml(node.at("ddr"));
   b.resourceModel = resources::ResourceTable::fromYaml(node.at("resource_model"));
+  if (const auto e = node.find("energy")) b.energy = energy::EnergyConfig::fromYaml(*e);
   return b;
 }
 

@@ -7,6 +7,7 @@
 
 #include "models/ddr/Ddr4Config.h"
 #include "sim/resources/ResourceConfig.h"
+#include "sim/energy/EnergyConfig.h"
 
 namespace ftsim::config {
 
@@ -41,6 +42,7 @@ struct BoardConfig {
   HostConfig host;
   models::Ddr4Config ddr;
   resources::ResourceTable resourceModel;  ///< the FPGA family's cost table (configs/fpga/)
+  energy::EnergyConfig energy;  ///< `energy:` (optional; absent: energy is not modelled)
 
   static BoardConfig fromYaml(const ConfigNode& node);
 };

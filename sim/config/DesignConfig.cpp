@@ -21,6 +21,7 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.name = root.getString("name", std::filesystem::path(file).stem().string());
   d.seed = static_cast<std::uint64_t>(root.getInt("seed", 1, 0, INT64_MAX));
   d.board = BoardConfig::fromYaml(root.at("board"));
+  if (const auto m = root.find("measured")) d.measured = MeasuredConfig::fromYaml(*m);
   d.kind = root.at("accelerator").getEnum("kind", {"eftrain", "tt"});
   if (d.kind == "tt") {
     d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);

@@ -12,6 +12,7 @@
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/config/BoardConfig.h"
 #include "sim/resources/ResourceConfig.h"
+#include "sim/config/MeasuredConfig.h"
 #include "sim/workload/Network.h"
 
 namespace ftsim::config {
@@ -30,6 +31,7 @@ struct DesignConfig {
   workload::Network workload;
   models::MemoryConfig memory;
   std::uint64_t seed = 1;
+  MeasuredConfig measured;             ///< optional `measured:` board figures
 
   /// Load, apply overrides, build every typed config and reject unknown keys.
   static DesignConfig load(const std::string& path, const std::vector<std::string>& overrides);

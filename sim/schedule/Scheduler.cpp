@@ -277,7 +277,14 @@ class ProgramBuilder {
                     {VecPass{VecOp::Reduce, x, -1, -1}, VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
         break;
       case LayerType::Relu:
-        addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
+        if (m_in.accel->vector.fuseRelu && l.inputs[0] >= 0 && m_consumers[l.inputs[0]].size() == 1) {
+          // The producer's store rectifies its output on the way to DDR: the
+          // ReLU's output is the producer's tensor and its FP moves nothing.
+          m_act[i] = x;
+          addVecPhase(i, Phase::FP, l.in, l.out, {}, vec);
+        } else {
+          addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
+        }
         break;
       case LayerType::MaxPool:
       case LayerType::AvgPool:

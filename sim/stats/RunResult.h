@@ -35,6 +35,28 @@ struct DdrCounters {
   double rowHitRate() const;
 };
 
+/// Energy of a span of the run by component, in whole femtojoules so that
+/// components, rows and totals add up exactly (filled by sim/energy).
+struct EnergyFj {
+  std::uint64_t compute = 0;        ///< fp32 multiplies and adds (MAC array, vector path, weight update)
+  std::uint64_t onChipMemory = 0;   ///< buffer bank reads and writes
+  std::uint64_t dma = 0;            ///< stream beats through the DMA engines and the interconnect
+  std::uint64_t ddrDynamic = 0;     ///< ACT, PRE, RD, WR, REF and the DDR I/O
+  std::uint64_t ddrBackground = 0;  ///< DRAM standby current over time
+  std::uint64_t staticPower = 0;    ///< PL and PS static power over time
+
+  std::uint64_t total() const { return compute + onChipMemory + dma + ddrDynamic + ddrBackground + staticPower; }
+  EnergyFj& operator+=(const EnergyFj& o) {
+    compute += o.compute;
+    onChipMemory += o.onChipMemory;
+    dma += o.dma;
+    ddrDynamic += o.ddrDynamic;
+    ddrBackground += o.ddrBackground;
+    staticPower += o.staticPower;
+    return *this;
+  }
+};
+
 struct DdrBankCounters {
   std::uint64_t rowHits = 0, rowMisses = 0, rowConflicts = 0, activates = 0;
 };
@@ -70,6 +92,7 @@ struct PhaseResult {
   schedule::MacTiling tiling;
   bool hasTiling = false;
   DdrCounters ddr;                   ///< DDR activity between the phase's start and end
+  EnergyFj energy;                   ///< zero unless the run's energy was modelled
 
   std::uint64_t bytesRead() const;
   std::uint64_t bytesWritten() const;
@@ -84,6 +107,7 @@ struct RunResult {
   std::uint64_t totalCycles = 0;
   std::vector<PhaseResult> phases;
   MemoryRunStats memory;
+  bool energyModelled = false;  ///< the board has an energy table (EF-Train designs)
   double wallSeconds = 0;  ///< host time of the simulation itself (not simulated time)
 };
 

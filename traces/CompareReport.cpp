@@ -1,0 +1,199 @@
+#include "traces/CompareReport.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace ftsim::traces {
+
+namespace {
+
+using Opt = std::optional<double>;
+
+std::string cell(const Opt& v, int prec) {
+  if (!v) return "";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(prec) << *v;
+  return s.str();
+}
+
+/// Round-trip precision, so that a reader recomputes the errors exactly.
+std::string exact(const Opt& v) {
+  if (!v) return "";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", *v);
+  return buf;
+}
+
+int precisionOf(const std::string& quantity) {
+  if (quantity == "cycles" || quantity == "dsp" || quantity == "bram36" ||
+      quantity == "lut" || quantity == "ff" || quantity == "uram")
+    return 0;
+  if (quantity == "seconds") return 6;
+  if (quantity == "gflops") return 2;
+  return 3;
+}
+
+std::string csvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+}  // namespace
+
+std::optional<double> percentError(double value, double reference) {
+  if (reference == 0) return std::nullopt;
+  return (value - reference) / reference * 100.0;
+}
+
+std::optional<double> CompareRow::errorVsAnalytical() const {
+  return simulated && analytical ? percentError(*simulated, *analytical) : std::nullopt;
+}
+
+std::optional<double> CompareRow::errorVsMeasured() const {
+  return simulated && measured ? percentError(*simulated, *measured) : std::nullopt;
+}
+
+Comparison buildComparison(const Report& r, const config::MeasuredConfig& m) {
+  Comparison c;
+  c.design = r.design;
+  c.memoryModel = r.memoryModel;
+  if (m.present) c.measuredSource = m.source;
+  const double clockHz = r.clockMhz * 1e6;
+  const double flops = static_cast<double>(r.flops);
+  const double simSeconds = r.seconds();
+  const double anaSeconds = static_cast<double>(r.analyticalCycles) / clockHz;
+  const Opt anaGflops = r.analyticalCycles ? Opt(flops / anaSeconds / 1e9) : std::nullopt;
+
+  // Measured figures, each either given or derived from two given ones.
+  Opt latency = m.latencyS, gflops = m.throughputGflops, power = m.powerW, eff = m.gflopsPerW;
+  std::string gflopsNote, powerNote, effNote, energyNote;
+  if (!gflops && latency) {
+    gflops = flops / *latency / 1e9;
+    gflopsNote = "measured: derived, this run's FLOPs / measured latency";
+  }
+  if (!power && gflops && eff) {
+    power = *gflops / *eff;
+    powerNote = "measured: derived, throughput / GFLOPS/W";
+  }
+  if (!eff && gflops && power) {
+    eff = *gflops / *power;
+    effNote = "measured: derived, throughput / power";
+  }
+  Opt energy;
+  if (latency && power) {
+    energy = *latency * *power;
+    energyNote = "measured: derived, latency x power";
+  } else if (eff) {
+    energy = flops / (*eff * 1e9);
+    energyNote = "measured: derived, this run's FLOPs / measured GFLOPS/W";
+  }
+  const bool e = r.energyModelled;
+  const std::string noEnergy = "energy not modelled for this design";
+  const auto total = [&](const char* q, const char* unit, Opt sim, Opt ana, Opt meas, std::string note) {
+    CompareRow row;
+    row.section = "total";
+    row.quantity = q;
+    row.unit = unit;
+    row.simulated = sim;
+    row.analytical = ana;
+    row.measured = meas;
+    row.note = std::move(note);
+    c.totals.push_back(row);
+  };
+  total("cycles", "cycles", static_cast<double>(r.totalCycles), static_cast<double>(r.analyticalCycles),
+        latency ? Opt(*latency * clockHz) : std::nullopt, latency ? "measured: derived, latency x clock" : "");
+  total("seconds", "s", simSeconds, anaSeconds, latency, "");
+  total("gflops", "GFLOPS", r.gflops(), anaGflops, gflops, gflopsNote);
+  total("power_w", "W", e ? Opt(r.powerWatts()) : std::nullopt, std::nullopt, power, e ? powerNote : noEnergy);
+  total("gflops_per_w", "GFLOPS/W", e ? Opt(r.gflopsPerWatt()) : std::nullopt, std::nullopt, eff,
+        e ? effNote : noEnergy);
+  total("energy_j", "J", e ? Opt(r.energyJoules()) : std::nullopt, std::nullopt, energy, e ? energyNote : noEnergy);
+
+  for (const LayerRow& row : r.rows) {
+    CompareRow p;
+    p.section = "phase";
+    p.layer = row.layer;
+    p.phase = schedule::toString(row.phase);
+    p.quantity = "cycles";
+    p.unit = "cycles";
+    p.simulated = static_cast<double>(row.cycles);
+    p.analytical = static_cast<double>(row.analyticalCycles);
+    c.phases.push_back(p);
+  }
+  return c;
+}
+
+namespace {
+const char* resourceUnit(const std::string& name) {
+  if (name == "dsp") return "DSP48E2";
+  if (name == "bram36") return "BRAM36";
+  if (name == "uram") return "URAM288";
+  if (name == "lut") return "LUT";
+  return "FF";
+}
+}  // namespace
+
+void addResourceRows(Comparison& c, const config::MeasuredConfig& m, const std::map<std::string, double>& estimated) {
+  c.resources.clear();
+  c.resourcesSource = m.resourcesSource;
+  for (const char* name : config::kResourceNames) {
+    const auto est = estimated.find(name);
+    const auto meas = m.resources.find(name);
+    if (est == estimated.end() && meas == m.resources.end()) continue;
+    CompareRow row;
+    row.section = "resource";
+    row.quantity = name;
+    row.unit = resourceUnit(name);
+    if (est != estimated.end()) row.simulated = est->second;
+    else row.note = "no estimate";
+    if (meas != m.resources.end()) row.measured = static_cast<double>(meas->second);
+    c.resources.push_back(row);
+  }
+}
+
+std::string compareMarkdown(const Comparison& c) {
+  std::ostringstream s;
+  s << "# ftsim compare: " << c.design << "\n\n";
+  s << "Memory model: " << c.memoryModel << ". Errors are (simulated − reference) / reference.\n";
+  s << "Measured: " << (c.measuredSource.empty() ? "none given (`measured:` in the design)" : c.measuredSource)
+    << "\n\n";
+  const auto table = [&](const std::vector<CompareRow>& rows, bool phases, const char* simHeader) {
+    if (phases) s << "| layer | phase | ";
+    else s << "| quantity | unit | ";
+    s << simHeader << " | analytical | err vs analytical % | measured | err vs measured % | note |\n";
+    s << "|---|---|---:|---:|---:|---:|---:|---|\n";
+    for (const CompareRow& r : rows) {
+      const int prec = precisionOf(r.quantity);
+      s << "| " << (phases ? r.layer : r.quantity) << " | " << (phases ? r.phase : r.unit) << " | "
+        << cell(r.simulated, prec) << " | " << cell(r.analytical, prec) << " | " << cell(r.errorVsAnalytical(), 2)
+        << " | " << cell(r.measured, prec) << " | " << cell(r.errorVsMeasured(), 2) << " | " << r.note << " |\n";
+    }
+  };
+  s << "## Totals\n\n";
+  table(c.totals, false, "simulated");
+  if (!c.resources.empty()) {
+    s << "\n## Resources\n\nMeasured: " << c.resourcesSource << "\n\n";
+    table(c.resources, false, "estimated");
+  }
+  s << "\n## Layers × phases (cycles)\n\n";
+  table(c.phases, true, "simulated");
+  return s.str();
+}
+
+std::string compareCsv(const Comparison& c) {
+  std::ostringstream s;
+  s << "section,layer,phase,quantity,unit,simulated,analytical,measured,error_vs_analytical_percent,"
+       "error_vs_measured_percent,note\n";
+  for (const auto* rows : {&c.totals, &c.resources, &c.phases})
+    for (const CompareRow& r : *rows)
+      s << r.section << ',' << csvField(r.layer) << ',' << r.phase << ',' << r.quantity << ',' << csvField(r.unit)
+        << ',' << exact(r.simulated) << ',' << exact(r.analytical) << ',' << exact(r.measured) << ','
+        << exact(r.errorVsAnalytical()) << ',' << exact(r.errorVsMeasured()) << ',' << csvField(r.note) << '\n';
+  return s.str();
+}
+
+}  // namespace ftsim::traces

@@ -1,0 +1,56 @@
+#pragma once
+// `ftsim compare`: the simulation beside the analytical model and the
+// figures measured on the board (compare.md, compare.csv). Built from a
+// Report and the design's `measured:` section; resource rows come from a
+// name → estimate map (addResourceRows), so an estimator plugs in there.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/MeasuredConfig.h"
+#include "traces/Report.h"
+
+namespace ftsim::traces {
+
+/// One compared quantity. Empty optionals print as empty cells.
+struct CompareRow {
+  std::string section;   ///< total, resource, phase
+  std::string layer;     ///< phase rows: layer name
+  std::string phase;     ///< phase rows: FP, BP, WU
+  std::string quantity;  ///< cycles, seconds, gflops, power_w, gflops_per_w, energy_j, dsp, ...
+  std::string unit;
+  std::optional<double> simulated;   ///< the simulation (resources: the estimate)
+  std::optional<double> analytical;  ///< the analytical model
+  std::optional<double> measured;    ///< the board (given or derived from given figures)
+  std::string note;      ///< how a measured value was derived, or why a cell is empty
+
+  std::optional<double> errorVsAnalytical() const;
+  std::optional<double> errorVsMeasured() const;
+};
+
+struct Comparison {
+  std::string design;
+  std::string memoryModel;
+  std::string measuredSource;   ///< empty without `measured:`
+  std::string resourcesSource;
+  std::vector<CompareRow> totals;
+  std::vector<CompareRow> resources;
+  std::vector<CompareRow> phases;
+};
+
+/// (value − reference) / reference · 100; nothing when the reference is 0.
+std::optional<double> percentError(double value, double reference);
+
+Comparison buildComparison(const Report& r, const config::MeasuredConfig& measured);
+
+/// Resource rows: one per name that is estimated or measured, in the order
+/// of config::kResourceNames; a missing estimate leaves its cell empty.
+void addResourceRows(Comparison& c, const config::MeasuredConfig& measured,
+                     const std::map<std::string, double>& estimated);
+
+std::string compareMarkdown(const Comparison& c);
+std::string compareCsv(const Comparison& c);
+
+}  // namespace ftsim::traces
