@@ -137,7 +137,8 @@ const char* resourceUnit(const std::string& name) {
 }
 }  // namespace
 
-void addResourceRows(Comparison& c, const config::MeasuredConfig& m, const std::map<std::string, double>& estimated) {
+void addResourceRows(Comparison& c, const config::MeasuredConfig& m, const std::map<std::string, double>& estimated,
+                     const std::map<std::string, double>& budget) {
   c.resources.clear();
   c.resourcesSource = m.resourcesSource;
   for (const char* name : config::kResourceNames) {
@@ -151,6 +152,7 @@ void addResourceRows(Comparison& c, const config::MeasuredConfig& m, const std::
     if (est != estimated.end()) row.simulated = est->second;
     else row.note = "no estimate";
     if (meas != m.resources.end()) row.measured = static_cast<double>(meas->second);
+    if (const auto b = budget.find(name); b != budget.end()) row.budget = b->second;
     c.resources.push_back(row);
   }
 }
@@ -176,8 +178,17 @@ std::string compareMarkdown(const Comparison& c) {
   s << "## Totals\n\n";
   table(c.totals, false, "simulated");
   if (!c.resources.empty()) {
-    s << "\n## Resources\n\nMeasured: " << c.resourcesSource << "\n\n";
-    table(c.resources, false, "estimated");
+    s << "\n## Resources\n\nEstimated: the resource model (docs/resources.md). Measured: "
+      << (c.resourcesSource.empty() ? "none given (`measured.resources` in the design)" : c.resourcesSource) << "\n\n";
+    s << "| quantity | unit | estimated | budget | % of budget | measured | err vs measured % | note |\n";
+    s << "|---|---|---:|---:|---:|---:|---:|---|\n";
+    for (const CompareRow& r : c.resources) {
+      std::optional<double> share;
+      if (r.simulated && r.budget && *r.budget > 0) share = *r.simulated / *r.budget * 100.0;
+      s << "| " << r.quantity << " | " << r.unit << " | " << cell(r.simulated, 1) << " | " << cell(r.budget, 0)
+        << " | " << cell(share, 1) << " | " << cell(r.measured, 1) << " | " << cell(r.errorVsMeasured(), 2) << " | "
+        << r.note << " |\n";
+    }
   }
   s << "\n## Layers × phases (cycles)\n\n";
   table(c.phases, true, "simulated");

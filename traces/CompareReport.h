@@ -25,6 +25,7 @@ struct CompareRow {
   std::optional<double> analytical;  ///< the analytical model
   std::optional<double> measured;    ///< the board (given or derived from given figures)
   std::string note;      ///< how a measured value was derived, or why a cell is empty
+  std::optional<double> budget;      ///< resource rows: the board's budget
 
   std::optional<double> errorVsAnalytical() const;
   std::optional<double> errorVsMeasured() const;
@@ -48,7 +49,8 @@ Comparison buildComparison(const Report& r, const config::MeasuredConfig& measur
 /// Resource rows: one per name that is estimated or measured, in the order
 /// of config::kResourceNames; a missing estimate leaves its cell empty.
 void addResourceRows(Comparison& c, const config::MeasuredConfig& measured,
-                     const std::map<std::string, double>& estimated);
+                     const std::map<std::string, double>& estimated,
+                     const std::map<std::string, double>& budget = {});
 
 std::string compareMarkdown(const Comparison& c);
 std::string compareCsv(const Comparison& c);

@@ -55,12 +55,15 @@ const char* kCompareHelp =
     "file:line: key = value: rule and exit status 2, before anything is simulated or written.\n"
     "\n";
 
-/// The resource estimate of the design (docs/resources.md), by the names of
-/// `measured.resources` (config::kResourceNames).
-std::map<std::string, double> estimatedResources(const config::DesignConfig& d) {
+/// The resource estimate of the design (docs/resources.md) and the board's
+/// budget, by the names of `measured.resources` (config::kResourceNames).
+void addResourceEstimate(traces::Comparison& cmp, const config::DesignConfig& d) {
   const resources::ResourceEstimate e = resources::estimateResources(d);
-  return {{"dsp", e.total.dsp}, {"bram36", e.total.bram36}, {"lut", e.total.lut},
-          {"ff", e.total.ff}, {"uram", e.total.uram}};
+  traces::addResourceRows(cmp, d.measured,
+                          {{"dsp", e.total.dsp}, {"bram36", e.total.bram36}, {"lut", e.total.lut},
+                           {"ff", e.total.ff}, {"uram", e.total.uram}},
+                          {{"dsp", e.budgetDsp}, {"bram36", e.budgetBram36}, {"lut", e.budgetLut},
+                           {"ff", e.budgetFf}, {"uram", e.budgetUram}});
 }
 
 }  // namespace
@@ -123,7 +126,7 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
   const traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
 
   traces::Comparison cmp = traces::buildComparison(report, d.measured);
-  traces::addResourceRows(cmp, d.measured, estimatedResources(d));
+  addResourceEstimate(cmp, d);
   const std::string md = traces::compareMarkdown(cmp);
   traces::writeFileAtomically(outDir + "/compare.md", md);
   traces::writeFileAtomically(outDir + "/compare.csv", traces::compareCsv(cmp));
