@@ -119,6 +119,19 @@ TEST(Timeline, HasNamedTracksForStreamsArrayAndDdr) {
   EXPECT_TRUE(sawDmaArgs);
   EXPECT_EQ(t.doc["otherData"]["dropped_events"], 0);
   EXPECT_EQ(t.doc["otherData"]["events"].get<std::size_t>(), t.events.size());
+  // The bandwidth counter integrates to the DDR data bytes of the run (its
+  // values carry 4 decimals of GB/s), and one RD/WR span is one 64-byte burst.
+  const double bucketUs = t.doc["otherData"]["ddr_bandwidth_bucket_us"].get<double>();
+  double bytes = 0;
+  for (const Json& e : t.doc["traceEvents"])
+    if (e["ph"] == "C") bytes += e["args"]["GB/s"].get<double>() * 1e9 * bucketUs * 1e-6;
+  const Json summary = Json::parse(readText(dir + "/summary.json"));
+  const double dataBytes = summary["memory"]["ddr"]["data_bytes"].get<double>();
+  EXPECT_NEAR(bytes, dataBytes, dataBytes * 1e-3);
+  std::size_t bursts = 0;
+  for (const Json& e : t.events)
+    if (e["name"] == "RD" || e["name"] == "WR") ++bursts;
+  EXPECT_EQ(bursts * 64, summary["memory"]["ddr"]["data_bytes"].get<std::size_t>());
 }
 
 TEST(Timeline, IsByteIdenticalAcrossRuns) {

@@ -123,6 +123,7 @@ void Timeline::phaseBegin(const std::string& layer, schedule::Phase phase, const
       (m_opts.phase.empty() || m_opts.phase == schedule::toString(phase))) {
     m_layerOpen = true;
     m_layerOpenAt = at;
+    m_ddrLayerOpenAt = m_ddrClock.edgeAtOrAfter(at).value();
     m_layerSeen = true;
   }
 }
@@ -153,6 +154,7 @@ void Timeline::phaseEnd(Picoseconds at, std::uint64_t cycles) {
   }
   if (m_layerOpen) {
     m_layerIntervals.emplace_back(m_layerOpenAt, at);
+    m_ddrLayerIntervals.emplace_back(m_ddrLayerOpenAt, m_ddrClock.edgeAtOrAfter(at).value());
     m_layerOpen = false;
   }
   m_phaseName.clear();
@@ -209,40 +211,59 @@ void Timeline::dmaSpan(TrackId track, Picoseconds begin, Picoseconds end, const 
         Arg("bytes", bytes)});
 }
 
-void Timeline::ddrBytes(Picoseconds at, std::uint64_t bytes) {
-  if (!inWindow(at)) return;
+void Timeline::setDdrClock(const Clock& ddrClock) {
+  m_ddrClock = ddrClock;
+  if (m_opts.cycleWindow) {
+    m_ddrWindowStart = m_ddrClock.edgeAtOrAfter(m_windowStart).value();
+    m_ddrWindowEnd = m_ddrClock.edgeAtOrAfter(m_windowEnd).value();
+  }
+}
+
+bool Timeline::inDdrWindow(std::uint64_t c) const {
+  // Cycle c of the DDR clock is at or after time t exactly when c >= edgeAtOrAfter(t).
+  if (m_opts.cycleWindow) return c >= m_ddrWindowStart && c < m_ddrWindowEnd;
+  if (m_opts.layer.empty()) return true;
+  if (m_layerOpen && c >= m_ddrLayerOpenAt) return true;
+  for (const auto& iv : m_ddrLayerIntervals)
+    if (c >= iv.first && c < iv.second) return true;
+  return false;
+}
+
+void Timeline::ddrBytes(std::uint64_t c, std::uint64_t bytes) {
+  if (!inDdrWindow(c)) return;
   if (!m_sawDdr) {
     m_sawDdr = true;
-    m_bucketOrigin = at - at % m_bucketPs;
+    m_bucketOrigin = c >> m_bucketShift << m_bucketShift;
   }
-  if (at < m_bucketOrigin) return;  // cannot happen: commands are issued in time order
-  std::uint64_t k = (at - m_bucketOrigin) / m_bucketPs;
+  if (c < m_bucketOrigin) return;  // commands are issued in time order
+  std::uint64_t k = (c - m_bucketOrigin) >> m_bucketShift;
   while (k >= kMaxBuckets) {
     for (std::size_t i = 0; i < m_buckets.size(); i += 2)
       m_buckets[i / 2] = m_buckets[i] + (i + 1 < m_buckets.size() ? m_buckets[i + 1] : 0);
     m_buckets.resize((m_buckets.size() + 1) / 2);
-    m_bucketPs *= 2;
-    k = (at - m_bucketOrigin) / m_bucketPs;
+    ++m_bucketShift;
+    k = (c - m_bucketOrigin) >> m_bucketShift;
   }
   if (k >= m_buckets.size()) m_buckets.resize(k + 1, 0);
   m_buckets[k] += bytes;
 }
 
 std::uint64_t Timeline::finish() {
+  const std::uint64_t bucketCycles = std::uint64_t(1) << m_bucketShift;
+  const double bucketSeconds = static_cast<double>(bucketCycles) / static_cast<double>(m_ddrClock.freqHz());
+  char num[64];
   if (m_sawDdr) {
     const TrackId t = track("ddr4", "bandwidth");
-    char num[64];
     for (std::size_t i = 0; i <= m_buckets.size(); ++i) {
-      // bytes / bucket = GB/s × 1e9 × bucketPs × 1e-12; the last point returns to 0.
-      const double gbps =
-          i < m_buckets.size() ? static_cast<double>(m_buckets[i]) * 1000.0 / static_cast<double>(m_bucketPs) : 0.0;
+      // The last point returns to 0 at the end of the last bucket.
+      const double gbps = i < m_buckets.size() ? static_cast<double>(m_buckets[i]) / bucketSeconds / 1e9 : 0.0;
       beginEvent();
       m_buf += "{\"ph\":\"C\",\"pid\":";
       appendUint(m_tracks[t].first);
       m_buf += ",\"tid\":";
       appendUint(m_tracks[t].second);
       m_buf += ",\"ts\":";
-      appendTs(m_bucketOrigin + i * m_bucketPs);
+      appendTs(m_ddrClock.edgePs(Cycles(m_bucketOrigin + i * bucketCycles)));
       m_buf += ",\"name\":\"ddr_bandwidth\",\"args\":{\"GB/s\":";
       const int n = std::snprintf(num, sizeof num, "%.4f", gbps);
       m_buf.append(num, static_cast<std::size_t>(n));
@@ -261,7 +282,12 @@ std::uint64_t Timeline::finish() {
   m_buf += ",\"dropped_events\":";
   appendUint(m_dropped);
   m_buf += ",\"ddr_bandwidth_bucket_us\":";
-  appendTs(m_bucketPs);
+  if (m_sawDdr) {
+    const int n = std::snprintf(num, sizeof num, "%.6f", bucketSeconds * 1e6);
+    m_buf.append(num, static_cast<std::size_t>(n));
+  } else {
+    m_buf += "null";
+  }
   m_buf += ",\"note\":";
   if (m_dropped)
     appendString("the cap of max_events was reached: " + std::to_string(m_dropped) +

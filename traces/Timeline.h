@@ -79,8 +79,18 @@ class Timeline {
   /// A DMA operation: named after its tensor, with its tile, segments and bytes.
   void dmaSpan(TrackId track, Picoseconds begin, Picoseconds end, const schedule::TensorDesc& tensor,
                const schedule::TileRef& tile, std::uint64_t segments, std::uint64_t bytes);
-  /// Bytes that crossed the DDR data bus at `at` (the bandwidth counter).
-  void ddrBytes(Picoseconds at, std::uint64_t bytes);
+  /// The DDR clock: the DDR model reports its commands in its own cycles,
+  /// which the window is also kept in, so a command outside the window or
+  /// over the cap costs a few integer compares.
+  void setDdrClock(const Clock& ddrClock);
+  bool inDdrWindow(std::uint64_t ddrCycle) const;
+  /// No more spans will be recorded (the cap is reached).
+  bool full() const { return m_recorded >= m_opts.maxEvents; }
+  /// Count a span that was not built because the cap was reached.
+  void drop() { ++m_dropped; }
+  /// Bytes that crossed the DDR data bus at DDR cycle `ddrCycle` (the
+  /// bandwidth counter); ignored outside the window.
+  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes);
 
   /// Write the counters and the metadata, close and rename into place.
   /// Returns the number of events dropped by the cap.
@@ -124,11 +134,18 @@ class Timeline {
   std::string m_phaseUnit;
   Picoseconds m_phaseStart = 0;
 
-  // DDR bytes per bucket of m_bucketPs from the window's start; the width
-  // doubles (pairs merge) whenever more than kMaxBuckets would be needed.
+  // The window in DDR cycles (see setDdrClock).
+  Clock m_ddrClock;
+  std::uint64_t m_ddrWindowStart = 0, m_ddrWindowEnd = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> m_ddrLayerIntervals;
+  std::uint64_t m_ddrLayerOpenAt = 0;
+
+  // DDR bytes per bucket of 2^m_bucketShift DDR cycles from the first burst
+  // in the window; the width doubles (pairs merge) whenever more than
+  // kMaxBuckets would be needed.
   static constexpr std::size_t kMaxBuckets = 2048;
-  Picoseconds m_bucketOrigin = 0;
-  Picoseconds m_bucketPs = 1'000'000;  ///< 1 µs to start
+  std::uint64_t m_bucketOrigin = 0;
+  unsigned m_bucketShift = 10;
   std::vector<std::uint64_t> m_buckets;
   bool m_sawDdr = false;
 };

@@ -368,6 +368,7 @@ void Ddr4ControllerTiming::setTimeline(traces::Timeline* timeline) {
   m_refreshTracks.clear();
   if (!m_timeline) return;
   const Ddr4Config& c = m_dev.config();
+  m_timeline->setDdrClock(c.clock);
   const int perRank = m_dev.banks() / c.ranks;
   for (int b = 0; b < m_dev.banks(); ++b) {
     const int inRank = b % perRank;
@@ -383,10 +384,15 @@ void Ddr4ControllerTiming::setTimeline(traces::Timeline* timeline) {
 
 void Ddr4ControllerTiming::recordCommand(DdrCommand cmd, int bank, int rank, std::uint32_t row, std::uint64_t cycle) {
   // Each command is a span of the time it holds its bank: ACT tRCD, PRE tRP,
-  // REF tRFC, RD/WR the burst on the data bus.
+  // REF tRFC, RD/WR the burst on the data bus. Commands outside the window
+  // or over the cap cost only the window test.
+  if (!m_timeline->inDdrWindow(cycle)) return;
   const Ddr4Config& c = m_dev.config();
-  const Picoseconds at = c.clock.edgePs(Cycles(cycle));
-  if (!m_timeline->inWindow(at)) return;
+  if (cmd == DdrCommand::Rd || cmd == DdrCommand::Wr) m_timeline->ddrBytes(cycle, c.burstBytes());
+  if (m_timeline->full()) {
+    m_timeline->drop();
+    return;
+  }
   const Ddr4Timing& t = c.t;
   std::uint64_t cycles = 1;
   const char* name = "";
@@ -398,13 +404,13 @@ void Ddr4ControllerTiming::recordCommand(DdrCommand cmd, int bank, int rank, std
     case DdrCommand::Rd: name = "RD"; cycles = c.burstLength / 2; break;
     case DdrCommand::Wr: name = "WR"; cycles = c.burstLength / 2; break;
   }
+  const Picoseconds at = c.clock.edgePs(Cycles(cycle));
   const Picoseconds end = c.clock.edgePs(Cycles(cycle + cycles));
   if (cmd == DdrCommand::Ref) {
     m_timeline->span(track, at, end, name);
   } else {
     m_timeline->span(track, at, end, name, {traces::Timeline::Arg("row", row)});
   }
-  if (cmd == DdrCommand::Rd || cmd == DdrCommand::Wr) m_timeline->ddrBytes(at, c.burstBytes());
 }
 
 stats::DdrCounters Ddr4ControllerTiming::counters() const {
