@@ -15,6 +15,7 @@ matplotlib (Debian: python3-matplotlib) is missing.
 import argparse
 import csv
 import json
+import math
 import os
 import sys
 
@@ -93,6 +94,7 @@ def plot_breakdown(plt, rows, summary, out):
         ax.set_ylabel(unit)
         ax.set_title(f"{phase}", fontsize=10, loc="left")
         ax.margins(x=0.01)
+        ax.set_ylim(0, max(bottom, default=0) * 1.08 or 1)
         ax.grid(axis="y", alpha=0.3)
     axes[0, 0].legend(loc="upper right", fontsize=8)
     design = summary.get("design", "") if summary else ""
@@ -138,11 +140,22 @@ def plot_roofline(plt, summary, out, path):
         if phase in points:
             ax.scatter([p[0] for p in points[phase]], [p[1] for p in points[phase]], s=22,
                        color=PHASE_COLOURS[phase], label=phase, zorder=3)
-    n = sum(len(v) for v in points.values())
-    if n <= 60:
-        for phase in PHASES:
-            for x, y, name in points.get(phase, []):
-                ax.annotate(name, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=6, color="#444444")
+    # Name the points well under their roof (the ones worth a look); the
+    # crowd at the roof stays unlabelled.
+    labels = []  # points within ~10% of each other share one label
+    for phase in PHASES:
+        for x, y, name in points.get(phase, []):
+            roof = min(peak_gflops, peak_bw * x) if peak_bw else peak_gflops
+            if y >= 0.5 * roof:
+                continue
+            near = next((l for l in labels if abs(math.log(l[0] / x)) < 0.1 and abs(math.log(l[1] / y)) < 0.1), None)
+            if near:
+                near[2].append(f"{name} {phase}")
+            else:
+                labels.append([x, y, [f"{name} {phase}"]])
+    for x, y, names in labels:
+        ax.annotate(", ".join(names), (x, y), xytext=(4, 2), textcoords="offset points", fontsize=7,
+                    color="#444444")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(lo, hi)
