@@ -219,18 +219,14 @@ void Timeline::setDdrClock(const Clock& ddrClock) {
   }
 }
 
-bool Timeline::inDdrWindow(std::uint64_t c) const {
-  // Cycle c of the DDR clock is at or after time t exactly when c >= edgeAtOrAfter(t).
-  if (m_opts.cycleWindow) return c >= m_ddrWindowStart && c < m_ddrWindowEnd;
-  if (m_opts.layer.empty()) return true;
+bool Timeline::inDdrLayerWindow(std::uint64_t c) const {
   if (m_layerOpen && c >= m_ddrLayerOpenAt) return true;
   for (const auto& iv : m_ddrLayerIntervals)
     if (c >= iv.first && c < iv.second) return true;
   return false;
 }
 
-void Timeline::ddrBytes(std::uint64_t c, std::uint64_t bytes) {
-  if (!inDdrWindow(c)) return;
+void Timeline::addBucket(std::uint64_t c, std::uint64_t bytes) {
   if (!m_sawDdr) {
     m_sawDdr = true;
     m_bucketOrigin = c >> m_bucketShift << m_bucketShift;

@@ -83,14 +83,22 @@ class Timeline {
   /// which the window is also kept in, so a command outside the window or
   /// over the cap costs a few integer compares.
   void setDdrClock(const Clock& ddrClock);
-  bool inDdrWindow(std::uint64_t ddrCycle) const;
+  bool inDdrWindow(std::uint64_t ddrCycle) const {
+    // Cycle c of the DDR clock is at or after time t exactly when c >= edgeAtOrAfter(t).
+    if (m_opts.cycleWindow) return ddrCycle >= m_ddrWindowStart && ddrCycle < m_ddrWindowEnd;
+    return m_opts.layer.empty() || inDdrLayerWindow(ddrCycle);
+  }
   /// No more spans will be recorded (the cap is reached).
   bool full() const { return m_recorded >= m_opts.maxEvents; }
   /// Count a span that was not built because the cap was reached.
   void drop() { ++m_dropped; }
   /// Bytes that crossed the DDR data bus at DDR cycle `ddrCycle` (the
-  /// bandwidth counter); ignored outside the window.
-  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes);
+  /// bandwidth counter); the caller checked inDdrWindow().
+  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) {
+    const std::uint64_t k = (ddrCycle - m_bucketOrigin) >> m_bucketShift;
+    if (m_sawDdr && ddrCycle >= m_bucketOrigin && k < m_buckets.size()) m_buckets[k] += bytes;
+    else addBucket(ddrCycle, bytes);
+  }
 
   /// Write the counters and the metadata, close and rename into place.
   /// Returns the number of events dropped by the cap.
@@ -100,6 +108,8 @@ class Timeline {
   std::uint64_t dropped() const { return m_dropped; }
 
  private:
+  bool inDdrLayerWindow(std::uint64_t ddrCycle) const;
+  void addBucket(std::uint64_t ddrCycle, std::uint64_t bytes);
   void beginEvent();
   void appendTs(Picoseconds ps);
   void appendString(std::string_view s);
