@@ -143,7 +143,7 @@ TEST(Outputs, SummaryJsonHoldsTheContract) {
   // layers.csv: a header and one row per layer × phase.
   const std::string csv = readText(dir + "/layers.csv");
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), j["layers"].size() + 1);
-  EXPECT_EQ(csv.rfind("layer,type,phase,unit,cycles,analytical_cycles", 0), 0u);
+  EXPECT_EQ(csv.rfind("layer,type,phase,unit,cycles,compute_cycles,dma_wait_cycles,ddr_stall_cycles,analytical_cycles", 0), 0u);
 }
 
 TEST(Outputs, SameConfigAndSeedGiveIdenticalSummaries) {

@@ -40,6 +40,9 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
     row.bytesWritten += p.bytesWritten();
     for (const auto& s : p.streams) row.transfers += s.transfers;
     row.computeBusyCycles += p.computeBusyCycles;
+    row.computeCycles += p.computeCycles;
+    row.dmaWaitCycles += p.dmaWaitCycles;
+    row.ddrStallCycles += p.ddrStallCycles;
     row.steps += p.steps;
     row.ddr += p.ddr;
     row.energy += p.energy;
@@ -54,6 +57,9 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
     r.bytesRead += row.bytesRead;
     r.bytesWritten += row.bytesWritten;
     r.energy += row.energy;
+    r.computeCycles += row.computeCycles;
+    r.dmaWaitCycles += row.dmaWaitCycles;
+    r.ddrStallCycles += row.ddrStallCycles;
     if (row.unit == "pe_array") r.macCycles += row.cycles;
     else if (row.unit == "host") r.hostCycles += row.cycles;
     else r.otherCycles += row.cycles;

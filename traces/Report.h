@@ -29,6 +29,7 @@ struct LayerRow {
   std::uint64_t bytesWritten = 0;
   std::uint64_t transfers = 0;
   std::uint64_t computeBusyCycles = 0;
+  std::uint64_t computeCycles = 0, dmaWaitCycles = 0, ddrStallCycles = 0;  ///< sum to `cycles`
   std::uint64_t steps = 0;
   bool hasTiling = false;
   schedule::MacTiling tiling;
@@ -58,6 +59,7 @@ struct Report {
   std::uint64_t macCycles = 0;     ///< cycles of conv/FC phases
   std::uint64_t otherCycles = 0;   ///< pooling, batch norm, ReLU, adds
   std::uint64_t hostCycles = 0;    ///< loss on the host
+  std::uint64_t computeCycles = 0, dmaWaitCycles = 0, ddrStallCycles = 0;  ///< stall breakdown of all rows
   std::uint64_t bytesRead = 0, bytesWritten = 0;
   std::vector<schedule::BufferUse> buffers;
   stats::MemoryRunStats memory;  ///< DDR4 run totals (empty under the ideal memory)

@@ -168,6 +168,9 @@ std::string summaryJson(const Report& r) {
                     {"mac_cycles", r.macCycles},
                     {"other_layer_cycles", r.otherCycles},
                     {"host_cycles", r.hostCycles},
+                    {"compute_cycles", r.computeCycles},
+                    {"dma_wait_cycles", r.dmaWaitCycles},
+                    {"ddr_stall_cycles", r.ddrStallCycles},
                     {"energy_j", orNull(r.energyModelled, r.energyJoules())},
                     {"power_w", orNull(r.energyModelled, r.powerWatts())},
                     {"gflops_per_w", orNull(r.energyModelled, r.gflopsPerWatt())}};
@@ -179,6 +182,9 @@ std::string summaryJson(const Report& r) {
                           {"phase", schedule::toString(row.phase)},
                           {"unit", row.unit},
                           {"cycles", row.cycles},
+                          {"compute_cycles", row.computeCycles},
+                          {"dma_wait_cycles", row.dmaWaitCycles},
+                          {"ddr_stall_cycles", row.ddrStallCycles},
                           {"analytical_cycles", row.analyticalCycles},
                           {"model_error_percent", row.modelErrorPercent()},
                           {"flops", row.flops},
@@ -203,11 +209,13 @@ std::string summaryJson(const Report& r) {
 
 std::string layersCsv(const Report& r) {
   std::ostringstream s;
-  s << "layer,type,phase,unit,cycles,analytical_cycles,model_error_percent,flops,gflops,bytes_read,bytes_written,"
+  s << "layer,type,phase,unit,cycles,compute_cycles,dma_wait_cycles,ddr_stall_cycles,analytical_cycles,"
+       "model_error_percent,flops,gflops,bytes_read,bytes_written,"
        "transfers,steps,Tm,Tn,Tr,Tc,M_on,ddr_bytes,ddr_row_hit_rate,ddr_row_hits,ddr_row_misses,"
        "ddr_row_conflicts,ddr_acts,ddr_precharges,ddr_reads,ddr_writes,ddr_refreshes,axi_bursts,energy_j\n";
   for (const LayerRow& row : r.rows) {
     s << row.layer << ',' << row.type << ',' << schedule::toString(row.phase) << ',' << row.unit << ',' << row.cycles
+      << ',' << row.computeCycles << ',' << row.dmaWaitCycles << ',' << row.ddrStallCycles
       << ',' << row.analyticalCycles << ',' << fmt(row.modelErrorPercent(), 4) << ',' << row.flops << ','
       << fmt(row.gflops(r.clockMhz), 4) << ',' << row.bytesRead << ',' << row.bytesWritten << ',' << row.transfers
       << ',' << row.steps;
@@ -253,6 +261,8 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
   os << "  other layers " << r.otherCycles << " cycles (" << fmt(r.otherCycles * pct, 1)
      << "%: pooling, batch norm, ReLU, adds)\n";
   os << "  host loss   " << r.hostCycles << " cycles (" << fmt(r.hostCycles * pct, 1) << "%)\n";
+  os << "stalls        compute " << fmt(r.computeCycles * pct, 1) << "%, DMA wait " << fmt(r.dmaWaitCycles * pct, 1)
+     << "%, DDR stall " << fmt(r.ddrStallCycles * pct, 1) << "%\n";
   os << "analytical    " << r.analyticalCycles << " cycles (sim/model "
      << fmt(r.analyticalCycles ? static_cast<double>(r.totalCycles) / static_cast<double>(r.analyticalCycles) : 0.0, 4)
      << ")\n";

@@ -1,5 +1,6 @@
 #include "models/accel/EfTrainSystem.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -13,6 +14,14 @@ using schedule::Stream;
 namespace {
 double wallNow() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+const char* unitName(schedule::Unit u) {
+  switch (u) {
+    case schedule::Unit::PeArray: return "pe_array";
+    case schedule::Unit::Vector: return "vector";
+    case schedule::Unit::Host: return "host";
+  }
+  return "?";
 }
 }  // namespace
 
@@ -29,6 +38,13 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
                                            static_cast<Stream>(s), program.tensors, m_join);
   m_memory = MemoryIF::create("memory", memory, accel.clock, accel.dma.maxOutstanding);
   for (auto& d : m_dma) m_memory->bindStream(d->socket);
+  if (traces::Timeline* tl = m_opts.timeline) {
+    m_peTrack = tl->track("accelerator", "pe_array");
+    m_vectorTrack = tl->track("accelerator", "vector");
+    m_hostTrack = tl->track("accelerator", "host");
+    for (auto& d : m_dma) d->setTimeline(tl);
+    m_memory->setTimeline(tl);
+  }
   SC_HAS_PROCESS(EfTrainSystem);
   SC_THREAD(control);
 }
@@ -62,7 +78,15 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   const std::uint64_t macsBefore = m_pe->macs();
   const stats::DdrCounters ddrBefore = m_memory->counters();
   const Cycles start = nowCycle(m_cfg.clock);
+  traces::Timeline* const tl = m_opts.timeline;
+  if (tl) tl->phaseBegin(plan.name, plan.phase, unitName(plan.unit), nowPs());
 
+  // Stall breakdown, per lock-step iteration of D cycles: compute = the
+  // datapath's occupancy (or the stores' wait for it to drain, if longer);
+  // ideal = the longest of that and each DMA operation's duration at the
+  // stream rate with its start costs; DMA wait = ideal − compute; DDR
+  // stall = D − ideal.
+  std::uint64_t computeCycles = 0, dmaWaitCycles = 0, ddrStallCycles = 0;
   const std::size_t n = m_steps.size();
   for (std::size_t k = 0; k < n + 2; ++k) {
     int issued = 0;
@@ -79,21 +103,61 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
     m_join.expect(issued);
     // Stores of step k−2 wait for its results to drain out of the datapath.
     const Cycles drained = m_pe->resultsReadyCycle();
+    const Cycles t0 = nowCycle(m_cfg.clock);
+    std::array<bool, schedule::kNumStreams> started{};
     if (load)
       for (int s = 0; s < schedule::kNumStreams; ++s)
-        if (m_steps[k].pre[s].valid()) m_dma[s]->start(m_steps[k].pre[s]);
-    if (compute) m_pe->start(m_steps[k - 1]);
+        if (m_steps[k].pre[s].valid()) {
+          m_dma[s]->start(m_steps[k].pre[s]);
+          started[s] = true;
+        }
+    std::uint64_t busy = 0;
+    if (compute) {
+      const schedule::Step& step = m_steps[k - 1];
+      m_pe->start(step);
+      busy = m_pe->timing().occupancyCycles(step).value();
+      if (tl && tl->inWindow(nowPs())) {
+        const traces::Timeline::TrackId track = step.mode == schedule::ComputeMode::Vector ? m_vectorTrack
+                                                : step.mode == schedule::ComputeMode::Host ? m_hostTrack
+                                                                                           : m_peTrack;
+        tl->span(track, nowPs(), m_cfg.clock.edgePs(t0 + Cycles(busy)), plan.name,
+                 {traces::Timeline::Arg("step", static_cast<std::uint64_t>(k - 1)),
+                  traces::Timeline::Arg("iterations", step.iterations)});
+      }
+    }
     if (store)
       for (int s = 0; s < schedule::kNumStreams; ++s)
-        if (m_steps[k - 2].post[s].valid()) m_dma[s]->start(m_steps[k - 2].post[s], drained);
+        if (m_steps[k - 2].post[s].valid()) {
+          m_dma[s]->start(m_steps[k - 2].post[s], drained);
+          started[s] = true;
+          if (drained > t0) busy = std::max(busy, (drained - t0).value());
+        }
     sc_core::wait(m_join.done());
+    const std::uint64_t d = (nowCycle(m_cfg.clock) - t0).value();
+    std::uint64_t ideal = busy;
+    for (int s = 0; s < schedule::kNumStreams; ++s)
+      if (started[s]) ideal = std::max(ideal, m_dma[s]->lastIdealCycles());
+    ideal = std::min(ideal, d);
+    busy = std::min(busy, ideal);
+    computeCycles += busy;
+    dmaWaitCycles += ideal - busy;
+    ddrStallCycles += d - ideal;
   }
   // Results without a store (reductions) still drain before the phase ends.
   const Cycles now = nowCycle(m_cfg.clock);
-  if (m_pe->resultsReadyCycle() > now) sc_core::wait(cyclesFromNow(m_cfg.clock, m_pe->resultsReadyCycle() - now));
+  if (m_pe->resultsReadyCycle() > now) {
+    computeCycles += (m_pe->resultsReadyCycle() - now).value();
+    sc_core::wait(cyclesFromNow(m_cfg.clock, m_pe->resultsReadyCycle() - now));
+  }
 
   r.startCycle = start.value();
   r.cycles = (nowCycle(m_cfg.clock) - start).value();
+  FTSIM_ASSERT(computeCycles + dmaWaitCycles + ddrStallCycles == r.cycles,
+               plan.name + ": stall breakdown does not add up to the phase's cycles");
+  r.computeCycles = computeCycles;
+  r.dmaWaitCycles = dmaWaitCycles;
+  r.ddrStallCycles = ddrStallCycles;
+  if (tl) tl->phaseEnd(nowPs(), r.cycles);
   m_log->debug("{} {}: {} steps, {} cycles (model {})", plan.name, schedule::toString(plan.phase), n, r.cycles,
                r.analyticalCycles);
   for (int s = 0; s < schedule::kNumStreams; ++s) {

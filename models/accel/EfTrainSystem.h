@@ -22,11 +22,13 @@
 #include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
+#include "traces/Timeline.h"
 
 namespace ftsim::models {
 
 struct SimOptions {
   bool progress = false;  ///< print a progress line on stderr
+  traces::Timeline* timeline = nullptr;  ///< record a timeline (nullptr: none)
 };
 
 class EfTrainSystem : public sc_core::sc_module {
@@ -58,6 +60,7 @@ class EfTrainSystem : public sc_core::sc_module {
   PingPongBuffer m_outputBuffer;
   double m_lastProgressWall = -1;
   std::shared_ptr<spdlog::logger> m_log;
+  traces::Timeline::TrackId m_peTrack = 0, m_vectorTrack = 0, m_hostTrack = 0;
 };
 
 /// Elaborate the system for `program`, run it to the end and return what it

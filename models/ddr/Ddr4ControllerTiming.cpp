@@ -271,6 +271,7 @@ void Ddr4ControllerTiming::column(const Decision& d) {
     const std::uint64_t at = m_dev.autoPrecharge(b);
     bankChanged(b);
     if (m_trace) m_trace->push_back(CommandRecord{at, DdrCommand::Pre, b, row});
+    if (m_timeline) recordCommand(DdrCommand::Pre, b, 0, row, at);
   }
   if (m_pending >= 0 && m_txns[m_pending].dir == dir) enter(m_pending, d.cycle + 1, true);
 }
@@ -286,6 +287,7 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
       m_dev.issue(DdrCommand::Act, d.bank, e.row, d.cycle);
       rowChanged(d.bank, e.row, -1);
       if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, e.row});
+      if (m_timeline) recordCommand(d.cmd, d.bank, d.rank, e.row, d.cycle);
       break;
     }
     case DdrCommand::Pre: {
@@ -294,17 +296,20 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
       rowChanged(d.bank, row, +1);
       m_dev.issue(DdrCommand::Pre, d.bank, row, d.cycle);
       if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, row});
+      if (m_timeline) recordCommand(d.cmd, d.bank, d.rank, row, d.cycle);
       break;
     }
     case DdrCommand::Ref:
       m_dev.issue(DdrCommand::Ref, d.bank, 0, d.cycle);
       m_refreshDue[d.rank] += m_dev.config().t.tREFI;
       if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, 0});
+      if (m_timeline) recordCommand(d.cmd, d.bank, d.rank, 0, d.cycle);
       break;
     case DdrCommand::Rd:
     case DdrCommand::Wr:
       m_fastDecisions += d.fast;
       if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, m_pool[d.entry].row});
+      if (m_timeline) recordCommand(d.cmd, d.bank, d.rank, m_pool[d.entry].row, d.cycle);
       column(d);
       break;
   }
@@ -356,6 +361,57 @@ std::uint64_t Ddr4ControllerTiming::nextEventBound() const {
 }
 
 // ---------------------------------------------------------------- stats
+
+void Ddr4ControllerTiming::setTimeline(traces::Timeline* timeline) {
+  m_timeline = timeline;
+  m_bankTracks.clear();
+  m_refreshTracks.clear();
+  if (!m_timeline) return;
+  const Ddr4Config& c = m_dev.config();
+  m_timeline->setDdrClock(c.clock);
+  const int perRank = m_dev.banks() / c.ranks;
+  for (int b = 0; b < m_dev.banks(); ++b) {
+    const int inRank = b % perRank;
+    std::string name = "bank " + std::to_string(b) + " (";
+    if (c.ranks > 1) name += "rank " + std::to_string(b / perRank) + ", ";
+    name += "bg " + std::to_string(inRank / c.banksPerGroup) + ")";
+    m_bankTracks.push_back(m_timeline->track("ddr4", name, false));
+  }
+  for (int r = 0; r < c.ranks; ++r)
+    m_refreshTracks.push_back(
+        m_timeline->track("ddr4", c.ranks > 1 ? "refresh rank " + std::to_string(r) : "refresh", false));
+}
+
+void Ddr4ControllerTiming::recordCommand(DdrCommand cmd, int bank, int rank, std::uint32_t row, std::uint64_t cycle) {
+  // Each command is a span of the time it holds its bank: ACT tRCD, PRE tRP,
+  // REF tRFC, RD/WR the burst on the data bus. Commands outside the window
+  // or over the cap cost only the window test.
+  if (!m_timeline->inDdrWindow(cycle)) return;
+  const Ddr4Config& c = m_dev.config();
+  if (cmd == DdrCommand::Rd || cmd == DdrCommand::Wr) m_timeline->ddrBytes(cycle, c.burstBytes());
+  if (m_timeline->full()) {
+    m_timeline->drop();
+    return;
+  }
+  const Ddr4Timing& t = c.t;
+  std::uint64_t cycles = 1;
+  const char* name = "";
+  traces::Timeline::TrackId track = m_bankTracks[bank];
+  switch (cmd) {
+    case DdrCommand::Act: name = "ACT"; cycles = t.tRCD; break;
+    case DdrCommand::Pre: name = "PRE"; cycles = t.tRP; break;
+    case DdrCommand::Ref: name = "REF"; cycles = t.tRFC; track = m_refreshTracks[rank]; break;
+    case DdrCommand::Rd: name = "RD"; cycles = c.burstLength / 2; break;
+    case DdrCommand::Wr: name = "WR"; cycles = c.burstLength / 2; break;
+  }
+  const Picoseconds at = c.clock.edgePs(Cycles(cycle));
+  const Picoseconds end = c.clock.edgePs(Cycles(cycle + cycles));
+  if (cmd == DdrCommand::Ref) {
+    m_timeline->span(track, at, end, name);
+  } else {
+    m_timeline->span(track, at, end, name, {traces::Timeline::Arg("row", row)});
+  }
+}
 
 stats::DdrCounters Ddr4ControllerTiming::counters() const {
   stats::DdrCounters c;

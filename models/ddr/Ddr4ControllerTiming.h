@@ -35,6 +35,7 @@
 #include "models/ddr/Ddr4ControllerConfig.h"
 #include "models/ddr/Ddr4Device.h"
 #include "sim/stats/RunResult.h"
+#include "traces/Timeline.h"
 
 namespace ftsim::models {
 
@@ -96,6 +97,9 @@ class Ddr4ControllerTiming {
 
   /// Append every issued command to `trace` (tests); nullptr stops.
   void recordCommands(std::vector<CommandRecord>* trace) { m_trace = trace; }
+  /// Record every command on a track per bank (REF on one per rank) and the
+  /// data-bus bytes in `timeline` (nullptr: none).
+  void setTimeline(traces::Timeline* timeline);
 
  private:
   enum Outcome : std::uint8_t { kNone, kHit, kMiss, kConflict };
@@ -146,6 +150,7 @@ class Ddr4ControllerTiming {
   /// Requests of bank `b` that hit (or stop hitting) `row`.
   void rowChanged(int b, std::uint32_t row, int delta);
   bool rowStillWanted(int b, std::uint32_t row) const;
+  void recordCommand(DdrCommand cmd, int bank, int rank, std::uint32_t row, std::uint64_t cycle);
   static DdrCommand columnCommand(int dir) { return dir ? DdrCommand::Wr : DdrCommand::Rd; }
 
   Ddr4ControllerConfig m_cfg;
@@ -185,6 +190,8 @@ class Ddr4ControllerTiming {
   std::uint64_t m_latencySum = 0, m_readTxns = 0;
   std::uint64_t m_fastDecisions = 0;
   std::vector<CommandRecord>* m_trace = nullptr;
+  traces::Timeline* m_timeline = nullptr;
+  std::vector<traces::Timeline::TrackId> m_bankTracks, m_refreshTracks;
 };
 
 }  // namespace ftsim::models

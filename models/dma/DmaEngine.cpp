@@ -24,6 +24,11 @@ void DmaEngine::start(const schedule::DmaOp& op, Cycles notBefore) {
   m_startEv.notify();
 }
 
+void DmaEngine::setTimeline(traces::Timeline* timeline) {
+  m_timeline = timeline;
+  if (m_timeline) m_track = m_timeline->track("accelerator", basename());
+}
+
 tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload&, tlm::tlm_phase& phase,
                                               sc_core::sc_time& delay) {
   if (phase == tlm::BEGIN_RESP) {
@@ -39,7 +44,12 @@ void DmaEngine::run() {
   for (;;) {
     sc_core::wait(m_startEv);
     const Cycles begin = nowCycle(m_clock);
-    if (m_notBefore > begin) sc_core::wait(cyclesFromNow(m_clock, m_notBefore - begin));
+    std::uint64_t ideal = 0;
+    if (m_notBefore > begin) {
+      ideal = (m_notBefore - begin).value();
+      sc_core::wait(cyclesFromNow(m_clock, m_notBefore - begin));
+    }
+    const Picoseconds transferPs = nowPs();
     tileSegments(m_tensors[m_op.tile.tensor], m_op.tile, m_segments);
     FTSIM_TRACE(m_log, "{}: {} segment(s) of {}", m_tensors[m_op.tile.tensor].name, m_segments.size(),
                 schedule::toString(m_tensors[m_op.tile.tensor].layout));
@@ -62,12 +72,20 @@ void DmaEngine::run() {
       FTSIM_ASSERT(m_trans.is_response_ok(), std::string(name()) + ": memory returned an error response");
       // The stream side moves streamWidthBits per cycle from the issue edge.
       const Cycles streamDone = issue + Cycles(ceilDiv(seg.bytes, streamBytes));
+      ideal += m_cfg.startCycles + ceilDiv(seg.bytes, streamBytes);
       const Cycles done = max(streamDone, m_clock.edgeAtOrAfter(respPs));
       sc_core::wait(psTime(m_clock.edgePs(done) - nowPs()));
       m_counters.bytes += seg.bytes;
       ++m_counters.transfers;
     }
     m_counters.busyCycles += (nowCycle(m_clock) - begin).value();
+    m_lastIdealCycles = ideal;
+    if (m_timeline) {
+      std::uint64_t bytes = 0;
+      for (const Segment& seg : m_segments) bytes += seg.bytes;
+      m_timeline->dmaSpan(m_track, transferPs, nowPs(), m_tensors[m_op.tile.tensor], m_op.tile, m_segments.size(),
+                          bytes);
+    }
     m_busy = false;
     m_join.arrive();
   }

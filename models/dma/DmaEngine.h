@@ -19,6 +19,7 @@
 #include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
+#include "traces/Timeline.h"
 
 namespace ftsim::models {
 
@@ -35,6 +36,12 @@ class DmaEngine : public sc_core::sc_module {
   void start(const schedule::DmaOp& op, Cycles notBefore = Cycles(0));
   bool busy() const { return m_busy; }
   const stats::StreamCounters& counters() const { return m_counters; }
+  /// Cycles the last operation would have taken at the stream rate with
+  /// only the start cost per segment (and its wait for `notBefore`): the
+  /// memory's own delays are what the real duration adds to it.
+  std::uint64_t lastIdealCycles() const { return m_lastIdealCycles; }
+  /// Record every operation on a track of `timeline` (nullptr: none).
+  void setTimeline(traces::Timeline* timeline);
 
  private:
   void run();
@@ -54,6 +61,9 @@ class DmaEngine : public sc_core::sc_module {
   tlm::tlm_generic_payload m_trans;
   std::vector<Segment> m_segments;
   stats::StreamCounters m_counters;
+  std::uint64_t m_lastIdealCycles = 0;
+  traces::Timeline* m_timeline = nullptr;
+  traces::Timeline::TrackId m_track = 0;
   std::shared_ptr<spdlog::logger> m_log;
 };
 

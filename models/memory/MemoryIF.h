@@ -11,6 +11,8 @@
 #include "sim/core/Units.h"
 #include "sim/stats/RunResult.h"
 
+namespace ftsim::traces { class Timeline; }
+
 namespace ftsim::models {
 
 class MemoryIF {
@@ -22,6 +24,9 @@ class MemoryIF {
   virtual stats::DdrCounters counters() = 0;
   /// End of the run: finish queued work and describe the run.
   virtual void finish(stats::MemoryRunStats& out) = 0;
+  /// Record the memory's activity in `timeline` (DDR4: its commands; the
+  /// ideal memory has nothing of its own to show).
+  virtual void setTimeline(traces::Timeline* timeline) {}
 
   /// `accelClock` clocks the ideal memory; `dmaMaxOutstanding` is the DMA
   /// engines' own limit on bursts in flight.

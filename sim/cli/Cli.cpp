@@ -3,9 +3,11 @@
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "traces/AtomicFile.h"
 #include "traces/Report.h"
 #include "traces/SummaryWriter.h"
+#include "traces/Timeline.h"
 
 namespace ftsim::cli {
 
@@ -92,6 +95,13 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command) {
   return config::DesignConfig::load(p.design, overrides);
 }
 
+void makeOutputDir(const std::string& outDir) {
+  std::error_code ec;
+  std::filesystem::create_directories(outDir, ec);
+  if (ec || !std::filesystem::is_directory(outDir))
+    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
+}
+
 schedule::Program buildProgram(const config::DesignConfig& d, const schedule::Scheduler& sched) {
   (void)d;
   return sched.build();
@@ -128,32 +138,89 @@ int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
   return 0;
 }
 
+/// The timeline options of `ftsim run`, checked against the program before
+/// anything is written. `timeline.path` stays empty when no timeline is asked for.
+traces::TimelineOptions timelineOptions(const Parsed& p, const config::DesignConfig& d) {
+  traces::TimelineOptions t;
+  const bool window = p.vm.count("timeline-window") > 0;
+  const bool cap = p.vm.count("timeline-max-events") > 0;
+  if (!p.vm.count("timeline") && !window && !cap) return t;
+  if (d.kind == "tt") throw UserError("--timeline: only EF-Train designs record a timeline");
+  if (window) traces::parseTimelineWindow(p.vm["timeline-window"].as<std::string>(), t);
+  if (cap) {
+    const std::string v = p.vm["timeline-max-events"].as<std::string>();
+    std::size_t used = 0;
+    unsigned long long n = 0;
+    try {
+      n = v.empty() || v[0] == '-' || v[0] == '+' ? 0 : std::stoull(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != v.size() || n == 0)
+      throw UserError("--timeline-max-events " + v + ": expected a whole number of events above 0");
+    t.maxEvents = n;
+  }
+  t.path = "timeline.json";  // made relative to the output directory by the caller
+  return t;
+}
+
+void checkTimelineLayer(const traces::TimelineOptions& t, const schedule::Program& prog) {
+  if (t.layer.empty()) return;
+  std::vector<std::string> names;
+  for (const auto& ph : prog.phases) {
+    if (ph.name == t.layer && (t.phase.empty() || t.phase == schedule::toString(ph.phase))) return;
+    if (std::find(names.begin(), names.end(), ph.name) == names.end()) names.push_back(ph.name);
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : " ") + n;
+  throw UserError("--timeline-window " + t.window + ": the program has no " +
+                  (t.phase.empty() ? "layer " + t.layer : "phase " + t.phase + " of layer " + t.layer) +
+                  " (layers: " + list + ")");
+}
+
 int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   po::options_description opts = commonOptions();
   opts.add_options()("out,o", po::value<std::string>(), "output directory (default: out/<design name>)")(
-      "quiet,q", "no progress line and no console summary (for scripts)");
+      "quiet,q", "no progress line and no console summary (for scripts)")(
+      "timeline", "also write DIR/timeline.json, a Chrome trace (Perfetto, chrome://tracing) of the DMA streams, "
+                  "the PE array, the vector unit, the DDR4 banks and the layer phases; EF-Train designs only")(
+      "timeline-window", po::value<std::string>(),
+      "record only START:END (accelerator cycles, END exclusive), or the phases of LAYER, or LAYER:PHASE "
+      "(PHASE: FP, BP or WU); implies --timeline")(
+      "timeline-max-events", po::value<std::string>(),
+      "record at most N events (default 1000000); later ones are dropped with a warning and a note in the "
+      "file; implies --timeline");
   const Parsed p = parse("run", opts, argc, argv);
   if (p.vm.count("help")) {
     out << "usage: ftsim run <design.yaml> [options]\n\n"
            "Simulate one training iteration (FP, loss, BP, WU over one mini-batch) of a design\n"
-           "point and write DIR/summary.json (schema ftsim.summary/1) and DIR/layers.csv.\n\n"
+           "point and write DIR/summary.json (schema ftsim.summary/1) and DIR/layers.csv, and with\n"
+           "--timeline DIR/timeline.json (see traces/README.md).\n\n"
         << opts;
     return 0;
   }
   const bool quiet = p.vm.count("quiet") > 0;
   config::DesignConfig d = loadDesign(p, "run");
+  traces::TimelineOptions tlOpts = timelineOptions(p, d);
 
   const std::string outDir = p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/" + d.name;
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (ec || !std::filesystem::is_directory(outDir))
-    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
-  if (d.kind == "tt") return runTtDesign(d, outDir, quiet, !quiet && ::isatty(2), out);
+  if (d.kind == "tt") {
+    makeOutputDir(outDir);
+    return runTtDesign(d, outDir, quiet, !quiet && ::isatty(2), out);
+  }
   const schedule::Scheduler sched(schedulerInputs(d));
   const schedule::Program prog = buildProgram(d, sched);
+  checkTimelineLayer(tlOpts, prog);
+  makeOutputDir(outDir);
 
+  std::unique_ptr<traces::Timeline> timeline;
+  if (!tlOpts.path.empty()) {
+    tlOpts.path = outDir + "/" + tlOpts.path;
+    timeline = std::make_unique<traces::Timeline>(tlOpts, d.accelerator.clock, d.name);
+  }
   models::SimOptions simOpts;
   simOpts.progress = !quiet && ::isatty(2);
+  simOpts.timeline = timeline.get();
   stats::RunResult run = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), simOpts);
   run.design = d.name;
   run.batch = d.workload.batch;
@@ -163,9 +230,18 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   report.resources = resources::estimateResources(d);
   traces::writeFileAtomically(outDir + "/summary.json", traces::summaryJson(report));
   traces::writeFileAtomically(outDir + "/layers.csv", traces::layersCsv(report));
+  if (timeline) {
+    const std::uint64_t dropped = timeline->finish();
+    if (dropped)
+      std::cerr << "warning: " << tlOpts.path << ": the cap of " << tlOpts.maxEvents << " events was reached; "
+                << dropped << " later events were dropped (narrow --timeline-window or raise "
+                << "--timeline-max-events)\n";
+  }
   if (!quiet) {
     traces::printConsoleSummary(report, out);
-    out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv\n";
+    out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv";
+    if (timeline) out << ", " << tlOpts.path << " (" << timeline->recorded() << " events)";
+    out << "\n";
   }
   return 0;
 }

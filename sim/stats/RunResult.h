@@ -88,6 +88,11 @@ struct PhaseResult {
   std::uint64_t steps = 0;
   std::uint64_t macs = 0;            ///< MACs issued with data (padding and dilation zeros included)
   std::uint64_t computeBusyCycles = 0;
+  /// Where `cycles` went (the three sum to it; docs/modelling.md, "Stall
+  /// breakdown"): the datapath computing or draining; waiting on transfers
+  /// as long as the stream rate and start cost alone make them; waiting
+  /// longer than that because of the memory (DDR4 latency, queueing, refresh).
+  std::uint64_t computeCycles = 0, dmaWaitCycles = 0, ddrStallCycles = 0;
   std::array<StreamCounters, schedule::kNumStreams> streams{};
   schedule::MacTiling tiling;
   bool hasTiling = false;

@@ -1,0 +1,378 @@
+#include "traces/Timeline.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+#include "sim/core/Error.h"
+
+namespace ftsim::traces {
+
+namespace {
+
+constexpr std::size_t kBufferBytes = 1 << 20;
+
+bool parseUint(std::string_view s, std::uint64_t& v) {
+  if (s.empty()) return false;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+void parseTimelineWindow(const std::string& text, TimelineOptions& opts) {
+  const auto bad = [&](const std::string& rule) {
+    return UserError("--timeline-window " + text + ": " + rule);
+  };
+  opts.window = text;
+  opts.cycleWindow = false;
+  opts.layer.clear();
+  opts.phase.clear();
+  if (text.empty()) throw bad("expected START:END (accelerator cycles), LAYER or LAYER:PHASE");
+  const std::size_t colon = text.find(':');
+  const std::string left = text.substr(0, colon);
+  const std::string right = colon == std::string::npos ? "" : text.substr(colon + 1);
+  std::uint64_t a = 0, b = 0;
+  if (colon != std::string::npos && parseUint(left, a) && parseUint(right, b)) {
+    if (b <= a) throw bad("END must be greater than START");
+    opts.cycleWindow = true;
+    opts.startCycle = a;
+    opts.endCycle = b;
+    return;
+  }
+  if (left.empty()) throw bad("expected START:END (accelerator cycles), LAYER or LAYER:PHASE");
+  if (colon != std::string::npos && right != "FP" && right != "BP" && right != "WU")
+    throw bad("PHASE must be FP, BP or WU (START:END must both be cycle numbers)");
+  opts.layer = left;
+  opts.phase = right;
+}
+
+Timeline::Timeline(TimelineOptions opts, const Clock& accelClock, const std::string& design)
+    : m_opts(std::move(opts)), m_clock(accelClock), m_design(design) {
+  FTSIM_ASSERT(m_opts.maxEvents > 0, "timeline cap of 0 events");
+  m_tmpPath = m_opts.path + ".tmp";
+  m_file = std::fopen(m_tmpPath.c_str(), "wb");
+  if (!m_file) throw UserError(m_opts.path + ": cannot write the timeline");
+  if (m_opts.cycleWindow) {
+    m_windowStart = m_clock.edgePs(Cycles(m_opts.startCycle));
+    m_windowEnd = m_clock.edgePs(Cycles(m_opts.endCycle));
+  }
+  m_buf.reserve(kBufferBytes + 4096);
+  m_buf += "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
+  m_phaseTrack = track("accelerator", "layers");
+}
+
+Timeline::~Timeline() {
+  if (m_file) {
+    std::fclose(m_file);
+    std::remove(m_tmpPath.c_str());
+  }
+}
+
+Timeline::TrackId Timeline::track(const std::string& process, const std::string& thread, bool phaseArgs) {
+  std::uint32_t pid = 0;
+  for (const auto& p : m_processes)
+    if (p.first == process) pid = p.second;
+  if (pid == 0) {
+    pid = ++m_nextPid;
+    m_processes.emplace_back(process, pid);
+    beginEvent();
+    m_buf += "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":";
+    appendUint(pid);
+    m_buf += ",\"args\":{\"name\":";
+    appendString(process);
+    m_buf += "}}";
+    beginEvent();
+    m_buf += "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":";
+    appendUint(pid);
+    m_buf += ",\"args\":{\"sort_index\":";
+    appendUint(pid);
+    m_buf += "}}";
+  }
+  std::uint32_t tid = 1;
+  for (const auto& t : m_tracks)
+    if (t.first == pid) ++tid;
+  m_tracks.emplace_back(pid, tid);
+  m_phaseArgs.push_back(phaseArgs);
+  beginEvent();
+  m_buf += "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":";
+  appendUint(pid);
+  m_buf += ",\"tid\":";
+  appendUint(tid);
+  m_buf += ",\"args\":{\"name\":";
+  appendString(thread);
+  m_buf += "}}";
+  beginEvent();
+  m_buf += "{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":";
+  appendUint(pid);
+  m_buf += ",\"tid\":";
+  appendUint(tid);
+  m_buf += ",\"args\":{\"sort_index\":";
+  appendUint(tid);
+  m_buf += "}}";
+  return static_cast<TrackId>(m_tracks.size() - 1);
+}
+
+void Timeline::phaseBegin(const std::string& layer, schedule::Phase phase, const char* unit, Picoseconds at) {
+  m_phaseName = layer;
+  m_phaseName += ' ';
+  m_phaseName += schedule::toString(phase);
+  m_phaseUnit = unit;
+  m_phaseStart = at;
+  if (!m_opts.layer.empty() && layer == m_opts.layer &&
+      (m_opts.phase.empty() || m_opts.phase == schedule::toString(phase))) {
+    m_layerOpen = true;
+    m_layerOpenAt = at;
+    m_ddrLayerOpenAt = m_ddrClock.edgeAtOrAfter(at).value();
+    m_layerSeen = true;
+  }
+}
+
+void Timeline::phaseEnd(Picoseconds at, std::uint64_t cycles) {
+  // The span is recorded when the phase overlaps the window (not capped).
+  bool overlaps = true;
+  if (m_opts.cycleWindow) overlaps = m_phaseStart < m_windowEnd && at > m_windowStart;
+  else if (!m_opts.layer.empty()) overlaps = m_layerOpen;
+  if (overlaps) {
+    beginEvent();
+    m_buf += "{\"ph\":\"X\",\"pid\":";
+    appendUint(m_tracks[m_phaseTrack].first);
+    m_buf += ",\"tid\":";
+    appendUint(m_tracks[m_phaseTrack].second);
+    m_buf += ",\"ts\":";
+    appendTs(m_phaseStart);
+    m_buf += ",\"dur\":";
+    appendTs(at - m_phaseStart);
+    m_buf += ",\"name\":";
+    appendString(m_phaseName);
+    m_buf += ",\"args\":{\"unit\":";
+    appendString(m_phaseUnit);
+    m_buf += ",\"cycles\":";
+    appendUint(cycles);
+    m_buf += "}}";
+    flushIfFull();
+  }
+  if (m_layerOpen) {
+    m_layerIntervals.emplace_back(m_layerOpenAt, at);
+    m_ddrLayerIntervals.emplace_back(m_ddrLayerOpenAt, m_ddrClock.edgeAtOrAfter(at).value());
+    m_layerOpen = false;
+  }
+  m_phaseName.clear();
+}
+
+bool Timeline::inWindow(Picoseconds at) const {
+  if (m_opts.cycleWindow) return at >= m_windowStart && at < m_windowEnd;
+  if (m_opts.layer.empty()) return true;
+  if (m_layerOpen && at >= m_layerOpenAt) return true;
+  for (const auto& iv : m_layerIntervals)
+    if (at >= iv.first && at < iv.second) return true;
+  return false;
+}
+
+void Timeline::span(TrackId track, Picoseconds begin, Picoseconds end, std::string_view name,
+                    std::initializer_list<Arg> args) {
+  if (!inWindow(begin)) return;
+  if (m_recorded >= m_opts.maxEvents) {
+    ++m_dropped;
+    return;
+  }
+  ++m_recorded;
+  beginEvent();
+  m_buf += "{\"ph\":\"X\",\"pid\":";
+  appendUint(m_tracks[track].first);
+  m_buf += ",\"tid\":";
+  appendUint(m_tracks[track].second);
+  m_buf += ",\"ts\":";
+  appendTs(begin);
+  m_buf += ",\"dur\":";
+  appendTs(end - begin);
+  m_buf += ",\"name\":";
+  appendString(name);
+  appendArgs(args, m_phaseArgs[track]);
+  m_buf += '}';
+  flushIfFull();
+}
+
+void Timeline::dmaSpan(TrackId track, Picoseconds begin, Picoseconds end, const schedule::TensorDesc& tensor,
+                       const schedule::TileRef& tile, std::uint64_t segments, std::uint64_t bytes) {
+  if (!inWindow(begin)) return;
+  // The tile as [lo, hi) per logical dimension, e.g. "0:1,0:16,0:28,0:224".
+  char text[128];  // 8 numbers of at most 11 characters and 7 separators
+  char* p = text;
+  char* const last = text + sizeof text;
+  for (int i = 0; i < 4; ++i) {
+    if (i && p < last) *p++ = ',';
+    p = std::to_chars(p, last, tile.lo[i]).ptr;
+    if (p < last) *p++ = ':';
+    p = std::to_chars(p, last, tile.hi[i]).ptr;
+  }
+  span(track, begin, end, tensor.name,
+       {Arg("tile", std::string_view(text, static_cast<std::size_t>(p - text))), Arg("segments", segments),
+        Arg("bytes", bytes)});
+}
+
+void Timeline::setDdrClock(const Clock& ddrClock) {
+  m_ddrClock = ddrClock;
+  if (m_opts.cycleWindow) {
+    m_ddrWindowStart = m_ddrClock.edgeAtOrAfter(m_windowStart).value();
+    m_ddrWindowEnd = m_ddrClock.edgeAtOrAfter(m_windowEnd).value();
+  }
+}
+
+bool Timeline::inDdrLayerWindow(std::uint64_t c) const {
+  if (m_layerOpen && c >= m_ddrLayerOpenAt) return true;
+  for (const auto& iv : m_ddrLayerIntervals)
+    if (c >= iv.first && c < iv.second) return true;
+  return false;
+}
+
+void Timeline::addBucket(std::uint64_t c, std::uint64_t bytes) {
+  if (!m_sawDdr) {
+    m_sawDdr = true;
+    m_bucketOrigin = c >> m_bucketShift << m_bucketShift;
+  }
+  if (c < m_bucketOrigin) return;  // commands are issued in time order
+  std::uint64_t k = (c - m_bucketOrigin) >> m_bucketShift;
+  while (k >= kMaxBuckets) {
+    for (std::size_t i = 0; i < m_buckets.size(); i += 2)
+      m_buckets[i / 2] = m_buckets[i] + (i + 1 < m_buckets.size() ? m_buckets[i + 1] : 0);
+    m_buckets.resize((m_buckets.size() + 1) / 2);
+    ++m_bucketShift;
+    k = (c - m_bucketOrigin) >> m_bucketShift;
+  }
+  if (k >= m_buckets.size()) m_buckets.resize(k + 1, 0);
+  m_buckets[k] += bytes;
+}
+
+std::uint64_t Timeline::finish() {
+  const std::uint64_t bucketCycles = std::uint64_t(1) << m_bucketShift;
+  const double bucketSeconds = static_cast<double>(bucketCycles) / static_cast<double>(m_ddrClock.freqHz());
+  char num[64];
+  if (m_sawDdr) {
+    const TrackId t = track("ddr4", "bandwidth");
+    for (std::size_t i = 0; i <= m_buckets.size(); ++i) {
+      // The last point returns to 0 at the end of the last bucket.
+      const double gbps = i < m_buckets.size() ? static_cast<double>(m_buckets[i]) / bucketSeconds / 1e9 : 0.0;
+      beginEvent();
+      m_buf += "{\"ph\":\"C\",\"pid\":";
+      appendUint(m_tracks[t].first);
+      m_buf += ",\"tid\":";
+      appendUint(m_tracks[t].second);
+      m_buf += ",\"ts\":";
+      appendTs(m_ddrClock.edgePs(Cycles(m_bucketOrigin + i * bucketCycles)));
+      m_buf += ",\"name\":\"ddr_bandwidth\",\"args\":{\"GB/s\":";
+      const int n = std::snprintf(num, sizeof num, "%.4f", gbps);
+      m_buf.append(num, static_cast<std::size_t>(n));
+      m_buf += "}}";
+      flushIfFull();
+    }
+  }
+  m_buf += "],\"otherData\":{\"generator\":\"ftsim\",\"design\":";
+  appendString(m_design);
+  m_buf += ",\"time_unit\":\"us of simulated time\",\"window\":";
+  appendString(m_opts.window.empty() ? "whole run" : m_opts.window);
+  m_buf += ",\"max_events\":";
+  appendUint(m_opts.maxEvents);
+  m_buf += ",\"events\":";
+  appendUint(m_recorded);
+  m_buf += ",\"dropped_events\":";
+  appendUint(m_dropped);
+  m_buf += ",\"ddr_bandwidth_bucket_us\":";
+  if (m_sawDdr) {
+    const int n = std::snprintf(num, sizeof num, "%.6f", bucketSeconds * 1e6);
+    m_buf.append(num, static_cast<std::size_t>(n));
+  } else {
+    m_buf += "null";
+  }
+  m_buf += ",\"note\":";
+  if (m_dropped)
+    appendString("the cap of max_events was reached: " + std::to_string(m_dropped) +
+                 " later events were dropped; narrow --timeline-window or raise --timeline-max-events");
+  else
+    appendString("complete within the window");
+  m_buf += "}}\n";
+  const bool ok = std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) == m_buf.size();
+  m_buf.clear();
+  const bool closed = std::fclose(m_file) == 0;
+  m_file = nullptr;
+  if (!ok || !closed) {
+    std::remove(m_tmpPath.c_str());
+    throw UserError(m_opts.path + ": cannot write the timeline");
+  }
+  std::error_code ec;
+  std::filesystem::rename(m_tmpPath, m_opts.path, ec);
+  if (ec) {
+    std::remove(m_tmpPath.c_str());
+    throw UserError(m_opts.path + ": cannot write the timeline: " + ec.message());
+  }
+  return m_dropped;
+}
+
+void Timeline::beginEvent() {
+  if (!m_first) m_buf += ",\n";
+  else m_buf += '\n';
+  m_first = false;
+}
+
+void Timeline::appendTs(Picoseconds ps) {
+  // µs with six decimals: exact to the picosecond and byte-identical across runs.
+  appendUint(ps / 1'000'000);
+  char frac[8];
+  std::uint64_t f = ps % 1'000'000;
+  for (int i = 5; i >= 0; --i) {
+    frac[i] = static_cast<char>('0' + f % 10);
+    f /= 10;
+  }
+  m_buf += '.';
+  m_buf.append(frac, 6);
+}
+
+void Timeline::appendString(std::string_view s) {
+  m_buf += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      m_buf += '\\';
+      m_buf += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      m_buf += ' ';
+    } else {
+      m_buf += c;
+    }
+  }
+  m_buf += '"';
+}
+
+void Timeline::appendUint(std::uint64_t v) {
+  char num[24];
+  const auto r = std::to_chars(num, num + sizeof num, v);
+  m_buf.append(num, static_cast<std::size_t>(r.ptr - num));
+}
+
+void Timeline::appendArgs(std::initializer_list<Arg> args, bool phase) {
+  if (args.size() == 0 && !(phase && !m_phaseName.empty())) return;
+  m_buf += ",\"args\":{";
+  bool first = true;
+  if (phase && !m_phaseName.empty()) {
+    m_buf += "\"phase\":";
+    appendString(m_phaseName);
+    first = false;
+  }
+  for (const Arg& a : args) {
+    if (!first) m_buf += ',';
+    first = false;
+    appendString(a.key);
+    m_buf += ':';
+    if (a.isStr) appendString(a.str);
+    else appendUint(a.num);
+  }
+  m_buf += '}';
+}
+
+void Timeline::flushIfFull() {
+  if (m_buf.size() < kBufferBytes) return;
+  if (std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) != m_buf.size())
+    throw UserError(m_opts.path + ": cannot write the timeline");
+  m_buf.clear();
+}
+
+}  // namespace ftsim::traces
