@@ -6,7 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/wait.h>
+
+#include <cstdio>
+
 #include "models/accel/EfTrainSystem.h"
+#include "sim/cli/Common.h"
+#include "sim/core/Error.h"
 
 namespace ftsim::test {
 
@@ -42,15 +48,30 @@ std::string writeDesign(const std::string& dir, const std::string& workloadYaml,
   return path;
 }
 
-schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) {
-  schedule::SchedulerInputs in;
-  in.accel = &d.accelerator;
-  in.host = &d.board.host;
-  in.net = &d.workload;
-  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
-  in.plainLayout = d.accelerator.dma.plainLayout;
-  return in;
+Result shell(const std::string& command) {
+  Result r;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
+
+Result runFtsim(const std::string& args) { return shell(std::string(FTSIM_BINARY) + " " + args); }
+
+std::string errorOf(const std::string& file, const std::vector<std::string>& sets) {
+  try {
+    config::DesignConfig::load(file, sets);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) { return cli::schedulerInputs(d); }
 
 schedule::Program buildProgram(const config::DesignConfig& d) { return schedule::Scheduler(schedulerInputs(d)).build(); }
 

@@ -24,6 +24,20 @@ std::string readText(const std::string& path);
 /// `extraYaml` (more top-level keys). Returns its path.
 std::string writeDesign(const std::string& dir, const std::string& workloadYaml, const std::string& extraYaml = "");
 
+/// A command's exit status and what it printed (stdout and stderr).
+struct Result {
+  int code = -1;
+  std::string out;
+};
+/// Run a shell command, stderr merged into stdout.
+Result shell(const std::string& command);
+/// Run the ftsim program with `args`.
+Result runFtsim(const std::string& args);
+
+/// The message of the UserError that loading `file` with `sets` throws, or
+/// "(no error)".
+std::string errorOf(const std::string& file, const std::vector<std::string>& sets);
+
 schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d);
 schedule::Program buildProgram(const config::DesignConfig& d);
 

@@ -125,22 +125,6 @@ TEST(Compare, ResourceHookPairsEstimatesWithMeasuredResources) {
 
 // ----- the command ----------------------------------------------------------
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result ftsim(const std::string& args) {
-  Result r;
-  FILE* p = popen((std::string(FTSIM_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 std::vector<std::string> splitCsv(const std::string& line) {
   std::vector<std::string> f;
   std::string cur;
@@ -163,7 +147,7 @@ TEST(CompareCommand, LeNetWithMeasuredFiguresWritesBothFiles) {
                       "\nmeasured:\n  source: 'bench, 2026'\n  throughput_gflops: 3.0\n  power_w: 2.5\n"
                       "  latency_s: 0.012\n  resources: {source: 'report', dsp: 1300}\n");
   const std::string out = dir + "/out";
-  const Result r = ftsim("compare " + file + " --quiet --out " + out);
+  const Result r = runFtsim("compare " + file + " --quiet --out " + out);
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "");
   const std::string md = readText(out + "/compare.md");
@@ -216,20 +200,20 @@ TEST(CompareCommand, LeNetWithMeasuredFiguresWritesBothFiles) {
 }
 
 TEST(CompareCommand, HelpAndErrors) {
-  Result r = ftsim("compare --help");
+  Result r = runFtsim("compare --help");
   EXPECT_EQ(r.code, 0);
   for (const char* s : {"--out", "--set", "--quiet", "measured:", "analytical", "GFLOPS/W"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s;
-  EXPECT_NE(ftsim("--help").out.find("compare <design.yaml>"), std::string::npos);
-  r = ftsim("compare");
+  EXPECT_NE(runFtsim("--help").out.find("compare <design.yaml>"), std::string::npos);
+  r = runFtsim("compare");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("missing <design.yaml>"), std::string::npos);
   const std::string out = tempDir("out");
-  r = ftsim("compare " + design("eftrain-lenet5-zcu102") + " --out " + out + " --set measured.power_w=1");
+  r = runFtsim("compare " + design("eftrain-lenet5-zcu102") + " --out " + out + " --set measured.power_w=1");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("measured.source: required key is missing"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(out + "/compare.md"));
-  r = ftsim("compare " + design("tt-mlp-mnist-zcu102") + " --out " + out);
+  r = runFtsim("compare " + design("tt-mlp-mnist-zcu102") + " --out " + out);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("EF-Train designs only"), std::string::npos) << r.out;
 }

@@ -27,15 +27,6 @@ struct Case {
 
 std::string lenet() { return sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml"; }
 
-std::string errorOf(const std::string& file, const std::vector<std::string>& sets) {
-  try {
-    DesignConfig::load(file, sets);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 class ConfigRule : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ConfigRule, IsRefusedWithKeyAndRule) {

@@ -224,15 +224,6 @@ TEST(Energy, BoardWithoutEnergyTableLeavesTheRunUnpriced) {
 
 // ----- config rules ---------------------------------------------------------
 
-std::string errorOf(const std::string& file, const std::vector<std::string>& sets) {
-  try {
-    config::DesignConfig::load(file, sets);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 struct Case {
   std::vector<std::string> sets;
   std::string expected;
@@ -297,25 +288,9 @@ TEST(EnergyConfigFile, ShippedVgg16CarriesThePapersFigures) {
 
 // ----- through the program --------------------------------------------------
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result ftsim(const std::string& args) {
-  Result r;
-  FILE* p = popen((std::string(FTSIM_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 TEST(EnergyOutputs, SummaryAndCsvCarryEnergyThatAddsUp) {
   const std::string dir = tempDir("out");
-  const Result r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --out " + dir);
+  const Result r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --out " + dir);
   ASSERT_EQ(r.code, 0) << r.out;
   const Json j = Json::parse(readText(dir + "/summary.json"));
   const Json& e = j["energy"];
@@ -338,8 +313,8 @@ TEST(EnergyOutputs, SummaryAndCsvCarryEnergyThatAddsUp) {
 
 TEST(EnergyOutputs, SameSeedGivesIdenticalEnergy) {
   const std::string a = tempDir("a"), b = tempDir("b");
-  ASSERT_EQ(ftsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --seed 3 --out " + a).code, 0);
-  ASSERT_EQ(ftsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --seed 3 --out " + b).code, 0);
+  ASSERT_EQ(runFtsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --seed 3 --out " + a).code, 0);
+  ASSERT_EQ(runFtsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --seed 3 --out " + b).code, 0);
   const Json ja = Json::parse(readText(a + "/summary.json")), jb = Json::parse(readText(b + "/summary.json"));
   EXPECT_EQ(ja["energy"].dump(), jb["energy"].dump());
   EXPECT_EQ(readText(a + "/layers.csv"), readText(b + "/layers.csv"));
@@ -347,18 +322,18 @@ TEST(EnergyOutputs, SameSeedGivesIdenticalEnergy) {
 
 TEST(EnergyOutputs, TensorizedDesignReportsEnergyAsNotModelled) {
   const std::string dir = tempDir("out");
-  const Result r = ftsim("run " + design("tt-mlp-mnist-zcu102") + " --quiet --out " + dir);
+  const Result r = runFtsim("run " + design("tt-mlp-mnist-zcu102") + " --quiet --out " + dir);
   ASSERT_EQ(r.code, 0) << r.out;
   const Json j = Json::parse(readText(dir + "/summary.json"));
   EXPECT_FALSE(j["energy"]["modelled"].get<bool>());
   EXPECT_TRUE(j["total"]["energy_j"].is_null());
   EXPECT_TRUE(j["total"]["gflops_per_w"].is_null());
-  const Result console = ftsim("run " + design("tt-mlp-mnist-zcu102") + " --out " + dir);
+  const Result console = runFtsim("run " + design("tt-mlp-mnist-zcu102") + " --out " + dir);
   EXPECT_NE(console.out.find("energy        not modelled"), std::string::npos) << console.out;
 }
 
 TEST(EnergyOutputs, ConsolePrintsEnergyPowerAndEfficiency) {
-  const Result r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --out " + tempDir("out"));
+  const Result r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --out " + tempDir("out"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("GFLOPS/W"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("DDR background"), std::string::npos) << r.out;
@@ -370,8 +345,8 @@ TEST(ReluFusion, ForwardReluRidesOnTheProducersStore) {
   // unchanged, and the total drops by exactly the ReLU FP cycles.
   const std::string a = tempDir("a"), b = tempDir("b");
   const std::string base = "run " + design("eftrain-lenet5-zcu102") + " --quiet --set memory.model=ideal --out ";
-  ASSERT_EQ(ftsim(base + a).code, 0);
-  ASSERT_EQ(ftsim(base + b + " --set accelerator.vector.fuse_relu=true").code, 0);
+  ASSERT_EQ(runFtsim(base + a).code, 0);
+  ASSERT_EQ(runFtsim(base + b + " --set accelerator.vector.fuse_relu=true").code, 0);
   const Json ja = Json::parse(readText(a + "/summary.json")), jb = Json::parse(readText(b + "/summary.json"));
   ASSERT_EQ(ja["layers"].size(), jb["layers"].size());
   std::uint64_t reluFp = 0;

@@ -17,60 +17,43 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  ///< stdout and stderr
-};
-
-Result ftsim(const std::string& args) {
-  const std::string cmd = std::string(FTSIM_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 std::string design(const std::string& name) { return sourceDir() + "/configs/designs/" + name + ".yaml"; }
 
 TEST(Cli, HelpNamesCommandsAndOptions) {
-  auto r = ftsim("--help");
+  auto r = runFtsim("--help");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("run <design.yaml>"), std::string::npos);
   EXPECT_NE(r.out.find("check <design.yaml>"), std::string::npos);
-  r = ftsim("run --help");
+  r = runFtsim("run --help");
   EXPECT_EQ(r.code, 0);
   for (const char* opt : {"--out", "--set", "--seed", "--quiet", "--log-level"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
-  EXPECT_EQ(ftsim("check --help").code, 0);
-  EXPECT_EQ(ftsim("--version").code, 0);
+  EXPECT_EQ(runFtsim("check --help").code, 0);
+  EXPECT_EQ(runFtsim("--version").code, 0);
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
-  auto r = ftsim("simulate x.yaml");
+  auto r = runFtsim("simulate x.yaml");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("unknown command 'simulate'"), std::string::npos);
-  r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --bogus");
+  r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --bogus");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("bogus"), std::string::npos);
-  r = ftsim("run");
+  r = runFtsim("run");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("missing <design.yaml>"), std::string::npos);
-  r = ftsim("run /nonexistent.yaml");
+  r = runFtsim("run /nonexistent.yaml");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("/nonexistent.yaml: no such design file"), std::string::npos);
-  r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --seed notanumber");
+  r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --seed notanumber");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(ftsim("").code, 2);
+  EXPECT_EQ(runFtsim("").code, 2);
 }
 
 TEST(Cli, ConfigErrorLeavesEarlierOutputsIntact) {
   const std::string dir = tempDir("out");
   writeText(dir + "/summary.json", "previous\n");
-  const auto r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --out " + dir +
+  const auto r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --out " + dir +
                        " --set accelerator.pe_array.tm=0");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("error: --set accelerator.pe_array.tm=0: accelerator.pe_array.tm = 0: must be >= 1"),
@@ -83,13 +66,13 @@ TEST(Cli, ConfigErrorLeavesEarlierOutputsIntact) {
 TEST(Cli, UnwritableOutputDirectoryIsAUserError) {
   const std::string dir = tempDir("out");
   writeText(dir + "/file", "x");
-  const auto r = ftsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --out " + dir + "/file/sub");
+  const auto r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --out " + dir + "/file/sub");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("cannot create the output directory"), std::string::npos) << r.out;
 }
 
 TEST(Cli, CheckPrintsResolvedDesignAndBuffers) {
-  const auto r = ftsim("check " + design("eftrain-vgg16-zcu102"));
+  const auto r = runFtsim("check " + design("eftrain-vgg16-zcu102"));
   EXPECT_EQ(r.code, 0) << r.out;
   for (const char* s : {"board        zcu102", "DDR4-2133P", "eftrain-16x16", "vgg16-imagenet, batch 16",
                         "conv1_2       FP  Tm 16 Tn 16", "input_buffer", "weight_buffer", "ok: eftrain-vgg16-zcu102"})
@@ -97,7 +80,7 @@ TEST(Cli, CheckPrintsResolvedDesignAndBuffers) {
 }
 
 Json runToJson(const std::string& designFile, const std::string& dir, const std::string& extra = "") {
-  const auto r = ftsim("run " + designFile + " --quiet --out " + dir + " " + extra);
+  const auto r = runFtsim("run " + designFile + " --quiet --out " + dir + " " + extra);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "");  // --quiet prints nothing
   return Json::parse(readText(dir + "/summary.json"));

@@ -14,22 +14,6 @@ using namespace ftsim::test;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-Result shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 const std::string kPython = "/usr/bin/python3";
 const std::string kPlot = sourceDir() + "/tools/plot.py";
 

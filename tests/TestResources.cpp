@@ -34,15 +34,6 @@ const ResourceLine& line(const ResourceEstimate& e, const std::string& unit) {
   throw std::runtime_error("no line " + unit);
 }
 
-std::string errorOf(const std::string& file, const std::vector<std::string>& sets) {
-  try {
-    DesignConfig::load(file, sets);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 struct CliResult {
   int code;
   std::string out, err;

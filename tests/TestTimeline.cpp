@@ -19,29 +19,12 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  ///< stdout and stderr
-};
-
-Result ftsim(const std::string& args) {
-  const std::string cmd = std::string(FTSIM_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 const std::string kLenet = sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml";
 
 /// Run LeNet-5 with `extra` options into a fresh directory; returns it.
 std::string run(const std::string& name, const std::string& extra) {
   const std::string dir = tempDir(name);
-  const auto r = ftsim("run " + kLenet + " --quiet --out " + dir + " " + extra);
+  const auto r = runFtsim("run " + kLenet + " --quiet --out " + dir + " " + extra);
   EXPECT_EQ(r.code, 0) << r.out;
   return dir;
 }
@@ -175,7 +158,7 @@ TEST(Timeline, LayerWindowKeepsThatLayersPhases) {
 
 TEST(Timeline, CapDropsLaterEventsWithANote) {
   const std::string dir = tempDir("tlcap");
-  const auto r = ftsim("run " + kLenet + " --quiet --out " + dir + " --timeline-max-events 500");
+  const auto r = runFtsim("run " + kLenet + " --quiet --out " + dir + " --timeline-max-events 500");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("warning: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("events were dropped"), std::string::npos) << r.out;
@@ -191,12 +174,12 @@ TEST(Timeline, BadOptionsWriteNothing) {
                                 "--timeline-max-events -3", "--timeline-max-events lots", "--timeline-window nosuch",
                                 "--timeline-window conv1:BP", "--timeline-window conv1:XX", "--timeline-window :5"}) {
     const std::string dir = tempDir("tlbad");
-    const auto r = ftsim("run " + kLenet + " --quiet --out " + dir + "/sub " + bad);
+    const auto r = runFtsim("run " + kLenet + " --quiet --out " + dir + "/sub " + bad);
     EXPECT_EQ(r.code, 2) << bad << ": " << r.out;
     EXPECT_NE(r.out.find("error: --timeline"), std::string::npos) << bad << ": " << r.out;
     EXPECT_FALSE(std::filesystem::exists(dir + "/sub")) << bad;
   }
-  const auto r = ftsim("run --help");
+  const auto r = runFtsim("run --help");
   for (const char* opt : {"--timeline", "--timeline-window", "--timeline-max-events"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }

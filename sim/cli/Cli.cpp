@@ -1,6 +1,5 @@
 #include "sim/cli/Cli.h"
 
-#include <boost/program_options.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,14 +11,12 @@
 #include <vector>
 
 #include "models/accel/EfTrainSystem.h"
+#include "sim/cli/Common.h"
 #include "sim/cli/Compare.h"
 #include "sim/cli/Describe.h"
 #include "sim/cli/TtCommands.h"
-#include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
-#include "sim/resources/ResourceModel.h"
-#include "sim/energy/EnergyModel.h"
 #include "sim/schedule/BufferUsage.h"
 #include "sim/schedule/Scheduler.h"
 #include "traces/AtomicFile.h"
@@ -55,68 +52,6 @@ const char* kMainHelp =
     "Exit status: 0 success, 2 bad input (the message names the file, line, key and rule),\n"
     "1 internal error.\n";
 
-po::options_description commonOptions() {
-  po::options_description o("design options");
-  o.add_options()("set,s", po::value<std::vector<std::string>>()->composing(),
-                  "override a config value, e.g. --set accelerator.clock_mhz=150 (repeatable; the value is YAML)")(
-      "seed", po::value<std::uint64_t>(), "random seed of the run (default: the design's `seed`, else 1)")(
-      "log-level", po::value<std::string>()->default_value("warn"), "trace, debug, info, warn, error or off")(
-      "help,h", "this help");
-  return o;
-}
-
-struct Parsed {
-  po::variables_map vm;
-  std::string design;
-};
-
-Parsed parse(const std::string& command, const po::options_description& opts, int argc, const char* const* argv) {
-  po::options_description all(opts);
-  all.add_options()("design", po::value<std::string>(), "design file");
-  po::positional_options_description pos;
-  pos.add("design", 1);
-  Parsed p;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), p.vm);
-    po::notify(p.vm);
-  } catch (const po::error& e) {
-    throw UserError("ftsim " + command + ": " + e.what() + " (see `ftsim " + command + " --help`)");
-  }
-  if (p.vm.count("design")) p.design = p.vm["design"].as<std::string>();
-  return p;
-}
-
-config::DesignConfig loadDesign(const Parsed& p, const std::string& command) {
-  if (p.design.empty()) throw UserError("ftsim " + command + ": missing <design.yaml> (see `ftsim " + command + " --help`)");
-  std::vector<std::string> overrides;
-  if (p.vm.count("set")) overrides = p.vm["set"].as<std::vector<std::string>>();
-  if (p.vm.count("seed")) overrides.push_back("seed=" + std::to_string(p.vm["seed"].as<std::uint64_t>()));
-  log::setLevel(p.vm["log-level"].as<std::string>());
-  return config::DesignConfig::load(p.design, overrides);
-}
-
-void makeOutputDir(const std::string& outDir) {
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (ec || !std::filesystem::is_directory(outDir))
-    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
-}
-
-schedule::Program buildProgram(const config::DesignConfig& d, const schedule::Scheduler& sched) {
-  (void)d;
-  return sched.build();
-}
-
-schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) {
-  schedule::SchedulerInputs in;
-  in.accel = &d.accelerator;
-  in.host = &d.board.host;
-  in.net = &d.workload;
-  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
-  in.plainLayout = d.accelerator.dma.plainLayout;
-  return in;
-}
-
 int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
   po::options_description opts = commonOptions();
   const Parsed p = parse("check", opts, argc, argv);
@@ -132,7 +67,7 @@ int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
   const config::DesignConfig d = loadDesign(p, "check");
   if (d.kind == "tt") return checkTtDesign(d, out);
   const schedule::Scheduler sched(schedulerInputs(d));
-  const schedule::Program prog = buildProgram(d, sched);
+  const schedule::Program prog = sched.build();
   describeDesign(d, prog, schedule::bufferUsage(prog, d.accelerator), out);
   out << "ok: " << d.name << " is valid\n";
   return 0;
@@ -203,13 +138,13 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   config::DesignConfig d = loadDesign(p, "run");
   traces::TimelineOptions tlOpts = timelineOptions(p, d);
 
-  const std::string outDir = p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/" + d.name;
+  const std::string outDir = outputDir(p, d);
   if (d.kind == "tt") {
     makeOutputDir(outDir);
     return runTtDesign(d, outDir, quiet, !quiet && ::isatty(2), out);
   }
   const schedule::Scheduler sched(schedulerInputs(d));
-  const schedule::Program prog = buildProgram(d, sched);
+  const schedule::Program prog = sched.build();
   checkTimelineLayer(tlOpts, prog);
   makeOutputDir(outDir);
 
@@ -221,13 +156,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   models::SimOptions simOpts;
   simOpts.progress = !quiet && ::isatty(2);
   simOpts.timeline = timeline.get();
-  stats::RunResult run = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), simOpts);
-  run.design = d.name;
-  run.batch = d.workload.batch;
-  run.seed = d.seed;
-  energy::annotateDesignRun(d, prog, run);
-  traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
-  report.resources = resources::estimateResources(d);
+  const traces::Report report = simulateEfTrain(d, sched, prog, simOpts);
   traces::writeFileAtomically(outDir + "/summary.json", traces::summaryJson(report));
   traces::writeFileAtomically(outDir + "/layers.csv", traces::layersCsv(report));
   if (timeline) {

@@ -3,18 +3,13 @@
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
-#include <filesystem>
 #include <map>
 #include <string>
-#include <vector>
 
-#include "models/accel/EfTrainSystem.h"
+#include "sim/cli/Common.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
-#include "sim/core/Log.h"
-#include "sim/energy/EnergyModel.h"
 #include "sim/resources/ResourceModel.h"
-#include "sim/schedule/BufferUsage.h"
 #include "sim/schedule/Scheduler.h"
 #include "traces/AtomicFile.h"
 #include "traces/CompareReport.h"
@@ -69,61 +64,27 @@ void addResourceEstimate(traces::Comparison& cmp, const config::DesignConfig& d)
 }  // namespace
 
 int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
-  po::options_description opts("options");
+  po::options_description opts = commonOptions();
   opts.add_options()("out,o", po::value<std::string>(), "output directory (default: out/<design name>)")(
-      "set,s", po::value<std::vector<std::string>>()->composing(),
-      "override a config value, e.g. --set memory.model=ideal (repeatable; the value is YAML)")(
-      "seed", po::value<std::uint64_t>(), "random seed of the run (default: the design's `seed`, else 1)")(
-      "log-level", po::value<std::string>()->default_value("warn"), "trace, debug, info, warn, error or off")(
-      "quiet,q", "no progress line and nothing printed; the files are still written")("help,h", "this help");
-  po::options_description all(opts);
-  all.add_options()("design", po::value<std::string>(), "design file");
-  po::positional_options_description pos;
-  pos.add("design", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError(std::string("ftsim compare: ") + e.what() + " (see `ftsim compare --help`)");
-  }
-  if (vm.count("help")) {
+      "quiet,q", "no progress line and nothing printed; the files are still written");
+  const Parsed p = parse("compare", opts, argc, argv);
+  if (p.vm.count("help")) {
     out << kCompareHelp << opts;
     return 0;
   }
-  if (!vm.count("design")) throw UserError("ftsim compare: missing <design.yaml> (see `ftsim compare --help`)");
-  std::vector<std::string> overrides;
-  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
-  if (vm.count("seed")) overrides.push_back("seed=" + std::to_string(vm["seed"].as<std::uint64_t>()));
-  log::setLevel(vm["log-level"].as<std::string>());
-  const bool quiet = vm.count("quiet") > 0;
-  const config::DesignConfig d = config::DesignConfig::load(vm["design"].as<std::string>(), overrides);
+  const bool quiet = p.vm.count("quiet") > 0;
+  const config::DesignConfig d = loadDesign(p, "compare");
   if (d.kind != "eftrain")
     throw UserError(d.file + ": ftsim compare: accelerator.kind " + d.kind +
                     " has no analytical model to compare with (EF-Train designs only)");
+  const std::string outDir = outputDir(p, d);
+  makeOutputDir(outDir);
 
-  const std::string outDir = vm.count("out") ? vm["out"].as<std::string>() : "out/" + d.name;
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (ec || !std::filesystem::is_directory(outDir))
-    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
-
-  schedule::SchedulerInputs in;
-  in.accel = &d.accelerator;
-  in.host = &d.board.host;
-  in.net = &d.workload;
-  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
-  in.plainLayout = d.accelerator.dma.plainLayout;
-  const schedule::Scheduler sched(in);
+  const schedule::Scheduler sched(schedulerInputs(d));
   const schedule::Program prog = sched.build();
   models::SimOptions simOpts;
   simOpts.progress = !quiet && ::isatty(2);
-  stats::RunResult run = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), simOpts);
-  run.design = d.name;
-  run.batch = d.workload.batch;
-  run.seed = d.seed;
-  energy::annotateDesignRun(d, prog, run);
-  const traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
+  const traces::Report report = simulateEfTrain(d, sched, prog, simOpts);
 
   traces::Comparison cmp = traces::buildComparison(report, d.measured);
   addResourceEstimate(cmp, d);

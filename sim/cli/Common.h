@@ -1,0 +1,47 @@
+#pragma once
+// What the ftsim commands share: the design options, argument parsing,
+// loading a design with its overrides, the output directory, and one
+// simulated EF-Train training step turned into a report.
+
+#include <boost/program_options.hpp>
+
+#include <string>
+
+#include "models/accel/EfTrainSystem.h"
+#include "sim/config/DesignConfig.h"
+#include "sim/schedule/Program.h"
+#include "sim/schedule/Scheduler.h"
+#include "traces/Report.h"
+
+namespace ftsim::cli {
+
+/// --set, --seed, --log-level, --help.
+boost::program_options::options_description commonOptions();
+
+struct Parsed {
+  boost::program_options::variables_map vm;
+  std::string design;  ///< the positional <design.yaml> (empty when missing)
+};
+
+/// Parse `argv` (argv[0] is the command) against `opts` plus the positional
+/// design; a bad option is a UserError naming the command.
+Parsed parse(const std::string& command, const boost::program_options::options_description& opts, int argc,
+             const char* const* argv);
+
+/// Load the design with --set and --seed applied, after setting --log-level.
+config::DesignConfig loadDesign(const Parsed& p, const std::string& command);
+
+/// --out, else out/<design name>.
+std::string outputDir(const Parsed& p, const config::DesignConfig& d);
+/// Create the directory (and parents); a UserError if it cannot be.
+void makeOutputDir(const std::string& outDir);
+
+schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d);
+
+/// Simulate one training step of an EF-Train design with its schedule and
+/// return the report: counters, energy (when the board has a table) and the
+/// resource estimate.
+traces::Report simulateEfTrain(const config::DesignConfig& d, const schedule::Scheduler& sched,
+                               const schedule::Program& prog, const models::SimOptions& opts);
+
+}  // namespace ftsim::cli
