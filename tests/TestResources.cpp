@@ -282,6 +282,15 @@ TEST(ResourceOutput, RunWritesTheBlockIntoSummaryJson) {
   EXPECT_EQ(j["resources"]["units"][0]["unit"], "pe_array.multipliers");
 }
 
+TEST(ResourceOutput, ConsoleSummaryNamesUseAgainstTheBudget) {
+  const std::string out = tempDir("console");
+  const CliResult r = cli({"run", lenet(), "--out", out, "--set", "memory.model=ideal"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // 1360 / 2520 = 53.97% DSP; 656 / 912 = 71.93% BRAM36; the ZCU102 has no URAM, so no URAM item.
+  EXPECT_NE(r.out.find("resources     DSP 1360/2520 (54.0%) BRAM36 656/912 (71.9%) LUT "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("URAM"), std::string::npos);
+}
+
 // ---- config rules of the new keys ------------------------------------------
 
 struct Case {

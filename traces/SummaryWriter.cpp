@@ -291,6 +291,21 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
   for (const auto& b : r.buffers)
     os << ' ' << b.name << ' ' << fmt(static_cast<double>(b.peakBytes) / 1024, 0) << '/'
        << fmt(static_cast<double>(b.capacityBytes) / 1024, 0) << " KiB";
+  if (r.resources) {
+    // The estimate against the board (docs/resources.md); `ftsim check` prints it per unit.
+    const resources::ResourceEstimate& e = *r.resources;
+    os << "\nresources    ";
+    const auto item = [&](const char* name, double used, double budget) {
+      os << ' ' << name << ' ' << fmt(used, used == static_cast<double>(static_cast<long long>(used)) ? 0 : 1) << '/'
+         << fmt(budget, 0);
+      if (budget > 0) os << " (" << fmt(used / budget * 100.0, 1) << "%)";
+    };
+    item("DSP", e.total.dsp, e.budgetDsp);
+    item("BRAM36", e.total.bram36, e.budgetBram36);
+    if (e.budgetUram > 0 || e.total.uram > 0) item("URAM", e.total.uram, e.budgetUram);
+    item("LUT", e.total.lut, e.budgetLut);
+    item("FF", e.total.ff, e.budgetFf);
+  }
   os << "\nsimulated in  " << fmt(r.wallSeconds, 2) << " s wall ("
      << human(r.wallSeconds > 0 ? static_cast<double>(r.totalCycles) / r.wallSeconds : 0.0) << " cycles/s)\n";
 }
