@@ -240,6 +240,9 @@ const Case kCases[] = {
     {{"board.energy.fp32_mul_pj=-1"}, "board.energy.fp32_mul_pj = -1: must be >= 0"},
     {{"board.energy.fp32_add_pj=x"}, "board.energy.fp32_add_pj = x: must be a number"},
     {{"board.energy.bram_read_pj=2e6"}, "board.energy.bram_read_pj = 2e6: must be <= 1e+06"},
+    {{"board.energy.int8_mul_pj=-1"}, "board.energy.int8_mul_pj = -1: must be >= 0"},
+    {{"board.energy.int16_add_pj=x"}, "board.energy.int16_add_pj = x: must be a number"},
+    {{"board.energy.int32_mul_pj=2e6"}, "board.energy.int32_mul_pj = 2e6: must be <= 1e+06"},
     {{"board.energy.fabric_scale=-2"}, "board.energy.fabric_scale = -2: must be >= 0"},
     {{"board.energy.pl_static_w=[1]"}, "board.energy.pl_static_w = [...]: must be a number"},
     {{"board.energy.fp32_mac_pj=4.6"}, "board.energy.fp32_mac_pj: unknown key; did you mean"},
@@ -318,18 +321,6 @@ TEST(EnergyOutputs, SameSeedGivesIdenticalEnergy) {
   const Json ja = Json::parse(readText(a + "/summary.json")), jb = Json::parse(readText(b + "/summary.json"));
   EXPECT_EQ(ja["energy"].dump(), jb["energy"].dump());
   EXPECT_EQ(readText(a + "/layers.csv"), readText(b + "/layers.csv"));
-}
-
-TEST(EnergyOutputs, TensorizedDesignReportsEnergyAsNotModelled) {
-  const std::string dir = tempDir("out");
-  const Result r = runFtsim("run " + design("tt-mlp-mnist-zcu102") + " --quiet --out " + dir);
-  ASSERT_EQ(r.code, 0) << r.out;
-  const Json j = Json::parse(readText(dir + "/summary.json"));
-  EXPECT_FALSE(j["energy"]["modelled"].get<bool>());
-  EXPECT_TRUE(j["total"]["energy_j"].is_null());
-  EXPECT_TRUE(j["total"]["gflops_per_w"].is_null());
-  const Result console = runFtsim("run " + design("tt-mlp-mnist-zcu102") + " --out " + dir);
-  EXPECT_NE(console.out.find("energy        not modelled"), std::string::npos) << console.out;
 }
 
 TEST(EnergyOutputs, ConsolePrintsEnergyPowerAndEfficiency) {

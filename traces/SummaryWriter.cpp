@@ -132,8 +132,8 @@ double joules(std::uint64_t fj) { return static_cast<double>(fj) * 1e-15; }
 Json energyJson(const Report& r) {
   if (!r.energyModelled)
     return Json{{"modelled", false},
-                {"note", "energy is modelled for EF-Train designs on a board with an energy table "
-                         "(board.energy); not for this design"}};
+                {"note", "energy is modelled on a board with an energy table (board.energy); "
+                         "this design's board has none"}};
   Json comps = Json::object();
   for (const Component& c : energyComponents(r.energy))
     comps[c.name] = Json{{"energy_j", joules(c.fj)},
@@ -146,6 +146,19 @@ Json energyJson(const Report& r) {
 Json orNull(bool present, double v) { return present ? Json(v) : Json(nullptr); }
 
 }  // namespace
+
+void printEnergyLine(const Report& r, std::ostream& os) {
+  if (r.energyModelled) {
+    os << "energy        " << fmt(r.energyJoules(), 3) << " J, " << fmt(r.powerWatts(), 3) << " W, "
+       << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
+    const double total = static_cast<double>(r.energy.total());
+    for (const Component& c : energyComponents(r.energy))
+      os << ' ' << c.label << ' ' << fmt(total > 0 ? 100.0 * static_cast<double>(c.fj) / total : 0.0, 1) << '%';
+    os << '\n';
+  } else {
+    os << "energy        not modelled (no board.energy table)\n";
+  }
+}
 
 std::string summaryJson(const Report& r) {
   Json j;
@@ -277,16 +290,7 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
        << " GB/s peak, row hit rate " << fmt(100.0 * d.rowHitRate(), 2) << "%, " << d.activates << " ACT, "
        << d.reads << " RD, " << d.writes << " WR, " << d.refreshes << " REF, " << d.axiBursts << " AXI bursts\n";
   }
-  if (r.energyModelled) {
-    os << "energy        " << fmt(r.energyJoules(), 3) << " J, " << fmt(r.powerWatts(), 3) << " W, "
-       << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
-    const double total = static_cast<double>(r.energy.total());
-    for (const Component& c : energyComponents(r.energy))
-      os << ' ' << c.label << ' ' << fmt(total > 0 ? 100.0 * static_cast<double>(c.fj) / total : 0.0, 1) << '%';
-    os << '\n';
-  } else {
-    os << "energy        not modelled (no board.energy table)\n";
-  }
+  printEnergyLine(r, os);
   os << "buffers      ";
   for (const auto& b : r.buffers)
     os << ' ' << b.name << ' ' << fmt(static_cast<double>(b.peakBytes) / 1024, 0) << '/'

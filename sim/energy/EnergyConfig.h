@@ -15,7 +15,14 @@ struct EnergyConfig {
   double bramReadPj = 0;         ///< one 32-bit word read from one buffer bank
   double bramWritePj = 0;        ///< one 32-bit word written into one buffer bank
   double dmaBeatPj = 0;          ///< one stream beat through a DMA engine and the interconnect
-  double fabricScale = 1;        ///< multiplies the four on-chip dynamic energies above
+  // Integer arithmetic of the TT engine's fixed-point and bfp datapath.
+  double int8MulPj = 0;          ///< one 8-bit integer multiply
+  double int8AddPj = 0;          ///< one 8-bit integer add
+  double int16MulPj = 0;         ///< one 16-bit integer multiply
+  double int16AddPj = 0;         ///< one 16-bit integer add
+  double int32MulPj = 0;         ///< one 32-bit integer multiply
+  double int32AddPj = 0;         ///< one 32-bit integer add
+  double fabricScale = 1;        ///< multiplies every on-chip dynamic energy above
   double plStaticW = 0;          ///< programmable logic, static
   double psStaticW = 0;          ///< processing system, static (includes the host's polling loop)
   double ddrIoReadMwPerPin = 0;  ///< DRAM output drivers per DQ/DQS pin while a read burst is on the bus
