@@ -149,7 +149,9 @@ Json orNull(bool present, double v) { return present ? Json(v) : Json(nullptr); 
 
 void printEnergyLine(const Report& r, std::ostream& os) {
   if (r.energyModelled) {
-    os << "energy        " << fmt(r.energyJoules(), 3) << " J, " << fmt(r.powerWatts(), 3) << " W, "
+    // A TT step takes a millijoule: below 1 J the line prints mJ to keep its digits.
+    const double j = r.energyJoules();
+    os << "energy        " << (j >= 1.0 ? fmt(j, 3) + " J, " : fmt(j * 1e3, 3) + " mJ, ") << fmt(r.powerWatts(), 3) << " W, "
        << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
     const double total = static_cast<double>(r.energy.total());
     for (const Component& c : energyComponents(r.energy))
