@@ -149,10 +149,10 @@ Json orNull(bool present, double v) { return present ? Json(v) : Json(nullptr); 
 
 void printEnergyLine(const Report& r, std::ostream& os) {
   if (r.energyModelled) {
-    // A TT step takes a millijoule: below 1 J the line prints mJ to keep its digits.
+    // A TT training step takes about a millijoule: below 1 J the line prints mJ.
     const double j = r.energyJoules();
-    os << "energy        " << (j >= 1.0 ? fmt(j, 3) + " J, " : fmt(j * 1e3, 3) + " mJ, ") << fmt(r.powerWatts(), 3) << " W, "
-       << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
+    os << "energy        " << (j >= 1.0 ? fmt(j, 3) + " J, " : fmt(j * 1e3, 3) + " mJ, ") << fmt(r.powerWatts(), 3)
+       << " W, " << fmt(r.gflopsPerWatt(), 3) << " GFLOPS/W\n ";
     const double total = static_cast<double>(r.energy.total());
     for (const Component& c : energyComponents(r.energy))
       os << ' ' << c.label << ' ' << fmt(total > 0 ? 100.0 * static_cast<double>(c.fj) / total : 0.0, 1) << '%';

@@ -4,7 +4,8 @@
 // what only this family has — the training memory against full-size fp32
 // training by component and along the rank schedule, the on-chip buffers on
 // BRAM/URAM, the contraction order of every network, DSP use and the
-// embedded-CPU comparison (estimates).
+// embedded-CPU comparison (estimates). Energy, on a board with an energy
+// table, is in the rows (sim/energy/TtEnergyModel).
 
 #include <ostream>
 #include <string>

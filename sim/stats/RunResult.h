@@ -38,7 +38,7 @@ struct DdrCounters {
 /// Energy of a span of the run by component, in whole femtojoules so that
 /// components, rows and totals add up exactly (filled by sim/energy).
 struct EnergyFj {
-  std::uint64_t compute = 0;        ///< fp32 multiplies and adds (MAC array, vector path, weight update)
+  std::uint64_t compute = 0;        ///< multiplies and adds (MAC array, vector path, weight update; TT: also roundings)
   std::uint64_t onChipMemory = 0;   ///< buffer bank reads and writes
   std::uint64_t dma = 0;            ///< stream beats through the DMA engines and the interconnect
   std::uint64_t ddrDynamic = 0;     ///< ACT, PRE, RD, WR, REF and the DDR I/O
