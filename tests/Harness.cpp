@@ -48,6 +48,19 @@ std::string writeDesign(const std::string& dir, const std::string& workloadYaml,
   return path;
 }
 
+const char* const kSmallTtEngineYaml = R"(accelerator:
+  name: small
+  kind: tt
+  clock_mhz: 100
+  pe_array: {rows: 4, depth: 4, mul_latency_cycles: 3, add_latency_cycles: 1, acc_latency_cycles: 1}
+  formats: {weights: "fixed<8,6>", activations: "fixed<8,6>", gradients: "bfp<8,16>"}
+  rounding: stochastic
+  optimizer: {kind: sgd, learning_rate: 0.01}
+  vector: {lanes: 4, pipeline_cycles: 8}
+  dma: {stream_width_bits: 128}
+memory: {model: ideal, ideal: {latency_cycles: 0, bytes_per_cycle: 16}}
+)";
+
 Result shell(const std::string& command) {
   Result r;
   FILE* p = popen((command + " 2>&1").c_str(), "r");

@@ -38,6 +38,11 @@ Result runFtsim(const std::string& args);
 /// "(no error)".
 std::string errorOf(const std::string& file, const std::vector<std::string>& sets);
 
+/// A 4x4 int8 tensorized-training engine at 100 MHz with 4 vector lanes
+/// (pipeline 8) over the ideal memory: the top-level `accelerator:` and
+/// `memory:` keys of a small test design (board and workload to be added).
+extern const char* const kSmallTtEngineYaml;
+
 schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d);
 schedule::Program buildProgram(const config::DesignConfig& d);
 

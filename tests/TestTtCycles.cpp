@@ -160,20 +160,9 @@ TEST(TtTiming, VectorAndUpdate) {
 
 namespace {
 
-// A 4x4 int8 engine at 100 MHz with 4 vector lanes (pipeline 8), the
-// ZCU102 board (DMA start 4000 ns = 400 cycles), ideal memory.
-const char* kSmallEngine = R"(accelerator:
-  name: small
-  kind: tt
-  clock_mhz: 100
-  pe_array: {rows: 4, depth: 4, mul_latency_cycles: 3, add_latency_cycles: 1, acc_latency_cycles: 1}
-  formats: {weights: "fixed<8,6>", activations: "fixed<8,6>", gradients: "bfp<8,16>"}
-  rounding: stochastic
-  optimizer: {kind: sgd, learning_rate: 0.01}
-  vector: {lanes: 4, pipeline_cycles: 8}
-  dma: {stream_width_bits: 128}
-memory: {model: ideal, ideal: {latency_cycles: 0, bytes_per_cycle: 16}}
-)";
+// kSmallTtEngineYaml (a 4x4 int8 engine at 100 MHz with 4 vector lanes,
+// pipeline 8) on the ZCU102 board (DMA start 4000 ns = 400 cycles), ideal memory.
+const char* const kSmallEngine = kSmallTtEngineYaml;
 
 std::string ttDesign(const std::string& workload, const std::string& extra = "") {
   const std::string dir = tempDir("d");

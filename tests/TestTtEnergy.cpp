@@ -55,19 +55,8 @@ energy::TtActivity dot16(const NumberFormat& f) {
   return energy::countTtActivity(p, op, tt::TtOpResult{}, array16x16(), false);
 }
 
-// A 4x4 int8 engine at 100 MHz with 4 vector lanes on the ZCU102 (as in TestTtCycles).
-const char* kSmallEngine = R"(accelerator:
-  name: small
-  kind: tt
-  clock_mhz: 100
-  pe_array: {rows: 4, depth: 4, mul_latency_cycles: 3, add_latency_cycles: 1, acc_latency_cycles: 1}
-  formats: {weights: "fixed<8,6>", activations: "fixed<8,6>", gradients: "bfp<8,16>"}
-  rounding: stochastic
-  optimizer: {kind: sgd, learning_rate: 0.01}
-  vector: {lanes: 4, pipeline_cycles: 8}
-  dma: {stream_width_bits: 128}
-memory: {model: ideal, ideal: {latency_cycles: 0, bytes_per_cycle: 16}}
-workload:
+// kSmallTtEngineYaml (a 4x4 int8 engine at 100 MHz with 4 vector lanes) on the ZCU102.
+const char* kSmallWorkload = R"(workload:
   name: dense
   batch: 2
   input: {channels: 8, height: 1, width: 1}
@@ -77,7 +66,8 @@ workload:
 
 std::string smallDesign() {
   const std::string path = tempDir("d") + "/design.yaml";
-  writeText(path, "name: tt-energy\ninclude:\n  - " + sourceDir() + "/configs/boards/zcu102.yaml\n" + kSmallEngine);
+  writeText(path, "name: tt-energy\ninclude:\n  - " + sourceDir() + "/configs/boards/zcu102.yaml\n" + kSmallTtEngineYaml +
+                      kSmallWorkload);
   return path;
 }
 
