@@ -52,7 +52,7 @@ energy::TtActivity dot16(const NumberFormat& f) {
   op.a.tensor = 0;
   op.b.tensor = 1;
   op.writes = {2};
-  return energy::countTtActivity(p, op, tt::TtOpResult{}, array16x16(), false);
+  return energy::countTtActivity(p, op, tt::TtOpResult{}, array16x16(), false, 16);  // 128-bit stream
 }
 
 // kSmallTtEngineYaml (a 4x4 int8 engine at 100 MHz with 4 vector lanes) on the ZCU102.

@@ -1,19 +1,15 @@
 #include "sim/energy/EnergyModel.h"
 
-#include <cmath>
 #include <vector>
 
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
+#include "sim/core/Units.h"
 #include "sim/schedule/StepGen.h"
 
 namespace ftsim::energy {
 
 namespace {
-
-std::uint64_t toFj(long double pj) { return static_cast<std::uint64_t>(std::llround(pj * 1000.0L)); }
-
-std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
 /// Words a step's DMA op moves into or out of the banks (fp32 words).
 std::uint64_t words(const schedule::DmaOp& op) { return op.valid() ? op.tile.elements() : 0; }
@@ -42,11 +38,9 @@ DramDeviceEnergy dramDeviceEnergy(const models::Ddr4Config& ddr, const EnergyCon
 EnergyTable makeTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, bool openPage, double clockHz) {
   FTSIM_ASSERT(cfg.present, "energy table of a board without an energy section");
   EnergyTable t;
+  static_cast<OnChipTable&>(t) = onChipTable(cfg, clockHz);
   t.mulPj = cfg.fp32MulPj * cfg.fabricScale;
   t.addPj = cfg.fp32AddPj * cfg.fabricScale;
-  t.bramReadPj = cfg.bramReadPj * cfg.fabricScale;
-  t.bramWritePj = cfg.bramWritePj * cfg.fabricScale;
-  t.dmaBeatPj = cfg.dmaBeatPj * cfg.fabricScale;
   const DramDeviceEnergy d = dramDeviceEnergy(ddr, cfg);
   const double devices = static_cast<double>(ddr.chipsPerRank) * ddr.ranks;
   // A command goes to every device of a rank; refresh to every rank.
@@ -57,8 +51,6 @@ EnergyTable makeTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, bo
   t.wrPj = (d.wrPj + d.wrTermPj) * rank;
   t.refPj = d.refPj * devices;
   t.ddrBackgroundW = (openPage ? d.activeStandbyW : d.prechargeStandbyW) * devices;
-  t.staticW = cfg.plStaticW + cfg.psStaticW;
-  t.clockHz = clockHz;
   return t;
 }
 
@@ -115,15 +107,12 @@ Activity countActivity(const schedule::Program& prog, const schedule::PhasePlan&
 stats::EnergyFj energyOf(const EnergyTable& t, const Activity& a) {
   using LD = long double;
   stats::EnergyFj e;
-  e.compute = toFj(static_cast<LD>(a.mults) * t.mulPj + static_cast<LD>(a.adds()) * t.addPj);
-  e.onChipMemory = toFj(static_cast<LD>(a.bramReads) * t.bramReadPj + static_cast<LD>(a.bramWrites) * t.bramWritePj);
-  e.dma = toFj(static_cast<LD>(a.dmaBeats) * t.dmaBeatPj);
-  e.ddrDynamic = toFj(static_cast<LD>(a.ddr.activates) * t.actPj + static_cast<LD>(a.ddr.precharges) * t.prePj +
-                      static_cast<LD>(a.ddr.reads) * t.rdPj + static_cast<LD>(a.ddr.writes) * t.wrPj +
-                      static_cast<LD>(a.ddr.refreshes) * t.refPj);
-  const LD seconds = static_cast<LD>(a.cycles) / static_cast<LD>(t.clockHz);
-  e.ddrBackground = toFj(seconds * t.ddrBackgroundW * 1e12L);
-  e.staticPower = toFj(seconds * t.staticW * 1e12L);
+  e.compute = femtojoules(static_cast<LD>(a.mults) * t.mulPj + static_cast<LD>(a.adds()) * t.addPj);
+  priceOnChip(t, a.bramReads, a.bramWrites, a.dmaBeats, a.cycles, e);
+  e.ddrDynamic = femtojoules(static_cast<LD>(a.ddr.activates) * t.actPj + static_cast<LD>(a.ddr.precharges) * t.prePj +
+                             static_cast<LD>(a.ddr.reads) * t.rdPj + static_cast<LD>(a.ddr.writes) * t.wrPj +
+                             static_cast<LD>(a.ddr.refreshes) * t.refPj);
+  e.ddrBackground = femtojoules(secondsOf(t, a.cycles) * t.ddrBackgroundW * 1e12L);
   return e;
 }
 

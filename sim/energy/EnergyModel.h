@@ -8,6 +8,7 @@
 
 #include "models/ddr/Ddr4Config.h"
 #include "sim/energy/EnergyConfig.h"
+#include "sim/energy/OnChipEnergy.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
 
@@ -47,12 +48,10 @@ DramDeviceEnergy dramDeviceEnergy(const models::Ddr4Config& ddr, const EnergyCon
 
 /// Per-action energies of a design (pJ, fabric scale applied) and the powers
 /// (W) that are charged over time.
-struct EnergyTable {
-  double mulPj = 0, addPj = 0, bramReadPj = 0, bramWritePj = 0, dmaBeatPj = 0;
+struct EnergyTable : OnChipTable {
+  double mulPj = 0, addPj = 0;
   double actPj = 0, prePj = 0, rdPj = 0, wrPj = 0, refPj = 0;  ///< whole rank(s), core + I/O
   double ddrBackgroundW = 0;  ///< all devices; active standby under an open-page policy, else precharge standby
-  double staticW = 0;         ///< PL + PS
-  double clockHz = 0;         ///< accelerator clock
 };
 EnergyTable makeTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, bool openPage, double clockHz);
 

@@ -1,28 +1,23 @@
 #include "sim/energy/TtEnergyModel.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "models/tt_engine/TtEngineTiming.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
+#include "sim/core/Units.h"
 
 namespace ftsim::energy {
 
 namespace {
 
-std::uint64_t toFj(long double pj) { return static_cast<std::uint64_t>(std::llround(pj * 1000.0L)); }
-
-std::uint64_t ceilDivU(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
-
-constexpr std::uint64_t kBeatBytes = 16;  // the table's DMA beat is 128 bits
 constexpr std::uint64_t kMaskBitsPerWord = 32;
 
 int index(Arith a) { return static_cast<int>(a); }
 
 /// Buffer words of a tensor: one per element, a 1-bit mask 32 elements per word.
 std::uint64_t words(const tt::ProgTensor& t) {
-  return t.role == tt::TensorRole::Mask ? ceilDivU(t.elements, kMaskBitsPerWord) : t.elements;
+  return t.role == tt::TensorRole::Mask ? ceilDiv(t.elements, kMaskBitsPerWord) : t.elements;
 }
 
 /// Every element written in a fixed-point or bfp format leaves through the rounding unit once.
@@ -44,8 +39,8 @@ void countContraction(const tt::TtProgram& prog, const tt::ProgOp& op, const mod
   const Arith treeAdd = fp ? Arith::Fp32 : productArith(mul);
   const Arith accAdd = fp ? Arith::Fp32 : Arith::Int32;
   const std::uint64_t rowsDim = swapped ? g.n : g.m, colsDim = swapped ? g.m : g.n;
-  const std::uint64_t depthTiles = ceilDivU(g.k, static_cast<std::uint64_t>(pe.depth));
-  const std::uint64_t rowTiles = ceilDivU(rowsDim, static_cast<std::uint64_t>(pe.rows));
+  const std::uint64_t depthTiles = ceilDiv(g.k, static_cast<std::uint64_t>(pe.depth));
+  const std::uint64_t rowTiles = ceilDiv(rowsDim, static_cast<std::uint64_t>(pe.rows));
   const std::uint64_t outputs = g.batch * g.m * g.n;
   a.macs = g.macs();
   a.mults[index(mul)] += a.macs;
@@ -96,23 +91,19 @@ TtEnergyTable makeTtTable(const EnergyConfig& cfg, double clockHz) {
   FTSIM_ASSERT(cfg.present, "energy table of a board without an energy section");
   const double s = cfg.fabricScale;
   TtEnergyTable t;
+  static_cast<OnChipTable&>(t) = onChipTable(cfg, clockHz);
   t.mulPj = {cfg.fp32MulPj * s, cfg.int8MulPj * s, cfg.int16MulPj * s, cfg.int32MulPj * s};
   t.addPj = {cfg.fp32AddPj * s, cfg.int8AddPj * s, cfg.int16AddPj * s, cfg.int32AddPj * s};
-  t.bramReadPj = cfg.bramReadPj * s;
-  t.bramWritePj = cfg.bramWritePj * s;
-  t.dmaBeatPj = cfg.dmaBeatPj * s;
-  t.staticW = cfg.plStaticW + cfg.psStaticW;
-  t.clockHz = clockHz;
   return t;
 }
 
 TtActivity countTtActivity(const tt::TtProgram& prog, const tt::ProgOp& op, const tt::TtOpResult& result,
-                           const models::TtPeArrayConfig& pe, bool swapped) {
+                           const models::TtPeArrayConfig& pe, bool swapped, std::uint64_t beatBytes) {
   TtActivity a;
   a.cycles = result.cycles;
   switch (op.kind) {
     case tt::OpKind::LoadInput:
-      a.dmaBeats = ceilDivU(result.bytesRead, kBeatBytes);
+      a.dmaBeats = ceilDiv(result.bytesRead, beatBytes);
       for (int w : op.writes) a.bramWrites += words(prog.tensors[static_cast<std::size_t>(w)]);
       break;
     case tt::OpKind::Contract:
@@ -131,12 +122,8 @@ stats::EnergyFj ttEnergyOf(const TtEnergyTable& t, const TtActivity& a) {
     computePj += static_cast<LD>(a.mults[k]) * t.mulPj[k] +
                  static_cast<LD>(a.adds[k] + a.roundings[k]) * t.addPj[k];  // a rounding costs an add
   stats::EnergyFj e;
-  e.compute = toFj(computePj);
-  e.onChipMemory =
-      toFj(static_cast<LD>(a.bramReads) * t.bramReadPj + static_cast<LD>(a.bramWrites) * t.bramWritePj);
-  e.dma = toFj(static_cast<LD>(a.dmaBeats) * t.dmaBeatPj);
-  const LD seconds = static_cast<LD>(a.cycles) / static_cast<LD>(t.clockHz);
-  e.staticPower = toFj(seconds * t.staticW * 1e12L);
+  e.compute = femtojoules(computePj);
+  priceOnChip(t, a.bramReads, a.bramWrites, a.dmaBeats, a.cycles, e);
   return e;
 }
 
@@ -150,7 +137,8 @@ std::vector<stats::EnergyFj> ttOpEnergies(const TtEnergyTable& t, const tt::TtPr
   for (std::size_t i = 0; i < prog.ops.size(); ++i) {
     const tt::ProgOp& op = prog.ops[i];
     const bool swapped = op.kind == tt::OpKind::Contract && timing.swapped(op.gemm);
-    acts.push_back(countTtActivity(prog, op, run.ops[i], engine.peArray, swapped));
+    acts.push_back(countTtActivity(prog, op, run.ops[i], engine.peArray, swapped,
+                                   static_cast<std::uint64_t>(engine.dma.bytesPerCycle())));
     macs += acts.back().macs;
     cycles += acts.back().cycles;
   }

@@ -12,6 +12,7 @@
 #include "models/kernels/NumberFormat.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/energy/EnergyConfig.h"
+#include "sim/energy/OnChipEnergy.h"
 #include "sim/stats/RunResult.h"
 #include "sim/tt/TtProgram.h"
 #include "sim/tt/TtRunResult.h"
@@ -32,12 +33,8 @@ Arith productArith(Arith a);
 
 /// Per-action energies of a TT design (pJ, fabric scale applied) and the
 /// static power (W).
-struct TtEnergyTable {
+struct TtEnergyTable : OnChipTable {
   std::array<double, kArithKinds> mulPj{}, addPj{};  ///< indexed by Arith
-  double bramReadPj = 0, bramWritePj = 0;
-  double dmaBeatPj = 0;  ///< one 128-bit beat
-  double staticW = 0;    ///< PL + PS
-  double clockHz = 0;
 };
 TtEnergyTable makeTtTable(const EnergyConfig& cfg, double clockHz);
 
@@ -48,7 +45,7 @@ struct TtActivity {
   std::array<std::uint64_t, kArithKinds> roundings{};  ///< elements through the rounding unit, by result width
   std::uint64_t bramReads = 0;   ///< buffer word reads (one element, or 32 mask bits)
   std::uint64_t bramWrites = 0;  ///< buffer word writes
-  std::uint64_t dmaBeats = 0;    ///< 128-bit beats of the input load
+  std::uint64_t dmaBeats = 0;    ///< stream beats of the input load
   std::uint64_t cycles = 0;
 
   std::uint64_t macs = 0;  ///< PE-array multiply-accumulates (checked against the engine's count)
@@ -56,8 +53,9 @@ struct TtActivity {
 
 /// Count the actions of program operation `op` that took `result`.
 /// `swapped`: the engine streamed A's rows and held B stationary.
+/// `beatBytes`: the width of the engine's DMA stream.
 TtActivity countTtActivity(const tt::TtProgram& prog, const tt::ProgOp& op, const tt::TtOpResult& result,
-                           const models::TtPeArrayConfig& pe, bool swapped);
+                           const models::TtPeArrayConfig& pe, bool swapped, std::uint64_t beatBytes);
 
 /// Energy of an activity, each component rounded to whole fJ (compute,
 /// on-chip memory, DMA and static; the TT designs' ideal memory has no DRAM

@@ -112,7 +112,7 @@ struct RunResult {
   std::uint64_t totalCycles = 0;
   std::vector<PhaseResult> phases;
   MemoryRunStats memory;
-  bool energyModelled = false;  ///< the board has an energy table (EF-Train designs)
+  bool energyModelled = false;  ///< the board has an energy table
   double wallSeconds = 0;  ///< host time of the simulation itself (not simulated time)
 };
 
