@@ -76,40 +76,16 @@ Timeline::TrackId Timeline::track(const std::string& process, const std::string&
   if (pid == 0) {
     pid = ++m_nextPid;
     m_processes.emplace_back(process, pid);
-    beginEvent();
-    m_buf += "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":";
-    appendUint(pid);
-    m_buf += ",\"args\":{\"name\":";
-    appendString(process);
-    m_buf += "}}";
-    beginEvent();
-    m_buf += "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":";
-    appendUint(pid);
-    m_buf += ",\"args\":{\"sort_index\":";
-    appendUint(pid);
-    m_buf += "}}";
+    metadata("process_name", pid, 0, "name", process);
+    metadata("process_sort_index", pid, 0, "sort_index", pid);
   }
   std::uint32_t tid = 1;
   for (const auto& t : m_tracks)
     if (t.first == pid) ++tid;
   m_tracks.emplace_back(pid, tid);
   m_phaseArgs.push_back(phaseArgs);
-  beginEvent();
-  m_buf += "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":";
-  appendUint(pid);
-  m_buf += ",\"tid\":";
-  appendUint(tid);
-  m_buf += ",\"args\":{\"name\":";
-  appendString(thread);
-  m_buf += "}}";
-  beginEvent();
-  m_buf += "{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":";
-  appendUint(pid);
-  m_buf += ",\"tid\":";
-  appendUint(tid);
-  m_buf += ",\"args\":{\"sort_index\":";
-  appendUint(tid);
-  m_buf += "}}";
+  metadata("thread_name", pid, tid, "name", thread);
+  metadata("thread_sort_index", pid, tid, "sort_index", tid);
   return static_cast<TrackId>(m_tracks.size() - 1);
 }
 
@@ -134,11 +110,7 @@ void Timeline::phaseEnd(Picoseconds at, std::uint64_t cycles) {
   if (m_opts.cycleWindow) overlaps = m_phaseStart < m_windowEnd && at > m_windowStart;
   else if (!m_opts.layer.empty()) overlaps = m_layerOpen;
   if (overlaps) {
-    beginEvent();
-    m_buf += "{\"ph\":\"X\",\"pid\":";
-    appendUint(m_tracks[m_phaseTrack].first);
-    m_buf += ",\"tid\":";
-    appendUint(m_tracks[m_phaseTrack].second);
+    openEvent("X", m_phaseTrack);
     m_buf += ",\"ts\":";
     appendTs(m_phaseStart);
     m_buf += ",\"dur\":";
@@ -177,11 +149,7 @@ void Timeline::span(TrackId track, Picoseconds begin, Picoseconds end, std::stri
     return;
   }
   ++m_recorded;
-  beginEvent();
-  m_buf += "{\"ph\":\"X\",\"pid\":";
-  appendUint(m_tracks[track].first);
-  m_buf += ",\"tid\":";
-  appendUint(m_tracks[track].second);
+  openEvent("X", track);
   m_buf += ",\"ts\":";
   appendTs(begin);
   m_buf += ",\"dur\":";
@@ -253,11 +221,7 @@ std::uint64_t Timeline::finish() {
     for (std::size_t i = 0; i <= m_buckets.size(); ++i) {
       // The last point returns to 0 at the end of the last bucket.
       const double gbps = i < m_buckets.size() ? static_cast<double>(m_buckets[i]) / bucketSeconds / 1e9 : 0.0;
-      beginEvent();
-      m_buf += "{\"ph\":\"C\",\"pid\":";
-      appendUint(m_tracks[t].first);
-      m_buf += ",\"tid\":";
-      appendUint(m_tracks[t].second);
+      openEvent("C", t);
       m_buf += ",\"ts\":";
       appendTs(m_ddrClock.edgePs(Cycles(m_bucketOrigin + i * bucketCycles)));
       m_buf += ",\"name\":\"ddr_bandwidth\",\"args\":{\"GB/s\":";
@@ -312,6 +276,45 @@ void Timeline::beginEvent() {
   if (!m_first) m_buf += ",\n";
   else m_buf += '\n';
   m_first = false;
+}
+
+void Timeline::openEvent(const char* ph, TrackId track) {
+  beginEvent();
+  m_buf += "{\"ph\":\"";
+  m_buf += ph;
+  m_buf += "\",\"pid\":";
+  appendUint(m_tracks[track].first);
+  m_buf += ",\"tid\":";
+  appendUint(m_tracks[track].second);
+}
+
+void Timeline::openMetadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key) {
+  beginEvent();
+  m_buf += "{\"ph\":\"M\",\"name\":\"";
+  m_buf += name;
+  m_buf += "\",\"pid\":";
+  appendUint(pid);
+  if (tid) {
+    m_buf += ",\"tid\":";
+    appendUint(tid);
+  }
+  m_buf += ",\"args\":{\"";
+  m_buf += key;
+  m_buf += "\":";
+}
+
+void Timeline::metadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key,
+                        std::string_view text) {
+  openMetadata(name, pid, tid, key);
+  appendString(text);
+  m_buf += "}}";
+}
+
+void Timeline::metadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key,
+                        std::uint64_t value) {
+  openMetadata(name, pid, tid, key);
+  appendUint(value);
+  m_buf += "}}";
 }
 
 void Timeline::appendTs(Picoseconds ps) {

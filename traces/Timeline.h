@@ -111,6 +111,13 @@ class Timeline {
   bool inDdrLayerWindow(std::uint64_t ddrCycle) const;
   void addBucket(std::uint64_t ddrCycle, std::uint64_t bytes);
   void beginEvent();
+  /// Open an event on `track`: `{"ph":"<ph>","pid":P,"tid":T` (the caller closes it).
+  void openEvent(const char* ph, TrackId track);
+  /// A metadata event: `name` (process_name, thread_sort_index, ...) of
+  /// process `pid` (thread `tid`, unless 0) with one argument.
+  void metadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key, std::string_view text);
+  void metadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key, std::uint64_t value);
+  void openMetadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key);
   void appendTs(Picoseconds ps);
   void appendString(std::string_view s);
   void appendUint(std::uint64_t v);
