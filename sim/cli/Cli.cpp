@@ -80,7 +80,9 @@ traces::TimelineOptions timelineOptions(const Parsed& p, const config::DesignCon
   const bool window = p.vm.count("timeline-window") > 0;
   const bool cap = p.vm.count("timeline-max-events") > 0;
   if (!p.vm.count("timeline") && !window && !cap) return t;
-  if (d.kind == "tt") throw UserError("--timeline: only EF-Train designs record a timeline");
+  if (d.kind == "tt")
+    throw UserError("--timeline: only EF-Train designs record a timeline (" + d.kindLoc.str() +
+                    ": accelerator.kind = " + d.kind + ")");
   if (window) traces::parseTimelineWindow(p.vm["timeline-window"].as<std::string>(), t);
   if (cap) {
     const std::string v = p.vm["timeline-max-events"].as<std::string>();

@@ -75,8 +75,8 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
   const bool quiet = p.vm.count("quiet") > 0;
   const config::DesignConfig d = loadDesign(p, "compare");
   if (d.kind != "eftrain")
-    throw UserError(d.file + ": ftsim compare: accelerator.kind " + d.kind +
-                    " has no analytical model to compare with (EF-Train designs only)");
+    throw ConfigError(d.kindLoc, "accelerator.kind", d.kind,
+                      "ftsim compare needs an analytical model to compare with (EF-Train designs only)");
   const std::string outDir = outputDir(p, d);
   makeOutputDir(outDir);
 

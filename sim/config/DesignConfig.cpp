@@ -23,6 +23,7 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.board = BoardConfig::fromYaml(root.at("board"));
   if (const auto m = root.find("measured")) d.measured = MeasuredConfig::fromYaml(*m);
   d.kind = root.at("accelerator").getEnum("kind", {"eftrain", "tt"});
+  d.kindLoc = root.at("accelerator").at("kind").loc();
   if (d.kind == "tt") {
     d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
     // One DMA engine and one stream port bring the input batches.

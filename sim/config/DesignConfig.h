@@ -11,6 +11,7 @@
 #include "models/memory/MemoryConfig.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/config/BoardConfig.h"
+#include "sim/core/Error.h"
 #include "sim/resources/ResourceConfig.h"
 #include "sim/config/MeasuredConfig.h"
 #include "sim/workload/Network.h"
@@ -24,6 +25,7 @@ struct DesignConfig {
   std::string file;  ///< the design file as given
   BoardConfig board;
   std::string kind = "eftrain";        ///< accelerator.kind: eftrain or tt
+  SourceLoc kindLoc;                   ///< where accelerator.kind was set (for errors about the kind)
   models::EfTrainConfig accelerator;   ///< kind eftrain
   models::TtEngineConfig tt;           ///< kind tt
   models::CpuBaselineConfig cpuBaseline;  ///< kind tt, optional `cpu_baseline:`
