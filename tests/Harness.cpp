@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -82,6 +84,20 @@ std::string errorOf(const std::string& file, const std::vector<std::string>& set
     return e.what();
   }
   return "(no error)";
+}
+
+void expectEnergyAddsUp(const nlohmann::json& j) {
+  const nlohmann::json& e = j["energy"];
+  ASSERT_TRUE(e["modelled"].get<bool>());
+  std::uint64_t fj = 0;
+  for (const char* c : {"compute", "on_chip_memory", "dma_interconnect", "ddr_dynamic", "ddr_background", "static"})
+    fj += e["components"][c]["energy_fj"].get<std::uint64_t>();
+  EXPECT_EQ(fj, e["energy_fj"].get<std::uint64_t>());
+  const double total = j["total"]["energy_j"].get<double>();
+  EXPECT_EQ(total, e["energy_j"].get<double>());
+  double rows = 0;
+  for (const nlohmann::json& l : j["layers"]) rows += l["energy_j"].get<double>();
+  EXPECT_NEAR(rows, total, total * 1e-12);
 }
 
 schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) { return cli::schedulerInputs(d); }

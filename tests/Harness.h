@@ -3,6 +3,8 @@
 // (with the repository's board and accelerator configs), one simulation per
 // test process.
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 #include <vector>
 
@@ -42,6 +44,11 @@ std::string errorOf(const std::string& file, const std::vector<std::string>& set
 /// (pipeline 8) over the ideal memory: the top-level `accelerator:` and
 /// `memory:` keys of a small test design (board and workload to be added).
 extern const char* const kSmallTtEngineYaml;
+
+/// Expect a summary.json with modelled energy to add up: its components to
+/// `energy.energy_fj` exactly, `total.energy_j` to `energy.energy_j`, and the
+/// layer rows to the total (to rounding of the joule figures).
+void expectEnergyAddsUp(const nlohmann::json& summary);
 
 schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d);
 schedule::Program buildProgram(const config::DesignConfig& d);

@@ -71,13 +71,6 @@ std::string smallDesign() {
   return path;
 }
 
-std::uint64_t componentSum(const Json& e) {
-  std::uint64_t fj = 0;
-  for (const char* c : {"compute", "on_chip_memory", "dma_interconnect", "ddr_dynamic", "ddr_background", "static"})
-    fj += e["components"][c]["energy_fj"].get<std::uint64_t>();
-  return fj;
-}
-
 }  // namespace
 
 TEST(TtEnergy, MultiplyAccumulatePricedByFormat) {
@@ -164,17 +157,12 @@ TEST(TtEnergy, SummaryAndConsoleCarryEnergyThatAddsUp) {
   const Result r = runFtsim("run " + design("tt-mlp-mnist-zcu102") + " --quiet --out " + dir);
   ASSERT_EQ(r.code, 0) << r.out;
   const Json j = Json::parse(readText(dir + "/summary.json"));
+  expectEnergyAddsUp(j);
   const Json& e = j["energy"];
-  ASSERT_TRUE(e["modelled"].get<bool>());
-  EXPECT_EQ(componentSum(e), e["energy_fj"].get<std::uint64_t>());
   EXPECT_EQ(e["components"]["ddr_dynamic"]["energy_fj"], 0);
   EXPECT_GT(e["components"]["compute"]["energy_fj"].get<std::uint64_t>(), 0u);
   EXPECT_GT(e["components"]["dma_interconnect"]["energy_fj"].get<std::uint64_t>(), 0u);
   const double total = j["total"]["energy_j"].get<double>();
-  EXPECT_EQ(total, e["energy_j"].get<double>());
-  double rows = 0;
-  for (const Json& l : j["layers"]) rows += l["energy_j"].get<double>();
-  EXPECT_NEAR(rows, total, total * 1e-12);
   EXPECT_DOUBLE_EQ(j["total"]["power_w"].get<double>(), total / j["total"]["seconds"].get<double>());
   EXPECT_DOUBLE_EQ(j["total"]["gflops_per_w"].get<double>(), j["total"]["flops"].get<double>() / total / 1e9);
   const Json& cpu = j["cpu_baseline"];
