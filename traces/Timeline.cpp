@@ -110,13 +110,7 @@ void Timeline::phaseEnd(Picoseconds at, std::uint64_t cycles) {
   if (m_opts.cycleWindow) overlaps = m_phaseStart < m_windowEnd && at > m_windowStart;
   else if (!m_opts.layer.empty()) overlaps = m_layerOpen;
   if (overlaps) {
-    openEvent("X", m_phaseTrack);
-    m_buf += ",\"ts\":";
-    appendTs(m_phaseStart);
-    m_buf += ",\"dur\":";
-    appendTs(at - m_phaseStart);
-    m_buf += ",\"name\":";
-    appendString(m_phaseName);
+    openSpan(m_phaseTrack, m_phaseStart, at, m_phaseName);
     m_buf += ",\"args\":{\"unit\":";
     appendString(m_phaseUnit);
     m_buf += ",\"cycles\":";
@@ -149,13 +143,7 @@ void Timeline::span(TrackId track, Picoseconds begin, Picoseconds end, std::stri
     return;
   }
   ++m_recorded;
-  openEvent("X", track);
-  m_buf += ",\"ts\":";
-  appendTs(begin);
-  m_buf += ",\"dur\":";
-  appendTs(end - begin);
-  m_buf += ",\"name\":";
-  appendString(name);
+  openSpan(track, begin, end, name);
   appendArgs(args, m_phaseArgs[track]);
   m_buf += '}';
   flushIfFull();
@@ -286,6 +274,16 @@ void Timeline::openEvent(const char* ph, TrackId track) {
   appendUint(m_tracks[track].first);
   m_buf += ",\"tid\":";
   appendUint(m_tracks[track].second);
+}
+
+void Timeline::openSpan(TrackId track, Picoseconds begin, Picoseconds end, std::string_view name) {
+  openEvent("X", track);
+  m_buf += ",\"ts\":";
+  appendTs(begin);
+  m_buf += ",\"dur\":";
+  appendTs(end - begin);
+  m_buf += ",\"name\":";
+  appendString(name);
 }
 
 void Timeline::openMetadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key) {

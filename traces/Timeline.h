@@ -113,6 +113,8 @@ class Timeline {
   void beginEvent();
   /// Open an event on `track`: `{"ph":"<ph>","pid":P,"tid":T` (the caller closes it).
   void openEvent(const char* ph, TrackId track);
+  /// Open a complete ("X") event: head, ts, dur and name.
+  void openSpan(TrackId track, Picoseconds begin, Picoseconds end, std::string_view name);
   /// A metadata event: `name` (process_name, thread_sort_index, ...) of
   /// process `pid` (thread `tid`, unless 0) with one argument.
   void metadata(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key, std::string_view text);
