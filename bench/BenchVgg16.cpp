@@ -22,7 +22,7 @@
 
 #include "models/accel/EfTrainSystem.h"
 #include "sim/config/DesignConfig.h"
-#include "sim/cli/Common.h"
+#include "families/eftrain/EfTrainFamily.h"
 #include "sim/schedule/Scheduler.h"
 
 namespace {
@@ -32,7 +32,7 @@ std::string g_design = FTSIM_SOURCE_DIR "/configs/designs/eftrain-vgg16-zcu102.y
 int child(const std::vector<std::string>& sets) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto d = ftsim::config::DesignConfig::load(g_design, sets);
-  const ftsim::schedule::Scheduler sched(ftsim::cli::schedulerInputs(d));
+  const ftsim::schedule::Scheduler sched(ftsim::families::eftrain::schedulerInputs(d));
   const auto prog = sched.build();
   const auto t1 = std::chrono::steady_clock::now();
   const auto run = ftsim::models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), {});

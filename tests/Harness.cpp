@@ -13,7 +13,7 @@
 #include <cstdio>
 
 #include "models/accel/EfTrainSystem.h"
-#include "sim/cli/Common.h"
+#include "families/eftrain/EfTrainFamily.h"
 #include "sim/core/Error.h"
 
 namespace ftsim::test {
@@ -100,7 +100,7 @@ void expectEnergyAddsUp(const nlohmann::json& j) {
   EXPECT_NEAR(rows, total, total * 1e-12);
 }
 
-schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) { return cli::schedulerInputs(d); }
+schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) { return families::eftrain::schedulerInputs(d); }
 
 schedule::Program buildProgram(const config::DesignConfig& d) { return schedule::Scheduler(schedulerInputs(d)).build(); }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <sys/wait.h>
 
+#include "families/eftrain/EfTrainReport.h"
 #include "models/accel/EfTrainSystem.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/energy/EnergyModel.h"
@@ -185,7 +186,7 @@ TEST(Activity, PointwiseConvForwardCountsFromItsSteps) {
 TEST(Energy, LeNetComponentsRowsAndPhasesAddUpToTheTotal) {
   const PricedRun& p = pricedRun(design("eftrain-lenet5-zcu102"));
   ASSERT_TRUE(p.run.energyModelled);
-  const traces::Report r = traces::makeReport(p.run, p.d.workload, schedule::bufferUsage(p.prog, p.d.accelerator));
+  const traces::Report r = families::eftrain::makeReport(p.run, p.d.workload, schedule::bufferUsage(p.prog, p.d.accelerator));
   ASSERT_TRUE(r.energyModelled);
   stats::EnergyFj rows;
   for (const traces::LayerRow& row : r.rows) rows += row.energy;

@@ -14,6 +14,7 @@
 #include "sim/cli/Cli.h"
 #include "sim/core/Error.h"
 #include "sim/config/DesignConfig.h"
+#include "families/Registry.h"
 #include "sim/resources/ResourceModel.h"
 #include "tests/Harness.h"
 #include "traces/ResourcesJson.h"
@@ -136,7 +137,7 @@ TEST(DspPerMac, FromTheBoardTable) {
 }
 
 TEST(DspPerMac, ImplementationChangesTheArray) {
-  const auto e = estimateResources(DesignConfig::load(lenet(), {"accelerator.implementation.fp32_mul=med_dsp"}));
+  const auto e = ftsim::families::estimateResources(DesignConfig::load(lenet(), {"accelerator.implementation.fp32_mul=med_dsp"}));
   EXPECT_DOUBLE_EQ(line(e, "pe_array.multipliers").dsp, 256.0);  // 256 multipliers × 1
   EXPECT_DOUBLE_EQ(e.total.dsp, 256 + 480 + 32 + 16 * 3);
 }
@@ -144,7 +145,7 @@ TEST(DspPerMac, ImplementationChangesTheArray) {
 // ---- EF-Train on the ZCU102 -----------------------------------------------
 
 TEST(EfTrainEstimate, Vgg16Zcu102) {
-  const auto e = estimateResources(DesignConfig::load(design("eftrain-vgg16-zcu102"), {}));
+  const auto e = ftsim::families::estimateResources(DesignConfig::load(design("eftrain-vgg16-zcu102"), {}));
   // DSP: 256 fmul × 3 = 768; 16 trees × 15 fadd × 2 = 480; 16 accumulating
   // fadd × 2 = 32; vector 16 lanes × (3 + 2) = 80. 1,360 of 2,520.
   EXPECT_DOUBLE_EQ(line(e, "pe_array.multipliers").dsp, 768);
@@ -176,9 +177,9 @@ TEST(EfTrainEstimate, AutoPlacementKeepsLanesInBramWhenUramWastesMore) {
   // On a board with URAM, `auto` moves a buffer only when its URAM blocks
   // hold fewer bits than its BRAM: an input lane is 2.5 BRAM36 against one
   // URAM (8 BRAM36 of bits), so it stays in BRAM; `uram` forces it.
-  const auto autoE = estimateResources(DesignConfig::load(lenet(), {"board.resources.uram=100"}));
+  const auto autoE = ftsim::families::estimateResources(DesignConfig::load(lenet(), {"board.resources.uram=100"}));
   EXPECT_DOUBLE_EQ(autoE.total.uram, 0);
-  const auto uramE = estimateResources(DesignConfig::load(
+  const auto uramE = ftsim::families::estimateResources(DesignConfig::load(
       lenet(), {"board.resources.uram=100", "accelerator.implementation.buffers.input=uram"}));
   EXPECT_DOUBLE_EQ(line(uramE, "buffers.input").uram, 32);  // 16 lanes × 2 banks × 1
   EXPECT_DOUBLE_EQ(line(uramE, "buffers.input").bram36, 0);
@@ -187,7 +188,7 @@ TEST(EfTrainEstimate, AutoPlacementKeepsLanesInBramWhenUramWastesMore) {
 
 TEST(TtEstimate, Int8EngineMatchesItsOwnDspCount) {
   const DesignConfig d = DesignConfig::load(design("tt-mlp-mnist-zcu102"), {});
-  const auto e = estimateResources(d);
+  const auto e = ftsim::families::estimateResources(d);
   // 16×16 8-bit MACs at two per DSP = 128, vector 16 lanes × 1 = 16.
   EXPECT_DOUBLE_EQ(line(e, "pe_array").dsp, 128);
   EXPECT_DOUBLE_EQ(e.total.dsp, 144);
@@ -195,7 +196,7 @@ TEST(TtEstimate, Int8EngineMatchesItsOwnDspCount) {
 }
 
 TEST(TtEstimate, Fp32EngineFiveDspPerMac) {
-  const auto e = estimateResources(DesignConfig::load(design("tt-transformer-u50"), {}));
+  const auto e = ftsim::families::estimateResources(DesignConfig::load(design("tt-transformer-u50"), {}));
   EXPECT_DOUBLE_EQ(line(e, "pe_array").dsp, 1280);  // 256 × (3 + 2)
   EXPECT_DOUBLE_EQ(e.total.dsp, 1360);              // + 16 lanes × 5
 }
@@ -261,7 +262,7 @@ TEST(ResourceOutput, CheckPrintsTheTable) {
 }
 
 TEST(ResourceOutput, SummaryJsonBlock) {
-  const auto j = ftsim::traces::resourcesJson(estimateResources(DesignConfig::load(lenet(), {})));
+  const auto j = ftsim::traces::resourcesJson(ftsim::families::estimateResources(DesignConfig::load(lenet(), {})));
   EXPECT_EQ(j["board"], "zcu102");
   EXPECT_EQ(j["used"]["dsp"], 1360.0);
   EXPECT_EQ(j["used"]["bram36"], 656.0);

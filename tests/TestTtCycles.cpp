@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "models/tt_engine/TtEngineTiming.h"
-#include "sim/tt/TtDesign.h"
+#include "families/tt/TtDesign.h"
 #include "tests/Harness.h"
 #include "models/accel/TtSystem.h"
 

@@ -9,9 +9,9 @@
 
 #include "models/accel/TtSystem.h"
 #include "sim/energy/TtEnergyModel.h"
-#include "sim/tt/TtDesign.h"
+#include "families/tt/TtDesign.h"
 #include "tests/Harness.h"
-#include "traces/TtReport.h"
+#include "families/tt/TtFamily.h"
 
 using namespace ftsim;
 using namespace ftsim::test;
@@ -138,7 +138,7 @@ TEST(TtEnergy, DenseStepActionsAndEnergyByHand) {
   }
   // The report: rows (input, fc1 FP, loss, fc1 WU = contraction + update) add up
   // to the total exactly, which is 1,000,824 + 32,112,000 + 892,000 + 4,720,000,000 fJ.
-  const traces::Report r = traces::makeTtReport(d, plan, run);
+  const traces::Report r = families::tt::makeTtReport(d, plan, run);
   ASSERT_TRUE(r.energyModelled);
   ASSERT_EQ(r.rows.size(), 4u);
   stats::EnergyFj rows;

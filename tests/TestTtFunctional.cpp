@@ -20,6 +20,7 @@
 #include "models/kernels/DenseTtReference.h"
 #include "models/tt_engine/TtDatapath.h"
 #include "sim/config/ConfigNode.h"
+#include "models/tt_engine/TtEngineTiming.h"
 #include "sim/tt/TtProgram.h"
 #include "sim/workload/Network.h"
 
@@ -85,7 +86,7 @@ void checkAgainstDense(const std::string& layerYaml, int batch, int maxRank = 0)
   net.layers[0].needsInputGrad = true;  // as if a trainable layer came before it
   const auto f32 = NumberFormat::fp32();
   const models::TtEngineConfig cfg = engine(f32, f32, f32, kernels::Rounding::NearestEven);
-  const tt::TtProgram p = tt::buildProgram(net, cfg.programOptions(maxRank));
+  const tt::TtProgram p = tt::buildProgram(net, models::programOptions(cfg, maxRank));
   models::TtDatapath dp(p, cfg, 1);
   dp.initWeights(11);
   const std::vector<float> x = pseudoRandom(static_cast<std::size_t>(batch) * 24, 3, 1.0f);
@@ -165,7 +166,7 @@ models::TtDatapath train(const tt::TtProgram& p, const models::TtEngineConfig& c
 void expectBitExact(const NumberFormat& w, const NumberFormat& a, const NumberFormat& g) {
   const workload::Network net = network(kMlp);
   const models::TtEngineConfig cfg = engine(w, a, g, kernels::Rounding::Stochastic);
-  const tt::TtProgram p = tt::buildProgram(net, cfg.programOptions(0));
+  const tt::TtProgram p = tt::buildProgram(net, models::programOptions(cfg, 0));
   const auto tiled = train(p, cfg, 7, 3, models::TtDatapath::Kernel::Tiled);
   const auto naive = train(p, cfg, 7, 3, models::TtDatapath::Kernel::Naive);
   int nonZero = 0;
@@ -200,7 +201,7 @@ TEST(TtFunctional, StochasticRoundingReproducesWithTheSeed) {
   const workload::Network net = network(kMlp);
   const models::TtEngineConfig cfg =
       engine(NumberFormat::fixed(8, 6), NumberFormat::fixed(8, 6), NumberFormat::bfp(8, 16), kernels::Rounding::Stochastic);
-  const tt::TtProgram p = tt::buildProgram(net, cfg.programOptions(0));
+  const tt::TtProgram p = tt::buildProgram(net, models::programOptions(cfg, 0));
   const auto start = train(p, cfg, 1, 0, models::TtDatapath::Kernel::Tiled);
   const auto a = train(p, cfg, 1, 4, models::TtDatapath::Kernel::Tiled);
   const auto b = train(p, cfg, 1, 4, models::TtDatapath::Kernel::Tiled);
@@ -216,7 +217,7 @@ TEST(TtFunctional, NearestEvenRoundingIgnoresTheSeed) {
   const workload::Network net = network(kMlp);
   const models::TtEngineConfig cfg =
       engine(NumberFormat::fixed(8, 6), NumberFormat::fixed(8, 6), NumberFormat::bfp(8, 16), kernels::Rounding::NearestEven);
-  const tt::TtProgram p = tt::buildProgram(net, cfg.programOptions(0));
+  const tt::TtProgram p = tt::buildProgram(net, models::programOptions(cfg, 0));
   EXPECT_EQ(train(p, cfg, 1, 3, models::TtDatapath::Kernel::Tiled).weightChecksum(),
             train(p, cfg, 2, 3, models::TtDatapath::Kernel::Tiled).weightChecksum());
 }

@@ -8,7 +8,7 @@
 
 #include "sim/config/ConfigNode.h"
 #include "sim/tt/TrainingMemory.h"
-#include "sim/tt/TtDesign.h"
+#include "families/tt/TtDesign.h"
 #include "sim/tt/TtProgram.h"
 #include "sim/workload/Network.h"
 #include "tests/Harness.h"

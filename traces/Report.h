@@ -1,8 +1,8 @@
 #pragma once
 // One row per layer × phase (the parts of a phase, e.g. a gradient sum that
-// precedes a BP, are added into its row), and the run's totals. Everything a
-// writer prints comes from here, so the console, summary.json and layers.csv
-// always agree.
+// precedes a BP, are added into its row), and the run's totals, as the
+// accelerator family computed them (families/*). Everything a writer prints
+// comes from here, so the console, summary.json and layers.csv always agree.
 
 #include <cstdint>
 #include <optional>
@@ -81,8 +81,5 @@ struct Report {
   double powerWatts() const { return totalCycles ? energyJoules() / seconds() : 0.0; }
   double gflopsPerWatt() const { return energy.total() ? static_cast<double>(flops) / energyJoules() / 1e9 : 0.0; }
 };
-
-Report makeReport(const stats::RunResult& run, const workload::Network& net,
-                  std::vector<schedule::BufferUse> buffers);
 
 }  // namespace ftsim::traces

@@ -8,7 +8,8 @@
 // flat however long the run), only inside the window, and at most
 // `maxEvents` of them; the file is renamed into place by finish(). Layer ×
 // phase spans, track names and the DDR bandwidth counter are outside the cap
-// (they are few). See traces/README.md for the format.
+// (they are few). See traces/README.md for the format. The models see it as
+// a stats::SimObserver.
 
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +21,7 @@
 
 #include "sim/core/Units.h"
 #include "sim/schedule/Program.h"
+#include "sim/stats/SimObserver.h"
 
 namespace ftsim::traces {
 
@@ -40,19 +42,12 @@ inline constexpr std::uint64_t kDefaultTimelineMaxEvents = 1'000'000;
 /// Parse `--timeline-window` (UserError naming the flag on a bad value).
 void parseTimelineWindow(const std::string& text, TimelineOptions& opts);
 
-class Timeline {
+class Timeline final : public stats::SimObserver {
  public:
-  using TrackId = std::uint32_t;
-
-  /// A number or a short string argument of an event ("args" in the file).
-  struct Arg {
-    Arg(const char* k, std::uint64_t v) : key(k), num(v) {}
-    Arg(const char* k, std::string_view v) : key(k), str(v), isStr(true) {}
-    const char* key;
-    std::uint64_t num = 0;
-    std::string_view str;
-    bool isStr = false;
-  };
+  using TrackId = stats::SimObserver::TrackId;
+  using Arg = stats::SimObserver::Arg;
+  using stats::SimObserver::span;
+  using stats::SimObserver::track;
 
   /// `accelClock` converts the cycle window to time; `design` goes into the
   /// metadata. Opens the temporary file (UserError when it cannot).
@@ -63,38 +58,38 @@ class Timeline {
 
   /// A named track (thread `thread` of process `process`), in the order of
   /// registration. `phaseArgs`: its events name the current layer phase.
-  TrackId track(const std::string& process, const std::string& thread, bool phaseArgs = true);
+  TrackId track(const std::string& process, const std::string& thread, bool phaseArgs) override;
 
   /// A layer × phase starts / ends: opens and closes a layer window, names
   /// the phase in the events recorded meanwhile, and records its span.
-  void phaseBegin(const std::string& layer, schedule::Phase phase, const char* unit, Picoseconds at);
-  void phaseEnd(Picoseconds at, std::uint64_t cycles);
+  void phaseBegin(const std::string& layer, schedule::Phase phase, const char* unit, Picoseconds at) override;
+  void phaseEnd(Picoseconds at, std::uint64_t cycles) override;
 
   /// Whether an event starting at `at` falls in the window (check before
   /// building an event's arguments).
-  bool inWindow(Picoseconds at) const;
+  bool inWindow(Picoseconds at) const override;
   /// A span [begin, end) on `track`; dropped outside the window or over the cap.
   void span(TrackId track, Picoseconds begin, Picoseconds end, std::string_view name,
-            std::initializer_list<Arg> args = {});
+            std::initializer_list<Arg> args) override;
   /// A DMA operation: named after its tensor, with its tile, segments and bytes.
   void dmaSpan(TrackId track, Picoseconds begin, Picoseconds end, const schedule::TensorDesc& tensor,
-               const schedule::TileRef& tile, std::uint64_t segments, std::uint64_t bytes);
+               const schedule::TileRef& tile, std::uint64_t segments, std::uint64_t bytes) override;
   /// The DDR clock: the DDR model reports its commands in its own cycles,
   /// which the window is also kept in, so a command outside the window or
   /// over the cap costs a few integer compares.
-  void setDdrClock(const Clock& ddrClock);
-  bool inDdrWindow(std::uint64_t ddrCycle) const {
+  void setDdrClock(const Clock& ddrClock) override;
+  bool inDdrWindow(std::uint64_t ddrCycle) const override {
     // Cycle c of the DDR clock is at or after time t exactly when c >= edgeAtOrAfter(t).
     if (m_opts.cycleWindow) return ddrCycle >= m_ddrWindowStart && ddrCycle < m_ddrWindowEnd;
     return m_opts.layer.empty() || inDdrLayerWindow(ddrCycle);
   }
   /// No more spans will be recorded (the cap is reached).
-  bool full() const { return m_recorded >= m_opts.maxEvents; }
+  bool full() const override { return m_recorded >= m_opts.maxEvents; }
   /// Count a span that was not built because the cap was reached.
-  void drop() { ++m_dropped; }
+  void drop() override { ++m_dropped; }
   /// Bytes that crossed the DDR data bus at DDR cycle `ddrCycle` (the
   /// bandwidth counter); the caller checked inDdrWindow().
-  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) {
+  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) override {
     const std::uint64_t k = (ddrCycle - m_bucketOrigin) >> m_bucketShift;
     if (m_sawDdr && ddrCycle >= m_bucketOrigin && k < m_buckets.size()) m_buckets[k] += bytes;
     else addBucket(ddrCycle, bytes);

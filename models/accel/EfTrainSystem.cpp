@@ -38,7 +38,7 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
                                            static_cast<Stream>(s), program.tensors, m_join);
   m_memory = MemoryIF::create("memory", memory, accel.clock, accel.dma.maxOutstanding);
   for (auto& d : m_dma) m_memory->bindStream(d->socket);
-  if (traces::Timeline* tl = m_opts.timeline) {
+  if (stats::SimObserver* tl = m_opts.observer) {
     m_peTrack = tl->track("accelerator", "pe_array");
     m_vectorTrack = tl->track("accelerator", "vector");
     m_hostTrack = tl->track("accelerator", "host");
@@ -50,6 +50,12 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
 }
 
 void EfTrainSystem::control() {
+  // The PE array and the DMAs wait for their start events in threads of
+  // their own; an immediate notification before a thread reached its first
+  // wait would be lost. One delta cycle lets every thread of the
+  // initialisation phase reach it, whatever order the kernel ran them in;
+  // simulated time does not move.
+  sc_core::wait(sc_core::SC_ZERO_TIME);
   for (std::size_t i = 0; i < m_program.phases.size(); ++i) {
     if (m_opts.progress) progress(i, m_program.phases[i], false);
     runPhase(m_program.phases[i]);
@@ -57,6 +63,7 @@ void EfTrainSystem::control() {
   m_result.totalCycles = nowCycle(m_cfg.clock).value();
   m_memory->finish(m_result.memory);
   if (m_opts.progress) progress(m_program.phases.size(), m_program.phases.back(), true);
+  m_finished = m_join.pending() == 0;
   // Returning leaves no pending event: sc_start() returns.
 }
 
@@ -78,7 +85,7 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   const std::uint64_t macsBefore = m_pe->macs();
   const stats::DdrCounters ddrBefore = m_memory->counters();
   const Cycles start = nowCycle(m_cfg.clock);
-  traces::Timeline* const tl = m_opts.timeline;
+  stats::SimObserver* const tl = m_opts.observer;
   if (tl) tl->phaseBegin(plan.name, plan.phase, unitName(plan.unit), nowPs());
 
   // Stall breakdown, per lock-step iteration of D cycles: compute = the
@@ -117,12 +124,12 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
       m_pe->start(step);
       busy = m_pe->timing().occupancyCycles(step).value();
       if (tl && tl->inWindow(nowPs())) {
-        const traces::Timeline::TrackId track = step.mode == schedule::ComputeMode::Vector ? m_vectorTrack
+        const stats::SimObserver::TrackId track = step.mode == schedule::ComputeMode::Vector ? m_vectorTrack
                                                 : step.mode == schedule::ComputeMode::Host ? m_hostTrack
                                                                                            : m_peTrack;
         tl->span(track, nowPs(), m_cfg.clock.edgePs(t0 + Cycles(busy)), plan.name,
-                 {traces::Timeline::Arg("step", static_cast<std::uint64_t>(k - 1)),
-                  traces::Timeline::Arg("iterations", step.iterations)});
+                 {stats::SimObserver::Arg("step", static_cast<std::uint64_t>(k - 1)),
+                  stats::SimObserver::Arg("iterations", step.iterations)});
       }
     }
     if (store)
@@ -211,6 +218,10 @@ stats::RunResult simulate(const EfTrainConfig& accel, const MemoryConfig& memory
   log::setTimeSource([] { return sc_core::sc_time_stamp().to_string(); });
   EfTrainSystem top("eftrain", accel, memory, program, model, result, opts);
   sc_core::sc_start();
+  FTSIM_ASSERT(top.finished(), "the EF-Train controller stopped at cycle " +
+                                   std::to_string(nowCycle(accel.clock).value()) + " after " +
+                                   std::to_string(result.phases.size()) + " of " +
+                                   std::to_string(program.phases.size()) + " phases (a unit never reported back)");
   result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

@@ -22,13 +22,13 @@
 #include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
-#include "traces/Timeline.h"
+#include "sim/stats/SimObserver.h"
 
 namespace ftsim::models {
 
 struct SimOptions {
   bool progress = false;  ///< print a progress line on stderr
-  traces::Timeline* timeline = nullptr;  ///< record a timeline (nullptr: none)
+  stats::SimObserver* observer = nullptr;  ///< reported to while running (nullptr: nobody listens)
 };
 
 class EfTrainSystem : public sc_core::sc_module {
@@ -38,6 +38,8 @@ class EfTrainSystem : public sc_core::sc_module {
                 const SimOptions& opts);
 
   PeArray& peArray() { return *m_pe; }
+  /// The controller ran the whole program to its end (checked after sc_start).
+  bool finished() const { return m_finished; }
 
  private:
   void control();
@@ -59,8 +61,9 @@ class EfTrainSystem : public sc_core::sc_module {
   PingPongBuffer m_inputBuffer;
   PingPongBuffer m_outputBuffer;
   double m_lastProgressWall = -1;
+  bool m_finished = false;
   std::shared_ptr<spdlog::logger> m_log;
-  traces::Timeline::TrackId m_peTrack = 0, m_vectorTrack = 0, m_hostTrack = 0;
+  stats::SimObserver::TrackId m_peTrack = 0, m_vectorTrack = 0, m_hostTrack = 0;
 };
 
 /// Elaborate the system for `program`, run it to the end and return what it

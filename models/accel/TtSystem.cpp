@@ -34,6 +34,9 @@ Cycles TtSystem::analyticalLoadCycles(std::uint64_t bytes) const {
 }
 
 void TtSystem::control() {
+  // One delta cycle lets the engine and the DMA reach their first wait
+  // before anything is started (see EfTrainSystem::control); no time passes.
+  sc_core::wait(sc_core::SC_ZERO_TIME);
   double lastWall = -1;
   const auto wall0 = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < m_program.ops.size(); ++i) {
@@ -83,6 +86,7 @@ void TtSystem::control() {
   m_result.peBusyCycles = m_engine->peBusyCycles();
   m_result.vectorBusyCycles = m_engine->vectorBusyCycles();
   m_result.macs = m_engine->macs();
+  m_finished = m_join.pending() == 0;
 }
 
 tt::TtRunResult simulateTt(const TtEngineConfig& cfg, const MemoryConfig& memory, const tt::TtProgram& program,
@@ -94,6 +98,9 @@ tt::TtRunResult simulateTt(const TtEngineConfig& cfg, const MemoryConfig& memory
   const auto t0 = std::chrono::steady_clock::now();
   TtSystem top("tt", cfg, memory, program, datapath, result, opts);
   sc_core::sc_start();
+  FTSIM_ASSERT(top.finished(), "the TT controller stopped at cycle " + std::to_string(nowCycle(cfg.clock).value()) +
+                                   " after " + std::to_string(result.ops.size()) + " of " +
+                                   std::to_string(program.ops.size()) + " operations (a unit never reported back)");
   result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (datapath) {
     result.loss = datapath->lastLoss();

@@ -27,6 +27,8 @@ class TtSystem : public sc_core::sc_module {
 
   /// Cycles the timing core expects for loading `bytes` (start cost + stream beats).
   Cycles analyticalLoadCycles(std::uint64_t bytes) const;
+  /// The controller ran the whole program to its end (checked after sc_start).
+  bool finished() const { return m_finished; }
 
  private:
   void control();
@@ -36,6 +38,7 @@ class TtSystem : public sc_core::sc_module {
   tt::TtRunResult& m_result;
   SimOptions m_opts;
   Join m_join;
+  bool m_finished = false;
   std::vector<schedule::TensorDesc> m_tensors;  ///< the input batch in DDR
   std::unique_ptr<TtEngine> m_engine;
   std::unique_ptr<DmaEngine> m_dma;

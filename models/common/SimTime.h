@@ -30,6 +30,8 @@ class Join {
     if (--m_pending == 0) m_done.notify();
   }
   const sc_core::sc_event& done() const { return m_done; }
+  /// Arrivals still awaited (0 when every started unit has reported back).
+  int pending() const { return m_pending; }
 
  private:
   int m_pending = 0;

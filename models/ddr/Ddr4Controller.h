@@ -32,7 +32,7 @@ class Ddr4Controller : public sc_core::sc_module {
   stats::DdrCounters counters();
   /// Issue what is still queued (posted writes at the end of a run).
   void drain() { m_core.drain(); }
-  void setTimeline(traces::Timeline* timeline) { m_core.setTimeline(timeline); }
+  void setTimeline(stats::SimObserver* timeline) { m_core.setTimeline(timeline); }
   const Ddr4ControllerTiming& core() const { return m_core; }
   const Clock& clock() const { return m_clock; }
 

@@ -362,7 +362,7 @@ std::uint64_t Ddr4ControllerTiming::nextEventBound() const {
 
 // ---------------------------------------------------------------- stats
 
-void Ddr4ControllerTiming::setTimeline(traces::Timeline* timeline) {
+void Ddr4ControllerTiming::setTimeline(stats::SimObserver* timeline) {
   m_timeline = timeline;
   m_bankTracks.clear();
   m_refreshTracks.clear();
@@ -396,7 +396,7 @@ void Ddr4ControllerTiming::recordCommand(DdrCommand cmd, int bank, int rank, std
   const Ddr4Timing& t = c.t;
   std::uint64_t cycles = 1;
   const char* name = "";
-  traces::Timeline::TrackId track = m_bankTracks[bank];
+  stats::SimObserver::TrackId track = m_bankTracks[bank];
   switch (cmd) {
     case DdrCommand::Act: name = "ACT"; cycles = t.tRCD; break;
     case DdrCommand::Pre: name = "PRE"; cycles = t.tRP; break;
@@ -409,7 +409,7 @@ void Ddr4ControllerTiming::recordCommand(DdrCommand cmd, int bank, int rank, std
   if (cmd == DdrCommand::Ref) {
     m_timeline->span(track, at, end, name);
   } else {
-    m_timeline->span(track, at, end, name, {traces::Timeline::Arg("row", row)});
+    m_timeline->span(track, at, end, name, {stats::SimObserver::Arg("row", row)});
   }
 }
 

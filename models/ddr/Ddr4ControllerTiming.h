@@ -35,7 +35,7 @@
 #include "models/ddr/Ddr4ControllerConfig.h"
 #include "models/ddr/Ddr4Device.h"
 #include "sim/stats/RunResult.h"
-#include "traces/Timeline.h"
+#include "sim/stats/SimObserver.h"
 
 namespace ftsim::models {
 
@@ -99,7 +99,7 @@ class Ddr4ControllerTiming {
   void recordCommands(std::vector<CommandRecord>* trace) { m_trace = trace; }
   /// Record every command on a track per bank (REF on one per rank) and the
   /// data-bus bytes in `timeline` (nullptr: none).
-  void setTimeline(traces::Timeline* timeline);
+  void setTimeline(stats::SimObserver* timeline);
 
  private:
   enum Outcome : std::uint8_t { kNone, kHit, kMiss, kConflict };
@@ -190,8 +190,8 @@ class Ddr4ControllerTiming {
   std::uint64_t m_latencySum = 0, m_readTxns = 0;
   std::uint64_t m_fastDecisions = 0;
   std::vector<CommandRecord>* m_trace = nullptr;
-  traces::Timeline* m_timeline = nullptr;
-  std::vector<traces::Timeline::TrackId> m_bankTracks, m_refreshTracks;
+  stats::SimObserver* m_timeline = nullptr;
+  std::vector<stats::SimObserver::TrackId> m_bankTracks, m_refreshTracks;
 };
 
 }  // namespace ftsim::models

@@ -24,7 +24,7 @@ void DmaEngine::start(const schedule::DmaOp& op, Cycles notBefore) {
   m_startEv.notify();
 }
 
-void DmaEngine::setTimeline(traces::Timeline* timeline) {
+void DmaEngine::setTimeline(stats::SimObserver* timeline) {
   m_timeline = timeline;
   if (m_timeline) m_track = m_timeline->track("accelerator", basename());
 }

@@ -19,7 +19,7 @@
 #include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
-#include "traces/Timeline.h"
+#include "sim/stats/SimObserver.h"
 
 namespace ftsim::models {
 
@@ -41,7 +41,7 @@ class DmaEngine : public sc_core::sc_module {
   /// memory's own delays are what the real duration adds to it.
   std::uint64_t lastIdealCycles() const { return m_lastIdealCycles; }
   /// Record every operation on a track of `timeline` (nullptr: none).
-  void setTimeline(traces::Timeline* timeline);
+  void setTimeline(stats::SimObserver* timeline);
 
  private:
   void run();
@@ -62,8 +62,8 @@ class DmaEngine : public sc_core::sc_module {
   std::vector<Segment> m_segments;
   stats::StreamCounters m_counters;
   std::uint64_t m_lastIdealCycles = 0;
-  traces::Timeline* m_timeline = nullptr;
-  traces::Timeline::TrackId m_track = 0;
+  stats::SimObserver* m_timeline = nullptr;
+  stats::SimObserver::TrackId m_track = 0;
   std::shared_ptr<spdlog::logger> m_log;
 };
 

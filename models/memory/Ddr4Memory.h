@@ -17,7 +17,7 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
   void bindStream(tlm::tlm_initiator_socket<>& socket) override { socket.bind(m_interconnect.target); }
   stats::DdrCounters counters() override;
   void finish(stats::MemoryRunStats& out) override;
-  void setTimeline(traces::Timeline* timeline) override { m_controller.setTimeline(timeline); }
+  void setTimeline(stats::SimObserver* timeline) override { m_controller.setTimeline(timeline); }
 
   AxiInterconnect& interconnect() { return m_interconnect; }
   Ddr4Controller& controller() { return m_controller; }

@@ -11,7 +11,7 @@
 #include "sim/core/Units.h"
 #include "sim/stats/RunResult.h"
 
-namespace ftsim::traces { class Timeline; }
+namespace ftsim::stats { class SimObserver; }
 
 namespace ftsim::models {
 
@@ -26,7 +26,7 @@ class MemoryIF {
   virtual void finish(stats::MemoryRunStats& out) = 0;
   /// Record the memory's activity in `timeline` (DDR4: its commands; the
   /// ideal memory has nothing of its own to show).
-  virtual void setTimeline(traces::Timeline* timeline) {}
+  virtual void setTimeline(stats::SimObserver* timeline) {}
 
   /// `accelClock` clocks the ideal memory; `dmaMaxOutstanding` is the DMA
   /// engines' own limit on bursts in flight.

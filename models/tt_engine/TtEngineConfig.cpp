@@ -1,11 +1,17 @@
 #include "models/tt_engine/TtEngineConfig.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/kernels/Contraction.h"
 #include "models/kernels/Lfsr.h"
-#include "models/tt_engine/TtEngineTiming.h"
 #include "sim/config/ConfigNode.h"
+
+namespace ftsim::tt {
+
+const char* toString(Optimizer o) { return o == Optimizer::Adam ? "adam" : "sgd"; }
+
+}  // namespace ftsim::tt
 
 namespace ftsim::models {
 
@@ -90,26 +96,10 @@ int TtEngineConfig::peDsps() const {
 
 int TtEngineConfig::vectorDsps() const { return vector.lanes * (floatDatapath() ? 5 : 1); }
 
-tt::ProgramOptions TtEngineConfig::programOptions(int maxRank) const {
-  tt::ProgramOptions o;
-  o.formats = formats;
-  o.optimizer = optimizer.kind;
-  o.reuseForwardIntermediates = planner.reuseForwardIntermediates;
-  o.maxRank = maxRank;
-  o.memoryFirst = planner.objective == TtPlannerConfig::Objective::Memory;
-  if (planner.objective == TtPlannerConfig::Objective::Flops) {
-    o.cost = [](const tt::GemmShape& g) { return g.flops(); };
-  } else {
-    const TtEngineTiming timing(peArray, vector);
-    o.cost = [timing](const tt::GemmShape& g) { return timing.contractionCycles(g).value(); };
-  }
-  return o;
-}
-
 TtEngineConfig TtEngineConfig::fromYaml(const ConfigNode& node, double hostDmaStartNs) {
   TtEngineConfig c;
   c.name = node.getString("name");
-  node.getEnum("kind", {"tt"});
+  node.at("kind");  // the family registry (families/Registry.h) chose this config by it
   c.clock = Clock::fromMhz(node.getDouble("clock_mhz", 1.0, 1000.0));
   c.functional = node.getBool("functional", false);
   c.peArray = TtPeArrayConfig::fromYaml(node.at("pe_array"));

@@ -13,9 +13,20 @@
 #include "models/dma/DmaConfig.h"
 #include "models/kernels/NumberFormat.h"
 #include "sim/core/Units.h"
-#include "sim/tt/TtProgram.h"
 
 namespace ftsim::config { class ConfigNode; }
+
+namespace ftsim::tt {
+
+/// The number format of each tensor role.
+struct TtFormats {
+  kernels::NumberFormat weights, activations, gradients, optimizerState;
+};
+
+enum class Optimizer : std::uint8_t { Sgd, Adam };
+const char* toString(Optimizer o);
+
+}  // namespace ftsim::tt
 
 namespace ftsim::models {
 
@@ -87,7 +98,6 @@ struct TtEngineConfig {
   /// datapath, one DSP per lane otherwise.
   int vectorDsps() const;
   int dsps() const { return peDsps() + vectorDsps(); }
-  tt::ProgramOptions programOptions(int maxRank) const;
 
   static TtEngineConfig fromYaml(const config::ConfigNode& node, double hostDmaStartNs);
 };

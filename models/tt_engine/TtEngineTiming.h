@@ -31,6 +31,7 @@
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/core/Units.h"
 #include "sim/tt/ContractionPlanner.h"
+#include "sim/tt/TtProgram.h"
 
 namespace ftsim::models {
 
@@ -90,5 +91,10 @@ class TtEngineTiming {
   TtPeArrayConfig m_pe;
   VectorUnitConfig m_vector;
 };
+
+/// The TT program's options for an engine at `maxRank` (0: ranks as
+/// configured); the planner costs a contraction in this engine's cycles
+/// unless the design asks for FLOPs.
+tt::ProgramOptions programOptions(const TtEngineConfig& c, int maxRank);
 
 }  // namespace ftsim::models

@@ -10,17 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "models/accel/EfTrainSystem.h"
+#include "families/Registry.h"
 #include "sim/cli/Common.h"
 #include "sim/cli/Compare.h"
-#include "sim/cli/Describe.h"
-#include "sim/cli/TtCommands.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
-#include "sim/schedule/BufferUsage.h"
-#include "sim/schedule/Scheduler.h"
 #include "traces/AtomicFile.h"
-#include "traces/Report.h"
 #include "traces/SummaryWriter.h"
 #include "traces/Timeline.h"
 
@@ -65,10 +60,7 @@ int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
     return 0;
   }
   const config::DesignConfig d = loadDesign(p, "check");
-  if (d.kind == "tt") return checkTtDesign(d, out);
-  const schedule::Scheduler sched(schedulerInputs(d));
-  const schedule::Program prog = sched.build();
-  describeDesign(d, prog, schedule::bufferUsage(prog, d.accelerator), out);
+  families::of(d).describe(d, out);
   out << "ok: " << d.name << " is valid\n";
   return 0;
 }
@@ -80,9 +72,9 @@ traces::TimelineOptions timelineOptions(const Parsed& p, const config::DesignCon
   const bool window = p.vm.count("timeline-window") > 0;
   const bool cap = p.vm.count("timeline-max-events") > 0;
   if (!p.vm.count("timeline") && !window && !cap) return t;
-  if (d.kind == "tt")
-    throw UserError("--timeline: only EF-Train designs record a timeline (" + d.kindLoc.str() +
-                    ": accelerator.kind = " + d.kind + ")");
+  if (!families::of(d).reportsToObserver())
+    throw UserError("--timeline: only " + families::titlesWith(&families::AcceleratorFamily::reportsToObserver) +
+                    " designs record a timeline (" + d.kindLoc.str() + ": accelerator.kind = " + d.kind + ")");
   if (window) traces::parseTimelineWindow(p.vm["timeline-window"].as<std::string>(), t);
   if (cap) {
     const std::string v = p.vm["timeline-max-events"].as<std::string>();
@@ -99,20 +91,6 @@ traces::TimelineOptions timelineOptions(const Parsed& p, const config::DesignCon
   }
   t.path = "timeline.json";  // made relative to the output directory by the caller
   return t;
-}
-
-void checkTimelineLayer(const traces::TimelineOptions& t, const schedule::Program& prog) {
-  if (t.layer.empty()) return;
-  std::vector<std::string> names;
-  for (const auto& ph : prog.phases) {
-    if (ph.name == t.layer && (t.phase.empty() || t.phase == schedule::toString(ph.phase))) return;
-    if (std::find(names.begin(), names.end(), ph.name) == names.end()) names.push_back(ph.name);
-  }
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : " ") + n;
-  throw UserError("--timeline-window " + t.window + ": the program has no " +
-                  (t.phase.empty() ? "layer " + t.layer : "phase " + t.phase + " of layer " + t.layer) +
-                  " (layers: " + list + ")");
 }
 
 int cmdRun(int argc, const char* const* argv, std::ostream& out) {
@@ -141,25 +119,19 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   traces::TimelineOptions tlOpts = timelineOptions(p, d);
 
   const std::string outDir = outputDir(p, d);
-  if (d.kind == "tt") {
-    makeOutputDir(outDir);
-    return runTtDesign(d, outDir, quiet, !quiet && ::isatty(2), out);
-  }
-  const schedule::Scheduler sched(schedulerInputs(d));
-  const schedule::Program prog = sched.build();
-  checkTimelineLayer(tlOpts, prog);
+  const families::AcceleratorFamily& family = families::of(d);
+  const std::unique_ptr<families::DesignRun> run = family.prepare(d);
+  run->checkTimelineWindow(tlOpts);
   makeOutputDir(outDir);
 
   std::unique_ptr<traces::Timeline> timeline;
   if (!tlOpts.path.empty()) {
     tlOpts.path = outDir + "/" + tlOpts.path;
-    timeline = std::make_unique<traces::Timeline>(tlOpts, d.accelerator.clock, d.name);
+    timeline = std::make_unique<traces::Timeline>(tlOpts, family.clock(d), d.name);
   }
-  models::SimOptions simOpts;
-  simOpts.progress = !quiet && ::isatty(2);
-  simOpts.timeline = timeline.get();
-  const traces::Report report = simulateEfTrain(d, sched, prog, simOpts);
-  traces::writeFileAtomically(outDir + "/summary.json", traces::summaryJson(report));
+  run->simulate(!quiet && ::isatty(2), timeline.get());
+  const traces::Report& report = run->report();
+  traces::writeFileAtomically(outDir + "/summary.json", run->summaryJson());
   traces::writeFileAtomically(outDir + "/layers.csv", traces::layersCsv(report));
   if (timeline) {
     const std::uint64_t dropped = timeline->finish();
@@ -169,7 +141,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
                 << "--timeline-max-events)\n";
   }
   if (!quiet) {
-    traces::printConsoleSummary(report, out);
+    run->printSummary(out);
     out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv";
     if (timeline) out << ", " << tlOpts.path << " (" << timeline->recorded() << " events)";
     out << "\n";

@@ -5,9 +5,6 @@
 
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
-#include "sim/energy/EnergyModel.h"
-#include "sim/resources/ResourceModel.h"
-#include "sim/schedule/BufferUsage.h"
 
 namespace ftsim::cli {
 
@@ -57,28 +54,6 @@ void makeOutputDir(const std::string& outDir) {
   std::filesystem::create_directories(outDir, ec);
   if (ec || !std::filesystem::is_directory(outDir))
     throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
-}
-
-schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d) {
-  schedule::SchedulerInputs in;
-  in.accel = &d.accelerator;
-  in.host = &d.board.host;
-  in.net = &d.workload;
-  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
-  in.plainLayout = d.accelerator.dma.plainLayout;
-  return in;
-}
-
-traces::Report simulateEfTrain(const config::DesignConfig& d, const schedule::Scheduler& sched,
-                               const schedule::Program& prog, const models::SimOptions& opts) {
-  stats::RunResult run = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), opts);
-  run.design = d.name;
-  run.batch = d.workload.batch;
-  run.seed = d.seed;
-  energy::annotateDesignRun(d, prog, run);
-  traces::Report report = traces::makeReport(run, d.workload, schedule::bufferUsage(prog, d.accelerator));
-  report.resources = resources::estimateResources(d);
-  return report;
 }
 
 }  // namespace ftsim::cli

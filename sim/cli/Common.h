@@ -1,17 +1,12 @@
 #pragma once
 // What the ftsim commands share: the design options, argument parsing,
-// loading a design with its overrides, the output directory, and one
-// simulated EF-Train training step turned into a report.
+// loading a design with its overrides and the output directory.
 
 #include <boost/program_options.hpp>
 
 #include <string>
 
-#include "models/accel/EfTrainSystem.h"
 #include "sim/config/DesignConfig.h"
-#include "sim/schedule/Program.h"
-#include "sim/schedule/Scheduler.h"
-#include "traces/Report.h"
 
 namespace ftsim::cli {
 
@@ -35,13 +30,5 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command);
 std::string outputDir(const Parsed& p, const config::DesignConfig& d);
 /// Create the directory (and parents); a UserError if it cannot be.
 void makeOutputDir(const std::string& outDir);
-
-schedule::SchedulerInputs schedulerInputs(const config::DesignConfig& d);
-
-/// Simulate one training step of an EF-Train design with its schedule and
-/// return the report: counters, energy (when the board has a table) and the
-/// resource estimate.
-traces::Report simulateEfTrain(const config::DesignConfig& d, const schedule::Scheduler& sched,
-                               const schedule::Program& prog, const models::SimOptions& opts);
 
 }  // namespace ftsim::cli

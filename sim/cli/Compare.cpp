@@ -4,13 +4,13 @@
 #include <unistd.h>
 
 #include <map>
+#include <memory>
 #include <string>
 
+#include "families/Registry.h"
 #include "sim/cli/Common.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
-#include "sim/resources/ResourceModel.h"
-#include "sim/schedule/Scheduler.h"
 #include "traces/AtomicFile.h"
 #include "traces/CompareReport.h"
 #include "traces/Report.h"
@@ -53,7 +53,7 @@ const char* kCompareHelp =
 /// The resource estimate of the design (docs/resources.md) and the board's
 /// budget, by the names of `measured.resources` (config::kResourceNames).
 void addResourceEstimate(traces::Comparison& cmp, const config::DesignConfig& d) {
-  const resources::ResourceEstimate e = resources::estimateResources(d);
+  const resources::ResourceEstimate e = families::estimateResources(d);
   traces::addResourceRows(cmp, d.measured,
                           {{"dsp", e.total.dsp}, {"bram36", e.total.bram36}, {"lut", e.total.lut},
                            {"ff", e.total.ff}, {"uram", e.total.uram}},
@@ -74,17 +74,17 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
   }
   const bool quiet = p.vm.count("quiet") > 0;
   const config::DesignConfig d = loadDesign(p, "compare");
-  if (d.kind != "eftrain")
+  const families::AcceleratorFamily& family = families::of(d);
+  if (!family.hasAnalyticalModel())
     throw ConfigError(d.kindLoc, "accelerator.kind", d.kind,
-                      "ftsim compare needs an analytical model to compare with (EF-Train designs only)");
+                      "ftsim compare needs an analytical model to compare with (" +
+                          families::titlesWith(&families::AcceleratorFamily::hasAnalyticalModel) + " designs only)");
   const std::string outDir = outputDir(p, d);
   makeOutputDir(outDir);
 
-  const schedule::Scheduler sched(schedulerInputs(d));
-  const schedule::Program prog = sched.build();
-  models::SimOptions simOpts;
-  simOpts.progress = !quiet && ::isatty(2);
-  const traces::Report report = simulateEfTrain(d, sched, prog, simOpts);
+  const std::unique_ptr<families::DesignRun> run = family.prepare(d);
+  run->simulate(!quiet && ::isatty(2), nullptr);
+  const traces::Report& report = run->report();
 
   traces::Comparison cmp = traces::buildComparison(report, d.measured);
   addResourceEstimate(cmp, d);

@@ -24,11 +24,11 @@ struct DesignConfig {
   std::string name;
   std::string file;  ///< the design file as given
   BoardConfig board;
-  std::string kind = "eftrain";        ///< accelerator.kind: eftrain or tt
+  std::string kind;                    ///< accelerator.kind: the family (families/Registry.h)
   SourceLoc kindLoc;                   ///< where accelerator.kind was set (for errors about the kind)
-  models::EfTrainConfig accelerator;   ///< kind eftrain
-  models::TtEngineConfig tt;           ///< kind tt
-  models::CpuBaselineConfig cpuBaseline;  ///< kind tt, optional `cpu_baseline:`
+  models::EfTrainConfig accelerator;   ///< families/eftrain
+  models::TtEngineConfig tt;           ///< families/tt
+  models::CpuBaselineConfig cpuBaseline;  ///< families/tt, optional `cpu_baseline:`
   resources::ImplementationConfig implementation;  ///< optional `accelerator.implementation:`
   workload::Network workload;
   models::MemoryConfig memory;

@@ -146,7 +146,7 @@ EnergyTable designTable(const config::DesignConfig& d) {
 }
 
 void annotateDesignRun(const config::DesignConfig& d, const schedule::Program& prog, stats::RunResult& run) {
-  if (d.kind != "eftrain" || !d.board.energy.present) return;
+  if (!d.board.energy.present) return;
   annotateRun(run, prog, designTable(d), d.accelerator.dma.bytesPerCycle());
 }
 

@@ -71,7 +71,7 @@ void annotateRun(stats::RunResult& run, const schedule::Program& prog, const Ene
 /// The table of an EF-Train design (its board's energy section, its DDR and
 /// page policy, its clock); the design's board must have an energy section.
 EnergyTable designTable(const config::DesignConfig& d);
-/// annotateRun with the design's table, when its board has one; otherwise
+/// annotateRun with an EF-Train design's table, when its board has one; otherwise
 /// the run stays without energy.
 void annotateDesignRun(const config::DesignConfig& d, const schedule::Program& prog, stats::RunResult& run);
 

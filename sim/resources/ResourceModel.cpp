@@ -9,6 +9,7 @@
 #include "sim/core/Units.h"
 #include "sim/tt/OnChipBuffers.h"
 #include "sim/tt/TrainingMemory.h"
+#include "models/tt_engine/TtEngineTiming.h"
 #include "sim/tt/TtProgram.h"
 
 namespace ftsim::resources {
@@ -99,7 +100,7 @@ ResourceLine bufferLine(const std::string& unit, std::uint64_t lanes, std::uint6
   return l;
 }
 
-void estimateEfTrain(const config::DesignConfig& d, ResourceEstimate& e) {
+void addEfTrainUnits(const config::DesignConfig& d, ResourceEstimate& e) {
   const auto& a = d.accelerator;
   const auto& t = d.board.resourceModel;
   const auto& impl = d.implementation;
@@ -139,7 +140,7 @@ void estimateEfTrain(const config::DesignConfig& d, ResourceEstimate& e) {
   e.lines.push_back(ops("controller", 1, t.controller, "FSM, address generators, AXI-Lite", "accelerator"));
 }
 
-void estimateTt(const config::DesignConfig& d, ResourceEstimate& e) {
+void addTtUnits(const config::DesignConfig& d, ResourceEstimate& e) {
   const auto& c = d.tt;
   const auto& t = d.board.resourceModel;
   const auto& impl = d.implementation;
@@ -165,7 +166,7 @@ void estimateTt(const config::DesignConfig& d, ResourceEstimate& e) {
   }
   // Buffers: the same allocation the engine's own check uses (sim/tt/OnChipBuffers).
   const int maxRank = d.workload.maxRankAt(d.workload.step);
-  const tt::TtProgram program = tt::buildProgram(d.workload, c.programOptions(maxRank));
+  const tt::TtProgram program = tt::buildProgram(d.workload, models::programOptions(c, maxRank));
   const tt::OnChipAllocation alloc =
       tt::allocateOnChip(tt::analyzeMemory(program), d.board.resources, c.buffers.memory, c.buffers.banks);
   for (const tt::BufferPool& p : alloc.pools) {
@@ -223,7 +224,10 @@ double dspPerMac(const ResourceTable& table, const ImplementationConfig& impl, b
   return 1.0 / (multiplierBits <= 8 ? table.int8Mac : table.int16Mac).macsPerDsp;
 }
 
-ResourceEstimate estimateResources(const config::DesignConfig& d) {
+namespace {
+
+/// The board's budget, the family's units and their total.
+ResourceEstimate estimate(const config::DesignConfig& d, void (*addUnits)(const config::DesignConfig&, ResourceEstimate&)) {
   ResourceEstimate e;
   const auto& r = d.board.resources;
   e.board = d.board.name;
@@ -232,15 +236,18 @@ ResourceEstimate estimateResources(const config::DesignConfig& d) {
   e.budgetUram = static_cast<double>(r.uram);
   e.budgetLut = static_cast<double>(r.lut);
   e.budgetFf = static_cast<double>(r.ff);
-  if (d.kind == "tt") estimateTt(d, e);
-  else estimateEfTrain(d, e);
+  addUnits(d, e);
   e.total.unit = "total";
   for (const ResourceLine& l : e.lines) add(e.total, l);
   return e;
 }
 
-void checkResourceBudget(const config::DesignConfig& d, const config::ConfigNode& root) {
-  const ResourceEstimate e = estimateResources(d);
+}  // namespace
+
+ResourceEstimate estimateEfTrainResources(const config::DesignConfig& d) { return estimate(d, addEfTrainUnits); }
+ResourceEstimate estimateTtResources(const config::DesignConfig& d) { return estimate(d, addTtUnits); }
+
+void checkResourceBudget(const ResourceEstimate& e, const config::ConfigNode& root) {
   struct Resource {
     const char* name;
     double ResourceLine::*field;

@@ -62,11 +62,14 @@ LaneMapping mapLaneToUram(std::uint64_t depth, int widthBits);
 /// shares DSPs per the table (`multiplierBits` <= 8: int8, else int16).
 double dspPerMac(const ResourceTable& table, const ImplementationConfig& impl, bool fp32, int multiplierBits);
 
-ResourceEstimate estimateResources(const config::DesignConfig& d);
+/// The estimate of each accelerator family (its family calls it; everyone
+/// else asks the family registry, families::estimateResources).
+ResourceEstimate estimateEfTrainResources(const config::DesignConfig& d);
+ResourceEstimate estimateTtResources(const config::DesignConfig& d);
 
 /// Throw a ConfigError at the accelerator key of the largest user of the
 /// first resource over budget (order: DSP, BRAM36, URAM, LUT, FF).
-void checkResourceBudget(const config::DesignConfig& d, const config::ConfigNode& root);
+void checkResourceBudget(const ResourceEstimate& e, const config::ConfigNode& root);
 
 /// The `ftsim check` table: one line per unit, the total, budget and %.
 void printResourceTable(const ResourceEstimate& e, std::ostream& os);

@@ -52,8 +52,6 @@ MemoryComponent componentOf(TensorRole r) {
   }
 }
 
-const char* toString(Optimizer o) { return o == Optimizer::Adam ? "adam" : "sgd"; }
-
 const char* toString(OpKind k) {
   switch (k) {
     case OpKind::LoadInput: return "load_input";

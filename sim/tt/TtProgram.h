@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/kernels/NumberFormat.h"
+#include "models/tt_engine/TtEngineConfig.h"
 #include "sim/schedule/Program.h"
 #include "sim/tt/ContractionPlanner.h"
 #include "sim/workload/Network.h"
@@ -36,13 +37,6 @@ enum class MemoryComponent : std::uint8_t {
 constexpr int kMemoryComponents = 6;
 const char* toString(MemoryComponent c);
 MemoryComponent componentOf(TensorRole r);
-
-struct TtFormats {
-  kernels::NumberFormat weights, activations, gradients, optimizerState;
-};
-
-enum class Optimizer : std::uint8_t { Sgd, Adam };
-const char* toString(Optimizer o);
 
 struct ProgTensor {
   std::string name;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/tt/TtShape.h"
+#include "sim/workload/TtShape.h"
 
 namespace ftsim::config { class ConfigNode; }
 

@@ -1,4 +1,4 @@
-#include "sim/tt/TtShape.h"
+#include "sim/workload/TtShape.h"
 
 #include <algorithm>
 

@@ -1,12 +1,13 @@
-#include "traces/Report.h"
+#include "families/eftrain/EfTrainReport.h"
 
 #include <map>
 #include <utility>
 
-namespace ftsim::traces {
+namespace ftsim::families::eftrain {
 
-Report makeReport(const stats::RunResult& run, const workload::Network& net, std::vector<schedule::BufferUse> buffers) {
-  Report r;
+traces::Report makeReport(const stats::RunResult& run, const workload::Network& net,
+                          std::vector<schedule::BufferUse> buffers) {
+  traces::Report r;
   r.design = run.design;
   r.memoryModel = run.memoryModel;
   r.clockMhz = run.clockMhz;
@@ -22,7 +23,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
     const auto key = std::make_pair(p.layer, static_cast<int>(p.phase));
     auto it = index.find(key);
     if (it == index.end()) {
-      LayerRow row;
+      traces::LayerRow row;
       row.layer = p.name;
       row.type = p.layer >= 0 ? workload::toString(net.layers[p.layer].type) : "softmax_loss";
       row.phase = p.phase;
@@ -32,7 +33,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
       it = index.emplace(key, r.rows.size()).first;
       r.rows.push_back(row);
     }
-    LayerRow& row = r.rows[it->second];
+    traces::LayerRow& row = r.rows[it->second];
     row.cycles += p.cycles;
     row.analyticalCycles += p.analyticalCycles;
     row.flops += p.flops;
@@ -51,7 +52,7 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
       row.tiling = p.tiling;
     }
   }
-  for (const LayerRow& row : r.rows) {
+  for (const traces::LayerRow& row : r.rows) {
     r.analyticalCycles += row.analyticalCycles;
     r.flops += row.flops;
     r.bytesRead += row.bytesRead;
@@ -67,4 +68,4 @@ Report makeReport(const stats::RunResult& run, const workload::Network& net, std
   return r;
 }
 
-}  // namespace ftsim::traces
+}  // namespace ftsim::families::eftrain

@@ -1,4 +1,4 @@
-#include "traces/TtReport.h"
+#include "families/tt/TtReport.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "sim/config/DesignConfig.h"
-#include "sim/energy/TtEnergyModel.h"
 #include "traces/ResourcesJson.h"
 #include "traces/SummaryWriter.h"
 
@@ -28,32 +27,6 @@ std::string fmt(double v, int prec) {
 
 double ratio(std::uint64_t dense, std::uint64_t design) {
   return design ? static_cast<double>(dense) / static_cast<double>(design) : 0.0;
-}
-
-const char* unitOf(const tt::ProgOp& op) {
-  if (op.kind == tt::OpKind::LoadInput) return "dma";
-  return op.kind == tt::OpKind::Contract ? "pe_array" : "vector";
-}
-
-struct CpuEstimate {
-  double cpuSeconds = 0, accelSeconds = 0, speedup = 0, energyRatio = 0;
-  bool hasEnergy = false;
-  /// CPU energy over the accelerator's modelled energy (when energy is modelled).
-  double modelledEnergyRatio = 0;
-  bool hasModelledEnergy = false;
-};
-
-CpuEstimate cpuEstimate(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const Report& r) {
-  CpuEstimate e;
-  const auto& c = d.cpuBaseline;
-  e.cpuSeconds = static_cast<double>(plan.program.flops()) / (c.peakFlopsPerSecond() * c.efficiency);
-  e.accelSeconds = r.seconds();
-  e.speedup = e.accelSeconds > 0 ? e.cpuSeconds / e.accelSeconds : 0;
-  e.hasEnergy = d.tt.powerW > 0;
-  if (e.hasEnergy) e.energyRatio = (e.cpuSeconds * c.powerW) / (e.accelSeconds * d.tt.powerW);
-  e.hasModelledEnergy = r.energyModelled && r.energy.total() > 0;
-  if (e.hasModelledEnergy) e.modelledEnergyRatio = e.cpuSeconds * c.powerW / r.energyJoules();
-  return e;
 }
 
 Json memoryJson(const tt::MemoryAtRanks& m) {
@@ -83,69 +56,13 @@ Json memoryJson(const tt::MemoryAtRanks& m) {
 
 }  // namespace
 
-Report makeTtReport(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const tt::TtRunResult& run) {
-  Report r;
-  r.design = d.name;
-  r.memoryModel = run.memoryModel;
-  r.clockMhz = run.clockMhz;
-  r.batch = d.workload.batch;
-  r.seed = d.seed;
-  r.totalCycles = run.totalCycles;
-  r.wallSeconds = run.wallSeconds;
-  std::map<std::pair<int, int>, std::size_t> rowOf;  // (layer or −1/−2, phase) → row
-  const auto& ops = plan.program.ops;
-  const std::vector<stats::EnergyFj> opEnergy = energy::ttDesignOpEnergies(d, plan.program, run);
-  r.energyModelled = !opEnergy.empty();
-  for (std::size_t i = 0; i < ops.size() && i < run.ops.size(); ++i) {
-    const tt::ProgOp& op = ops[i];
-    const tt::TtOpResult& res = run.ops[i];
-    const int key = op.layer >= 0 ? op.layer : (op.kind == tt::OpKind::LoadInput ? -2 : -1);
-    const auto k = std::make_pair(key, static_cast<int>(op.phase));
-    auto it = rowOf.find(k);
-    if (it == rowOf.end()) {
-      LayerRow row;
-      if (op.layer >= 0) {
-        row.layer = d.workload.layers[static_cast<std::size_t>(op.layer)].name;
-        row.type = workload::toString(d.workload.layers[static_cast<std::size_t>(op.layer)].type);
-      } else {
-        row.layer = op.kind == tt::OpKind::LoadInput ? "input" : "softmax_loss";
-        row.type = op.kind == tt::OpKind::LoadInput ? "input_load" : "loss";
-      }
-      row.phase = op.phase;
-      row.unit = unitOf(op);
-      it = rowOf.emplace(k, r.rows.size()).first;
-      r.rows.push_back(row);
-    }
-    LayerRow& row = r.rows[it->second];
-    if (op.kind == tt::OpKind::Contract) row.unit = "pe_array";
-    row.cycles += res.cycles;
-    row.analyticalCycles += res.analyticalCycles;
-    row.flops += op.flops;
-    row.bytesRead += res.bytesRead;
-    row.transfers += res.transfers;
-    if (op.kind != tt::OpKind::LoadInput) row.computeBusyCycles += res.cycles;
-    row.steps += 1;
-    if (r.energyModelled) row.energy += opEnergy[i];
-  }
-  for (const LayerRow& row : r.rows) {
-    r.analyticalCycles += row.analyticalCycles;
-    r.flops += row.flops;
-    r.bytesRead += row.bytesRead;
-    r.energy += row.energy;
-    if (row.unit == "pe_array") r.macCycles += row.cycles;
-    else r.otherCycles += row.cycles;
-  }
-  for (const tt::BufferPool& p : plan.onChip.pools)
-    r.buffers.push_back(schedule::BufferUse{p.name + "_buffer", p.capacityBytes(), p.bytes, p.uram ? "URAM" : "BRAM"});
-  return r;
-}
-
 std::string ttSummaryJson(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const tt::TtRunResult& run,
-                          const Report& report) {
+                          const Report& report, const resources::ResourceEstimate& resources,
+                          const std::optional<TtCpuEstimate>& cpuEstimate) {
   Json j = Json::parse(summaryJson(report));
   const auto& e = d.tt;
   Json& acc = j["accelerator"];
-  acc["kind"] = "tt";
+  acc["kind"] = d.kind;
   acc["name"] = e.name;
   acc["pe_array"]["rows"] = e.peArray.rows;
   acc["pe_array"]["depth"] = e.peArray.depth;
@@ -231,10 +148,10 @@ std::string ttSummaryJson(const config::DesignConfig& d, const tt::TtDesignPlan&
   res["dsp"]["vector_unit"] = e.vectorDsps();
   res["bram36"] = chip["bram36"];
   res["uram"] = chip["uram"];
-  res["estimate"] = resourcesJson(resources::estimateResources(d));
+  res["estimate"] = resourcesJson(resources);
 
-  if (d.cpuBaseline.present) {
-    const CpuEstimate c = cpuEstimate(d, plan, report);
+  if (cpuEstimate) {
+    const TtCpuEstimate& c = *cpuEstimate;
     const auto& cb = d.cpuBaseline;
     Json& cpu = j["cpu_baseline"];
     cpu["estimate"] = true;
@@ -313,7 +230,7 @@ void printOnChip(const config::DesignConfig& d, const tt::TtDesignPlan& plan, st
 }  // namespace
 
 void printTtConsoleSummary(const config::DesignConfig& d, const tt::TtDesignPlan& plan, const tt::TtRunResult& run,
-                           const Report& r, std::ostream& os) {
+                           const Report& r, const std::optional<TtCpuEstimate>& cpuEstimate, std::ostream& os) {
   os << "ftsim: " << r.design << "  (tt engine, batch " << r.batch << ", " << fmt(r.clockMhz, 0) << " MHz, memory "
      << r.memoryModel << (run.functional ? ", functional" : "") << ")\n\n";
   os << std::left << std::setw(14) << "layer" << std::setw(6) << "phase" << std::setw(10) << "unit" << std::right
@@ -349,8 +266,8 @@ void printTtConsoleSummary(const config::DesignConfig& d, const tt::TtDesignPlan
   }
   os << "\n";
   printOnChip(d, plan, os);
-  if (d.cpuBaseline.present) {
-    const CpuEstimate c = cpuEstimate(d, plan, r);
+  if (cpuEstimate) {
+    const TtCpuEstimate& c = *cpuEstimate;
     os << "vs CPU (est.) " << d.cpuBaseline.name << ": " << fmt(c.cpuSeconds * 1e3, 3) << " ms -> speedup "
        << fmt(c.speedup, 1) << "x";
     if (c.hasEnergy) os << ", energy ratio " << fmt(c.energyRatio, 1) << "x at power_w " << d.tt.powerW << " W";

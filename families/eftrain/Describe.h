@@ -8,9 +8,9 @@
 #include "sim/schedule/BufferUsage.h"
 #include "sim/schedule/Program.h"
 
-namespace ftsim::cli {
+namespace ftsim::families::eftrain {
 
 void describeDesign(const config::DesignConfig& d, const schedule::Program& prog,
                     const std::vector<schedule::BufferUse>& buffers, std::ostream& os);
 
-}  // namespace ftsim::cli
+}  // namespace ftsim::families::eftrain

@@ -1,6 +1,7 @@
-#include "sim/tt/TtDesign.h"
+#include "families/tt/TtDesign.h"
 
 #include "sim/config/ConfigNode.h"
+#include "models/tt_engine/TtEngineTiming.h"
 #include "sim/config/DesignConfig.h"
 
 namespace ftsim::tt {
@@ -21,7 +22,7 @@ MemoryAtRanks memoryAtStep(const config::DesignConfig& d, std::int64_t step) {
   MemoryAtRanks m;
   m.step = step;
   m.maxRank = d.workload.maxRankAt(step);
-  const ProgramOptions o = d.tt.programOptions(m.maxRank);
+  const ProgramOptions o = models::programOptions(d.tt, m.maxRank);
   const TtProgram p = buildProgram(d.workload, o);
   const TtProgram dense = buildProgram(d.workload, denseBaselineOptions(o));
   m.params = p.params;
@@ -36,7 +37,7 @@ MemoryAtRanks memoryAtStep(const config::DesignConfig& d, std::int64_t step) {
 TtDesignPlan planTtDesign(const config::DesignConfig& d) {
   TtDesignPlan plan;
   const int maxRank = d.workload.maxRankAt(d.workload.step);
-  plan.program = buildProgram(d.workload, d.tt.programOptions(maxRank));
+  plan.program = buildProgram(d.workload, models::programOptions(d.tt, maxRank));
   plan.memory = memoryAtStep(d, d.workload.step);
   for (const workload::RankStep& rs : d.workload.rankSchedule) plan.schedule.push_back(memoryAtStep(d, rs.step));
   plan.onChip = allocateOnChip(plan.memory.design, d.board.resources, d.tt.buffers.memory, d.tt.buffers.banks);
@@ -75,7 +76,7 @@ void validateTtDesign(const config::DesignConfig& d, const config::ConfigNode& r
                             std::to_string(d.board.resources.dsp));
 
   const int maxRank = d.workload.maxRankAt(d.workload.step);
-  const TtProgram p = buildProgram(d.workload, d.tt.programOptions(maxRank));
+  const TtProgram p = buildProgram(d.workload, models::programOptions(d.tt, maxRank));
   const OnChipAllocation a =
       allocateOnChip(analyzeMemory(p), d.board.resources, d.tt.buffers.memory, d.tt.buffers.banks);
   if (!a.fits)

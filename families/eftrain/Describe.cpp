@@ -1,11 +1,11 @@
-#include "sim/cli/Describe.h"
+#include "families/eftrain/Describe.h"
 
 #include <algorithm>
 #include <iomanip>
 
 #include "sim/resources/ResourceModel.h"
 
-namespace ftsim::cli {
+namespace ftsim::families::eftrain {
 
 void describeDesign(const config::DesignConfig& d, const schedule::Program& prog,
                     const std::vector<schedule::BufferUse>& buffers, std::ostream& os) {
@@ -86,7 +86,7 @@ void describeDesign(const config::DesignConfig& d, const schedule::Program& prog
      << " (" << std::fixed << std::setprecision(1)
      << 100.0 * static_cast<double>(cap) / static_cast<double>(b.resources.onChipBytes()) << "%)\n"
      << std::defaultfloat;
-  resources::printResourceTable(resources::estimateResources(d), os);
+  resources::printResourceTable(resources::estimateEfTrainResources(d), os);
 }
 
-}  // namespace ftsim::cli
+}  // namespace ftsim::families::eftrain
