@@ -4,8 +4,9 @@
 // what only this family has — the training memory against full-size fp32
 // training by component and along the rank schedule, the on-chip buffers on
 // BRAM/URAM, the contraction order of every network, DSP use and the
-// embedded-CPU comparison (estimates). The family (families/tt) computes
-// every figure, energy included; these writers only format.
+// embedded-CPU comparison (estimates). The family (TtFamily) computes every
+// figure, energy included; these writers, the TT family's part of the report,
+// only format (namespace traces, like the writers they extend).
 
 #include <optional>
 #include <ostream>
