@@ -35,7 +35,7 @@ int child(const std::vector<std::string>& sets) {
   const ftsim::schedule::Scheduler sched(ftsim::families::eftrain::schedulerInputs(d));
   const auto prog = sched.build();
   const auto t1 = std::chrono::steady_clock::now();
-  const auto run = ftsim::models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), {});
+  const auto run = ftsim::models::simulate(d.accelerator, d.memory, prog, {});
   const auto t2 = std::chrono::steady_clock::now();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

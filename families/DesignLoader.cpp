@@ -24,6 +24,7 @@ DesignConfig DesignConfig::fromNode(const ConfigNode& root, const std::string& f
   d.seed = static_cast<std::uint64_t>(root.getInt("seed", 1, 0, INT64_MAX));
   d.board = BoardConfig::fromYaml(root.at("board"));
   if (const auto m = root.find("measured")) d.measured = MeasuredConfig::fromYaml(*m);
+  if (const auto a = root.find("analytical")) d.analytical = AnalyticalConfig::fromYaml(*a);
   const ConfigNode kind = root.at("accelerator").at("kind");
   d.kind = kind.asString();
   d.kindLoc = kind.loc();

@@ -14,6 +14,7 @@
 
 #include "models/accel/EfTrainSystem.h"
 #include "families/eftrain/EfTrainFamily.h"
+#include "sim/analytical/RunAnnotation.h"
 #include "sim/core/Error.h"
 
 namespace ftsim::test {
@@ -111,7 +112,8 @@ stats::RunResult simulateDesign(const std::string& designFile, const std::vector
   d = config::DesignConfig::load(designFile, overrides);
   const schedule::Scheduler sched(schedulerInputs(d));
   prog = sched.build();
-  stats::RunResult r = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), {});
+  stats::RunResult r = models::simulate(d.accelerator, d.memory, prog, {});
+  analytical::annotateModels(d, r);
   r.design = d.name;
   r.batch = d.workload.batch;
   r.seed = d.seed;

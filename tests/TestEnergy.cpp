@@ -38,7 +38,7 @@ const PricedRun& pricedRun(const std::string& file, const std::vector<std::strin
   p.d = config::DesignConfig::load(file, overrides);
   const schedule::Scheduler sched(schedulerInputs(p.d));
   p.prog = sched.build();
-  p.run = models::simulate(p.d.accelerator, p.d.memory, p.prog, sched.modelParams(), {});
+  p.run = models::simulate(p.d.accelerator, p.d.memory, p.prog, {});
   energy::annotateDesignRun(p.d, p.prog, p.run);
   return p;
 }
@@ -253,7 +253,7 @@ const Case kCases[] = {
     {{"measured.source=x", "measured.power_w=0"}, "measured.power_w = 0: must be > 0"},
     {{"measured.source=x", "measured.gflops_per_w=-6"}, "measured.gflops_per_w = -6: must be >= 0"},
     {{"measured.source=x", "measured.latency_s=abc"}, "measured.latency_s = abc: must be a number"},
-    {{"measured.source=x", "measured.gflops=5"}, "measured.gflops: unknown key; valid keys here: gflops_per_w"},
+    {{"measured.source=x", "measured.gflops=5"}, "measured.gflops: unknown key; valid keys here: fitted gflops_per_w"},
     {{"measured.source=x", "measured.resources.dsp=5"}, "measured.resources.source: required key is missing"},
     {{"measured.source=x", "measured.resources.source=y", "measured.resources.dsp=-1"},
      "measured.resources.dsp = -1: must be >= 0"},

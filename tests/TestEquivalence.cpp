@@ -20,7 +20,7 @@ void expectEquivalent(const std::string& design, const std::vector<std::string>&
   const schedule::Scheduler sched(schedulerInputs(d));
   prog = sched.build();
   const auto oracle = oraclePhaseCycles(prog, d.accelerator, d.memory.ideal);
-  const auto run = models::simulate(d.accelerator, d.memory, prog, sched.modelParams(), {});
+  const auto run = models::simulate(d.accelerator, d.memory, prog, {});
   ASSERT_EQ(run.phases.size(), oracle.size());
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < oracle.size(); ++i) {

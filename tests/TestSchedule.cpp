@@ -7,6 +7,7 @@
 #include <set>
 
 #include "sim/core/Error.h"
+#include "sim/schedule/StepCostModel.h"
 #include "sim/schedule/StepGen.h"
 #include "tests/Harness.h"
 
@@ -46,10 +47,10 @@ TEST(Schedule, TrainingStepOrder) {
   }
 }
 
-TEST(Schedule, TilingsRespectTheBuffersAndEfTrainRules) {
+TEST(Schedule, SimulatedPolicyTilingsRespectTheBuffersAndItsRules) {
   for (const char* design : {"eftrain-vgg16-zcu102", "eftrain-resnet18-cifar10-zcu102", "eftrain-alexnet-zcu102",
                              "eftrain-vgg11-cifar10-zcu102", "eftrain-lenet5-zcu102"}) {
-    const auto d = load(design);
+    const auto d = load(design, {"accelerator.tiling.policy=simulated"});
     const auto prog = buildProgram(d);
     const auto& b = d.accelerator.buffers;
     const schedule::Scheduler sched(schedulerInputs(d));
@@ -97,11 +98,11 @@ TEST(Schedule, VggSlabsMatchTheWeightBuffer) {
   EXPECT_EQ(mOn["conv5_1"], 64);
 }
 
-TEST(Schedule, TrIsTheLeastModelledLatencyAmongFeasibleStrips) {
-  const auto d = load("eftrain-vgg16-zcu102");
+TEST(Schedule, SimulatedPolicyTrIsTheLeastStepCostAmongFeasibleStrips) {
+  const auto d = load("eftrain-vgg16-zcu102", {"accelerator.tiling.policy=simulated"});
   auto prog = buildProgram(d);
   const schedule::Scheduler sched(schedulerInputs(d));
-  const analytical::EfTrainModel model(sched.modelParams());
+  const schedule::StepCostModel model(sched.stepCostParams());
   std::vector<schedule::Step> steps;
   for (auto& p : prog.phases) {
     if (p.unit != Unit::PeArray || p.name != "conv2_2") continue;
@@ -117,6 +118,121 @@ TEST(Schedule, TrIsTheLeastModelledLatencyAmongFeasibleStrips) {
     for (int tr = 1; tr <= 18; ++tr)
       EXPECT_LE(static_cast<double>(best), static_cast<double>(cost(tr)) * 1.001) << schedule::toString(p.phase) << " Tr " << tr;
   }
+}
+
+struct SdkTiling {
+  const char* layer;
+  Phase phase;
+  int mOn, tr;
+  const char* where;  ///< the sdk/main.cc function that sets tb_M (M_on) and tb_custom_Tr
+};
+
+// The tilings the authors hard-coded in tangyuelm/EF-Train sdk/main.cc
+// (tb_M is the chunk M_on, tb_custom_Tr the strip height; Tc is always the
+// width), one row per conv layer × phase of VGG-16.
+const SdkTiling kSdk[] = {
+    {"conv1_1", Phase::FP, 64, 9, "convfp_3_64_224"},     {"conv1_2", Phase::FP, 64, 8, "convfp_64_64_224"},
+    {"conv2_1", Phase::FP, 128, 16, "convfp_64_128_112"}, {"conv2_2", Phase::FP, 128, 16, "convfp_128_128_112"},
+    {"conv3_1", Phase::FP, 256, 28, "convfp_128_256_56"}, {"conv3_2", Phase::FP, 128, 28, "convfp_256_256_56"},
+    {"conv3_3", Phase::FP, 128, 28, "convfp_256_256_56"}, {"conv4_1", Phase::FP, 128, 28, "convfp_256_512_28"},
+    {"conv4_2", Phase::FP, 64, 28, "convfp_512_512_28"},  {"conv4_3", Phase::FP, 64, 28, "convfp_512_512_28"},
+    {"conv5_1", Phase::FP, 64, 14, "convfp_512_512_14"},  {"conv5_2", Phase::FP, 64, 14, "convfp_512_512_14"},
+    {"conv5_3", Phase::FP, 64, 14, "convfp_512_512_14"},
+    {"conv1_2", Phase::BP, 64, 8, "convbp_64_64_224"},    {"conv2_1", Phase::BP, 64, 16, "convbp_64_128_112"},
+    {"conv2_2", Phase::BP, 128, 16, "convbp_128_128_112"}, {"conv3_1", Phase::BP, 128, 28, "convbp_128_256_56"},
+    {"conv3_2", Phase::BP, 128, 28, "convbp_256_256_56"}, {"conv3_3", Phase::BP, 128, 28, "convbp_256_256_56"},
+    {"conv4_1", Phase::BP, 64, 28, "convbp_256_512_28"},  {"conv4_2", Phase::BP, 64, 28, "convbp_512_512_28"},
+    {"conv4_3", Phase::BP, 64, 28, "convbp_512_512_28"},  {"conv5_1", Phase::BP, 64, 14, "convbp_512_512_14"},
+    {"conv5_2", Phase::BP, 64, 14, "convbp_512_512_14relu"}, {"conv5_3", Phase::BP, 64, 14, "convbp_512_512_14relu"},
+    {"conv1_1", Phase::WU, 64, 1, "convwu_3_64_224"},     {"conv1_2", Phase::WU, 64, 2, "convwu_64_64_224"},
+    {"conv2_1", Phase::WU, 128, 4, "convwu_64_128_112"},  {"conv2_2", Phase::WU, 128, 4, "convwu_128_128_112"},
+    {"conv3_1", Phase::WU, 256, 4, "convwu_128_256_56"},  {"conv3_2", Phase::WU, 128, 4, "convwu_256_256_56"},
+    {"conv3_3", Phase::WU, 128, 4, "convwu_256_256_56"},  {"conv4_1", Phase::WU, 128, 28, "convwu_256_512_28"},
+    {"conv4_2", Phase::WU, 64, 28, "convwu_512_512_28"},  {"conv4_3", Phase::WU, 64, 28, "convwu_512_512_28"},
+    {"conv5_1", Phase::WU, 64, 14, "convwu_512_512_14"},  {"conv5_2", Phase::WU, 64, 14, "convwu_512_512_14"},
+    {"conv5_3", Phase::WU, 64, 14, "convwu_512_512_14"},
+};
+
+TEST(Schedule, EfTrainPolicyMatchesTheAuthorsSdk) {
+  // The default policy (accelerator.tiling.policy: eftrain) on the shipped
+  // design: every conv layer × phase of VGG-16 as in sdk/main.cc.
+  const auto d = load("eftrain-vgg16-zcu102");
+  ASSERT_EQ(d.accelerator.tiling.policy, models::TilingConfig::Policy::EfTrain);
+  const auto prog = buildProgram(d);
+  std::map<std::pair<std::string, Phase>, schedule::MacTiling> got;
+  int convPhases = 0;
+  for (const auto& p : prog.phases)
+    if (p.unit == Unit::PeArray && d.workload.layers[p.layer].type == workload::LayerType::Conv) {
+      got[{p.name, p.phase}] = p.tiling;
+      ++convPhases;
+    }
+  EXPECT_EQ(convPhases, 38);
+  for (const SdkTiling& s : kSdk) {
+    const auto it = got.find({s.layer, s.phase});
+    ASSERT_NE(it, got.end()) << s.layer;
+    const std::string where = std::string(s.layer) + " " + schedule::toString(s.phase) + " (" + s.where + ")";
+    EXPECT_EQ(it->second.mOn, s.mOn) << where;
+    EXPECT_EQ(it->second.tr, s.tr) << where;
+    int width = -1;  // Tc: the phase's whole output width
+    for (const auto& l : d.workload.layers)
+      if (l.name == s.layer) width = s.phase == Phase::BP ? l.in.w : l.out.w;
+    EXPECT_EQ(it->second.tc, width) << where;
+    EXPECT_TRUE(it->second.weightsResident) << where;
+  }
+}
+
+/// The message of the UserError that loading and scheduling a design throws.
+std::string scheduleError(const std::string& design, const std::vector<std::string>& sets) {
+  try {
+    buildProgram(load(design, sets));
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Schedule, PinsFixATiling) {
+  const auto d = load("eftrain-vgg16-zcu102", {"accelerator.tiling.pin={conv3_1.WU: {tr: 2, m_on: 128}, "
+                                                "conv1_2.FP: {tr: 4}}"});
+  const auto prog = buildProgram(d);
+  int seen = 0;
+  for (const auto& p : prog.phases) {
+    if (p.name == "conv3_1" && p.phase == Phase::WU) {
+      EXPECT_EQ(p.tiling.tr, 2);
+      EXPECT_EQ(p.tiling.mOn, 128);
+      EXPECT_EQ(p.tiling.tc, 56);  // from the policy
+      ++seen;
+    }
+    if (p.name == "conv1_2" && p.phase == Phase::FP) {
+      EXPECT_EQ(p.tiling.tr, 4);
+      EXPECT_EQ(p.tiling.mOn, 64);
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
+TEST(Schedule, BadPinsAreConfigErrors) {
+  const std::string v = "eftrain-vgg16-zcu102";
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv9_9.FP: {tr: 2}}"})
+                .find("accelerator.tiling.pin.conv9_9.FP: workload vgg16-imagenet has no conv/FC layer named conv9_9"),
+            std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv1_1.BP: {tr: 2}}"}).find("has no BP phase"),
+            std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv1_1.XP: {tr: 2}}"}).find("<layer>.<FP|BP|WU>"),
+            std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv1_1.FP: {tr: 500}}"})
+                .find("accelerator.tiling.pin.conv1_1.FP.tr = 500: must be <= the phase's 224 output rows"),
+            std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv1_1.FP: {tr: 20}}"})
+                .find("accelerator.tiling.pin.conv1_1.FP.tr = 20: a 20x224 tile needs 4480 output"),
+            std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv1_1.FP: {m_on: 24}}"})
+                .find("m_on = 24: must be a multiple of pe_array.tm (16)"),
+            std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.pin={conv1_1.FP: {}}"}).find("pins nothing"), std::string::npos);
+  EXPECT_NE(scheduleError(v, {"accelerator.tiling.policy=best"}).find("accelerator.tiling.policy = best"),
+            std::string::npos);
 }
 
 TEST(Schedule, AlexNetConv1FallsBackToColumnTiles) {

@@ -252,7 +252,10 @@ TEST(TtCli, RunWritesTheSummary) {
   EXPECT_EQ(m["rank_schedule"].size(), 3u);
   EXPECT_EQ(j["contraction_orders"][0]["networks"][0]["network"], "forward");
   EXPECT_TRUE(j["cpu_baseline"]["estimate"].get<bool>());
-  EXPECT_EQ(j["total"]["cycles"], j["total"]["analytical_cycles"]);  // ideal memory, latency 0
+  // The analytical column is a per-op roofline (sim/analytical/TtRoofline),
+  // below the simulation by the start cost, padding and pipeline fill.
+  EXPECT_LT(j["total"]["analytical_cycles"].get<std::uint64_t>(), j["total"]["cycles"].get<std::uint64_t>());
+  EXPECT_GT(j["total"]["analytical_cycles"].get<std::uint64_t>(), 0u);
   const std::string csv = readText(dir + "/layers.csv");
   EXPECT_NE(csv.find("tt1,tt_linear,WU,pe_array"), std::string::npos);
 }

@@ -1,8 +1,11 @@
 #pragma once
-// `ftsim compare`: the simulation beside the analytical model and the
+// `ftsim compare`: the simulation beside the analytical models (the authors'
+// EF-Train model and Zhang et al.'s roofline, both for conv/FC phases) and the
 // figures measured on the board (compare.md, compare.csv). Built from a
 // Report and the design's `measured:` section; resource rows come from a
 // name → estimate map (addResourceRows), so an estimator plugs in there.
+// Conv/FC-only figures stand beside end-to-end ones; a measured figure a
+// model was fitted to is a calibration point, never shown as agreement.
 
 #include <map>
 #include <optional>
@@ -22,12 +25,17 @@ struct CompareRow {
   std::string quantity;  ///< cycles, seconds, gflops, power_w, gflops_per_w, energy_j, dsp, ...
   std::string unit;
   std::optional<double> simulated;   ///< the simulation (resources: the estimate)
-  std::optional<double> analytical;  ///< the analytical model
+  std::optional<double> analytical;  ///< the authors' EF-Train model (finetune2.py, closed form)
+  std::optional<double> roofline;    ///< Zhang et al. FPGA'15 roofline
   std::optional<double> measured;    ///< the board (given or derived from given figures)
+  /// The measured value was used to fit a model parameter: a calibration
+  /// point, so no error against it is reported.
+  bool fitted = false;
   std::string note;      ///< how a measured value was derived, or why a cell is empty
   std::optional<double> budget;      ///< resource rows: the board's budget
 
   std::optional<double> errorVsAnalytical() const;
+  std::optional<double> errorVsRoofline() const;
   std::optional<double> errorVsMeasured() const;
 };
 
@@ -36,6 +44,7 @@ struct Comparison {
   std::string memoryModel;
   std::string measuredSource;   ///< empty without `measured:`
   std::string resourcesSource;
+  std::vector<std::string> warnings;  ///< e.g. measured on inference, simulated training
   std::vector<CompareRow> totals;
   std::vector<CompareRow> resources;
   std::vector<CompareRow> phases;

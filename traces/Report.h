@@ -23,7 +23,8 @@ struct LayerRow {
   schedule::Phase phase = schedule::Phase::FP;
   std::string unit;  ///< pe_array, vector, host
   std::uint64_t cycles = 0;
-  std::uint64_t analyticalCycles = 0;
+  std::uint64_t analyticalCycles = 0;  ///< 0: no analytical model covers this row
+  std::uint64_t eftrainCycles = 0, rooflineCycles = 0;
   std::uint64_t flops = 0;
   std::uint64_t bytesRead = 0;
   std::uint64_t bytesWritten = 0;
@@ -54,7 +55,9 @@ struct Report {
   std::uint64_t seed = 0;
   std::vector<LayerRow> rows;
   std::uint64_t totalCycles = 0;
-  std::uint64_t analyticalCycles = 0;
+  std::uint64_t analyticalCycles = 0;  ///< over the rows a model covers (conv/FC)
+  std::uint64_t analyticalCoveredCycles = 0;  ///< simulated cycles of those rows
+  std::uint64_t eftrainCycles = 0, rooflineCycles = 0;
   std::uint64_t flops = 0;
   std::uint64_t macCycles = 0;     ///< cycles of conv/FC phases
   std::uint64_t otherCycles = 0;   ///< pooling, batch norm, ReLU, adds
@@ -77,6 +80,16 @@ struct Report {
                : 0.0;
   }
   double gflops() const { return totalCycles ? static_cast<double>(flops) / seconds() / 1e9 : 0.0; }
+  /// (simulated − analytical) / analytical over the rows a model covers, in percent.
+  double analyticalErrorPercent() const {
+    return analyticalCycles ? 100.0 * (static_cast<double>(analyticalCoveredCycles) - static_cast<double>(analyticalCycles)) /
+                                  static_cast<double>(analyticalCycles)
+                            : 0.0;
+  }
+  /// Over the conv/FC phases only (all FLOPs are theirs).
+  double macGflops() const {
+    return macCycles ? static_cast<double>(flops) / (static_cast<double>(macCycles) / (clockMhz * 1e6)) / 1e9 : 0.0;
+  }
   double energyJoules() const { return static_cast<double>(energy.total()) * 1e-15; }
   double powerWatts() const { return totalCycles ? energyJoules() / seconds() : 0.0; }
   double gflopsPerWatt() const { return energy.total() ? static_cast<double>(flops) / energyJoules() / 1e9 : 0.0; }

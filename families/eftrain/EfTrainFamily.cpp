@@ -7,6 +7,7 @@
 #include "families/eftrain/Describe.h"
 #include "families/eftrain/EfTrainReport.h"
 #include "models/accel/EfTrainSystem.h"
+#include "sim/analytical/RunAnnotation.h"
 #include "sim/config/ConfigNode.h"
 #include "sim/energy/EnergyModel.h"
 #include "sim/schedule/BufferUsage.h"
@@ -38,7 +39,8 @@ class EfTrainRun final : public DesignRun {
     models::SimOptions opts;
     opts.progress = progress;
     opts.observer = observer;
-    stats::RunResult run = models::simulate(m_d.accelerator, m_d.memory, m_prog, m_sched.modelParams(), opts);
+    stats::RunResult run = models::simulate(m_d.accelerator, m_d.memory, m_prog, opts);
+    analytical::annotateModels(m_d, run);
     run.design = m_d.name;
     run.batch = m_d.workload.batch;
     run.seed = m_d.seed;

@@ -36,6 +36,8 @@ traces::Report makeReport(const stats::RunResult& run, const workload::Network& 
     traces::LayerRow& row = r.rows[it->second];
     row.cycles += p.cycles;
     row.analyticalCycles += p.analyticalCycles;
+    row.eftrainCycles += p.eftrainCycles;
+    row.rooflineCycles += p.rooflineCycles;
     row.flops += p.flops;
     row.bytesRead += p.bytesRead();
     row.bytesWritten += p.bytesWritten();
@@ -54,6 +56,9 @@ traces::Report makeReport(const stats::RunResult& run, const workload::Network& 
   }
   for (const traces::LayerRow& row : r.rows) {
     r.analyticalCycles += row.analyticalCycles;
+    if (row.analyticalCycles) r.analyticalCoveredCycles += row.cycles;
+    r.eftrainCycles += row.eftrainCycles;
+    r.rooflineCycles += row.rooflineCycles;
     r.flops += row.flops;
     r.bytesRead += row.bytesRead;
     r.bytesWritten += row.bytesWritten;

@@ -6,6 +6,7 @@
 
 #include "models/accel/TtSystem.h"
 #include "models/tt_engine/TtDatapath.h"
+#include "sim/analytical/TtRoofline.h"
 #include "sim/config/ConfigNode.h"
 #include "sim/energy/TtEnergyModel.h"
 #include "traces/SummaryWriter.h"
@@ -33,6 +34,8 @@ class TtRun final : public DesignRun {
     models::SimOptions opts;
     opts.progress = progress;
     m_run = models::simulateTt(m_d.tt, m_d.memory, m_plan.program, datapath.get(), opts);
+    for (std::size_t i = 0; i < m_run.ops.size(); ++i)
+      m_run.ops[i].analyticalCycles = analytical::ttRooflineCycles(m_plan.program.ops[i], m_d.tt);
     m_report = makeTtReport(m_d, m_plan, m_run);
     m_resources = resources::estimateTtResources(m_d);
     if (m_d.cpuBaseline.present) m_cpu = estimateCpu(m_d, m_plan, m_report);
@@ -154,6 +157,7 @@ traces::Report makeTtReport(const config::DesignConfig& d, const ftsim::tt::TtDe
   }
   for (const traces::LayerRow& row : r.rows) {
     r.analyticalCycles += row.analyticalCycles;
+    if (row.analyticalCycles) r.analyticalCoveredCycles += row.cycles;
     r.flops += row.flops;
     r.bytesRead += row.bytesRead;
     r.energy += row.energy;

@@ -234,7 +234,7 @@ void printTtConsoleSummary(const config::DesignConfig& d, const tt::TtDesignPlan
   os << "ftsim: " << r.design << "  (tt engine, batch " << r.batch << ", " << fmt(r.clockMhz, 0) << " MHz, memory "
      << r.memoryModel << (run.functional ? ", functional" : "") << ")\n\n";
   os << std::left << std::setw(14) << "layer" << std::setw(6) << "phase" << std::setw(10) << "unit" << std::right
-     << std::setw(12) << "cycles" << std::setw(12) << "analytical" << std::setw(12) << "MFLOP" << std::setw(9)
+     << std::setw(12) << "cycles" << std::setw(12) << "roofline" << std::setw(12) << "MFLOP" << std::setw(9)
      << "GFLOPS" << std::setw(10) << "KB read\n";
   for (const LayerRow& row : r.rows)
     os << std::left << std::setw(14) << row.layer << std::setw(6) << schedule::toString(row.phase) << std::setw(10)
@@ -243,7 +243,7 @@ void printTtConsoleSummary(const config::DesignConfig& d, const tt::TtDesignPlan
        << (row.flops ? fmt(row.gflops(r.clockMhz), 3) : "-") << std::setw(9)
        << fmt(static_cast<double>(row.bytesRead) / 1e3, 1) << "\n";
   os << "\ntotal         " << r.totalCycles << " cycles = " << fmt(r.seconds() * 1e3, 4) << " ms at "
-     << fmt(r.clockMhz, 0) << " MHz (analytical " << r.analyticalCycles << ")\n";
+     << fmt(r.clockMhz, 0) << " MHz (per-op roofline " << r.analyticalCycles << ")\n";
   os << "  PE array    " << run.peBusyCycles << " cycles, vector unit " << run.vectorBusyCycles << ", input DMA "
      << run.dmaBusyCycles << "\n";
   os << "throughput    " << fmt(r.gflops(), 3) << " GFLOPS (" << fmt(static_cast<double>(r.flops) / 1e6, 2)

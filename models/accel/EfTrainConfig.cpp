@@ -12,6 +12,37 @@ VectorUnitConfig VectorUnitConfig::fromYaml(const config::ConfigNode& node) {
   return c;
 }
 
+const char* toString(TilingConfig::Policy p) {
+  return p == TilingConfig::Policy::EfTrain ? "eftrain" : "simulated";
+}
+
+TilingConfig TilingConfig::fromYaml(const config::ConfigNode& node) {
+  TilingConfig t;
+  t.policy = node.getEnum("policy", "eftrain", {"eftrain", "simulated"}) == "eftrain" ? Policy::EfTrain
+                                                                                       : Policy::Simulated;
+  if (const auto pins = node.find("pin")) {
+    if (!pins->isMap()) pins->fail("must be a map of <layer>.<FP|BP|WU>: {tr, m_on, tc}");
+    for (const std::string& key : pins->keys()) {
+      const config::ConfigNode p = pins->at(key);
+      const auto dot = key.rfind('.');
+      TilingPin pin;
+      pin.layer = dot == std::string::npos ? "" : key.substr(0, dot);
+      pin.phase = dot == std::string::npos ? "" : key.substr(dot + 1);
+      if (pin.layer.empty() || (pin.phase != "FP" && pin.phase != "BP" && pin.phase != "WU"))
+        p.fail("the key must be <layer>.<FP|BP|WU>, e.g. conv3_1.WU");
+      if (!p.isMap()) p.fail("must be a map with tr, m_on and/or tc");
+      pin.tr = static_cast<int>(p.getInt("tr", 0, 1, 1 << 20));
+      pin.mOn = static_cast<int>(p.getInt("m_on", 0, 1, 1 << 20));
+      pin.tc = static_cast<int>(p.getInt("tc", 0, 1, 1 << 20));
+      if (pin.tr == 0 && pin.mOn == 0 && pin.tc == 0) p.fail("pins nothing: give tr, m_on or tc");
+      pin.keyPath = p.path();
+      pin.loc = p.loc();
+      t.pins.push_back(pin);
+    }
+  }
+  return t;
+}
+
 EfTrainConfig EfTrainConfig::fromYaml(const config::ConfigNode& node, double hostDmaStartNs) {
   EfTrainConfig c;
   c.name = node.getString("name");
@@ -24,6 +55,7 @@ EfTrainConfig EfTrainConfig::fromYaml(const config::ConfigNode& node, double hos
       c.clock.cyclesForNs(hostDmaStartNs).value());
   c.dma = DmaConfig::fromYaml(node.at("dma"), defaultStart);
   c.vector = VectorUnitConfig::fromYaml(node.at("vector"));
+  if (const auto t = node.find("tiling")) c.tiling = TilingConfig::fromYaml(*t);
 
   if (c.peArray.tn != c.peArray.tm)
     node.at("pe_array").at("tn").fail("must equal pe_array.tm: FP and BP read the same Tm x Tn weight tiles and the "

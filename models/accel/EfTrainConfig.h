@@ -4,10 +4,12 @@
 // layers without weights (pooling, batch norm, ReLU, residual adds).
 
 #include <string>
+#include <vector>
 
 #include "models/buffer/BufferConfig.h"
 #include "models/dma/DmaConfig.h"
 #include "models/pe_array/PeArrayConfig.h"
+#include "sim/core/Error.h"
 #include "sim/core/Units.h"
 
 namespace ftsim::config { class ConfigNode; }
@@ -25,6 +27,30 @@ struct VectorUnitConfig {
   static VectorUnitConfig fromYaml(const config::ConfigNode& node);
 };
 
+/// One layer × phase whose tiling is fixed (`accelerator.tiling.pin`, e.g.
+/// `conv3_1.WU: {tr: 4}`); 0 leaves a value to the policy.
+struct TilingPin {
+  std::string layer;
+  std::string phase;  ///< FP, BP or WU
+  int tr = 0, mOn = 0, tc = 0;
+  std::string keyPath;  ///< accelerator.tiling.pin.<layer>.<phase>, for errors
+  SourceLoc loc;
+};
+
+/// How each conv/FC phase's tiling (M_on, Tr, Tc) is chosen.
+struct TilingConfig {
+  /// `eftrain`: as the authors' script finetune2.py chooses (its M_on bound,
+  /// Tr sweep and tie rule, minimising its analytical model; the default).
+  /// `simulated`: ftsim's own choice, the least cost of the simulator's steps
+  /// (the figures before the authors' rule was adopted).
+  enum class Policy { EfTrain, Simulated };
+  Policy policy = Policy::EfTrain;
+  std::vector<TilingPin> pins;
+
+  static TilingConfig fromYaml(const config::ConfigNode& node);
+};
+const char* toString(TilingConfig::Policy p);
+
 struct EfTrainConfig {
   std::string name;
   Clock clock;
@@ -33,6 +59,7 @@ struct EfTrainConfig {
   BufferConfig buffers;
   DmaConfig dma;
   VectorUnitConfig vector;
+  TilingConfig tiling;
 
   /// `hostDmaStartNs` is the board's per-transfer host cost, the default of
   /// dma.start_cycles.

@@ -26,9 +26,8 @@ const char* unitName(schedule::Unit u) {
 }  // namespace
 
 EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& accel, const MemoryConfig& memory,
-                             const schedule::Program& program, const analytical::ModelParams& model,
-                             stats::RunResult& result, const SimOptions& opts)
-    : sc_module(name), m_cfg(accel), m_program(program), m_model(model), m_result(result), m_opts(opts),
+                             const schedule::Program& program, stats::RunResult& result, const SimOptions& opts)
+    : sc_module(name), m_cfg(accel), m_program(program), m_result(result), m_opts(opts),
       m_inputBuffer("input_buffer", static_cast<std::uint64_t>(accel.buffers.input.depthWords)),
       m_outputBuffer("output_buffer", static_cast<std::uint64_t>(accel.buffers.output.depthWords)),
       m_log(log::get(this->name())) {
@@ -78,7 +77,6 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   r.steps = m_steps.size();
   r.tiling = plan.tiling;
   r.hasTiling = plan.unit == schedule::Unit::PeArray;
-  r.analyticalCycles = m_model.estimate(m_steps).cycles.value();
   std::array<stats::StreamCounters, schedule::kNumStreams> before;
   for (int s = 0; s < schedule::kNumStreams; ++s) before[s] = m_dma[s]->counters();
   const std::uint64_t busyBefore = m_pe->busyCycles();
@@ -165,8 +163,7 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   r.dmaWaitCycles = dmaWaitCycles;
   r.ddrStallCycles = ddrStallCycles;
   if (tl) tl->phaseEnd(nowPs(), r.cycles);
-  m_log->debug("{} {}: {} steps, {} cycles (model {})", plan.name, schedule::toString(plan.phase), n, r.cycles,
-               r.analyticalCycles);
+  m_log->debug("{} {}: {} steps, {} cycles", plan.name, schedule::toString(plan.phase), n, r.cycles);
   for (int s = 0; s < schedule::kNumStreams; ++s) {
     const auto& now = m_dma[s]->counters();
     r.streams[s].bytes = now.bytes - before[s].bytes;
@@ -210,13 +207,13 @@ void EfTrainSystem::progress(std::size_t index, const schedule::PhasePlan& plan,
 }
 
 stats::RunResult simulate(const EfTrainConfig& accel, const MemoryConfig& memory, const schedule::Program& program,
-                          const analytical::ModelParams& model, const SimOptions& opts) {
+                          const SimOptions& opts) {
   stats::RunResult result;
   result.memoryModel = memory.model;
   result.clockMhz = accel.clock.freqMhz();
   const auto t0 = std::chrono::steady_clock::now();
   log::setTimeSource([] { return sc_core::sc_time_stamp().to_string(); });
-  EfTrainSystem top("eftrain", accel, memory, program, model, result, opts);
+  EfTrainSystem top("eftrain", accel, memory, program, result, opts);
   sc_core::sc_start();
   FTSIM_ASSERT(top.finished(), "the EF-Train controller stopped at cycle " +
                                    std::to_string(nowCycle(accel.clock).value()) + " after " +

@@ -18,7 +18,6 @@
 #include "models/memory/MemoryConfig.h"
 #include "models/memory/MemoryIF.h"
 #include "models/pe_array/PeArray.h"
-#include "sim/analytical/EfTrainModel.h"
 #include "sim/core/Log.h"
 #include "sim/schedule/Program.h"
 #include "sim/stats/RunResult.h"
@@ -34,8 +33,7 @@ struct SimOptions {
 class EfTrainSystem : public sc_core::sc_module {
  public:
   EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& accel, const MemoryConfig& memory,
-                const schedule::Program& program, const analytical::ModelParams& model, stats::RunResult& result,
-                const SimOptions& opts);
+                const schedule::Program& program, stats::RunResult& result, const SimOptions& opts);
 
   PeArray& peArray() { return *m_pe; }
   /// The controller ran the whole program to its end (checked after sc_start).
@@ -50,7 +48,6 @@ class EfTrainSystem : public sc_core::sc_module {
 
   EfTrainConfig m_cfg;
   const schedule::Program& m_program;
-  analytical::EfTrainModel m_model;
   stats::RunResult& m_result;
   SimOptions m_opts;
   Join m_join;
@@ -69,6 +66,6 @@ class EfTrainSystem : public sc_core::sc_module {
 /// Elaborate the system for `program`, run it to the end and return what it
 /// measured. Call once per process (SystemC elaborates once).
 stats::RunResult simulate(const EfTrainConfig& accel, const MemoryConfig& memory, const schedule::Program& program,
-                          const analytical::ModelParams& model, const SimOptions& opts);
+                          const SimOptions& opts);
 
 }  // namespace ftsim::models

@@ -29,10 +29,6 @@ TtSystem::TtSystem(sc_core::sc_module_name name, const TtEngineConfig& cfg, cons
   SC_THREAD(control);
 }
 
-Cycles TtSystem::analyticalLoadCycles(std::uint64_t bytes) const {
-  return Cycles(m_cfg.dma.startCycles + ceilDiv(ceilDiv(bytes, 4) * 4, static_cast<std::uint64_t>(m_cfg.dma.bytesPerCycle())));
-}
-
 void TtSystem::control() {
   // One delta cycle lets the engine and the DMA reach their first wait
   // before anything is started (see EfTrainSystem::control); no time passes.
@@ -56,7 +52,6 @@ void TtSystem::control() {
       sc_core::wait(m_join.done());
       r.bytesRead = m_dma->counters().bytes - before.bytes;
       r.transfers = m_dma->counters().transfers - before.transfers;
-      r.analyticalCycles = analyticalLoadCycles(op.bytes).value();
       m_result.dmaBusyCycles += m_dma->counters().busyCycles - before.busyCycles;
       // The batch is in its buffer now: functional mode fills it.
       m_engine->start(i);
@@ -65,7 +60,6 @@ void TtSystem::control() {
     } else {
       m_engine->start(i);
       sc_core::wait(m_join.done());
-      r.analyticalCycles = m_engine->opCycles(op).value();
     }
     r.cycles = (nowCycle(m_cfg.clock) - start).value();
     m_result.ops.push_back(r);

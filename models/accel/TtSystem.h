@@ -25,8 +25,6 @@ class TtSystem : public sc_core::sc_module {
   TtSystem(sc_core::sc_module_name name, const TtEngineConfig& cfg, const MemoryConfig& memory,
            const tt::TtProgram& program, TtDatapath* datapath, tt::TtRunResult& result, const SimOptions& opts);
 
-  /// Cycles the timing core expects for loading `bytes` (start cost + stream beats).
-  Cycles analyticalLoadCycles(std::uint64_t bytes) const;
   /// The controller ran the whole program to its end (checked after sc_start).
   bool finished() const { return m_finished; }
 

@@ -25,18 +25,24 @@ const char* kCompareHelp =
     "usage: ftsim compare <design.yaml> [options]\n"
     "\n"
     "Simulate one training iteration of an EF-Train design point, then print and write\n"
-    "DIR/compare.md and DIR/compare.csv, which set three views of it side by side:\n"
+    "DIR/compare.md and DIR/compare.csv, which set these views of it side by side:\n"
     "  simulated   this run (cycle-accurate, with the design's memory model)\n"
-    "  analytical  EF-Train's analytical model evaluated on the same steps\n"
+    "  EF-Train    the authors' analytical model (finetune2.py) in closed form, from each conv/FC\n"
+    "              layer's shape, the tiling the run used and the accelerator's parameters\n"
+    "  roofline    Zhang et al. (FPGA 2015): min(computational roof, CTC ratio x bandwidth),\n"
+    "              bandwidth from analytical.roofline.bandwidth_gb_per_s, else the board DDR peak\n"
     "  measured    the design's `measured:` figures from the board, with their source\n"
     "Each reference gets an error column, (simulated - reference) / reference * 100.\n"
     "\n"
-    "Totals: cycles, seconds, GFLOPS, power (W), GFLOPS/W and energy (J) of the iteration.\n"
+    "Totals: cycles, seconds, GFLOPS end to end and over the conv/FC phases only (mac_cycles,\n"
+    "mac_gflops: the analytical models cover only these), power (W), GFLOPS/W and energy (J).\n"
     "Measured values that are not given but follow from two given ones are derived and say so\n"
-    "in the note column (e.g. power = throughput / GFLOPS/W). Energy rows need the board's\n"
-    "energy table (board.energy); without it they stay empty. One row per layer x phase\n"
-    "compares simulated and analytical cycles. Resource rows set the design's resource\n"
-    "estimate (as `ftsim check` prints it) beside measured.resources, where given.\n"
+    "in the note column (e.g. power = throughput / GFLOPS/W). A measured figure listed in\n"
+    "measured.fitted (a model parameter was fitted to it) is a calibration point: no error is\n"
+    "shown against it. A warning is printed when measured.mode (training or inference) is not\n"
+    "what the run simulates. Energy rows need the board's energy table (board.energy). One row\n"
+    "per layer x phase compares cycles, with measured.layers where given. Resource rows set the\n"
+    "design's resource estimate (as `ftsim check` prints it) beside measured.resources.\n"
     "\n"
     "The design's `measured:` section (all figures optional, `source:` required):\n"
     "  measured:\n"
@@ -45,6 +51,10 @@ const char* kCompareHelp =
     "    power_w: 7.7\n"
     "    gflops_per_w: 6.09\n"
     "    latency_s: 0.033        # one training iteration\n"
+    "    mode: training          # or inference: what the figures were measured on\n"
+    "    throughput_scope: conv_fc   # or end_to_end: what throughput_gflops counts\n"
+    "    fitted: [power_w]       # figures a model parameter was fitted to\n"
+    "    layers: {conv1_1.FP: {latency_s: 0.0123}}   # per layer x phase\n"
     "    resources: {source: '...', dsp: 1, bram36: 1, lut: 1, ff: 1, uram: 0}   # own source\n"
     "Keys are validated like every other: a wrong type or an unknown key stops with\n"
     "file:line: key = value: rule and exit status 2, before anything is simulated or written.\n"
@@ -59,6 +69,21 @@ void addResourceEstimate(traces::Comparison& cmp, const config::DesignConfig& d)
                            {"ff", e.total.ff}, {"uram", e.total.uram}},
                           {{"dsp", e.budgetDsp}, {"bram36", e.budgetBram36}, {"lut", e.budgetLut},
                            {"ff", e.budgetFf}, {"uram", e.budgetUram}});
+}
+
+/// Every measured.layers entry names a layer × phase the run has: FP of any
+/// layer, BP where the layer's input needs a gradient, WU where it has weights.
+void checkMeasuredLayers(const config::DesignConfig& d) {
+  for (const config::MeasuredLayer& ml : d.measured.layers) {
+    bool found = false;
+    for (const workload::Layer& l : d.workload.layers)
+      if (l.name == ml.layer)
+        found = ml.phase == "FP" || (ml.phase == "BP" && l.needsInputGrad) || (ml.phase == "WU" && l.hasWeights());
+    if (!found)
+      throw ConfigError(ml.loc, ml.keyPath, "",
+                        "the run has no " + ml.phase + " phase of a layer named " + ml.layer + " (workload " +
+                            d.workload.name + ")");
+  }
 }
 
 }  // namespace
@@ -79,6 +104,7 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
     throw ConfigError(d.kindLoc, "accelerator.kind", d.kind,
                       "ftsim compare needs an analytical model to compare with (" +
                           families::titlesWith(&families::AcceleratorFamily::hasAnalyticalModel) + " designs only)");
+  checkMeasuredLayers(d);
   const std::string outDir = outputDir(p, d);
   makeOutputDir(outDir);
 

@@ -10,6 +10,7 @@
 #include "models/accel/EfTrainConfig.h"
 #include "models/memory/MemoryConfig.h"
 #include "models/tt_engine/TtEngineConfig.h"
+#include "sim/config/AnalyticalConfig.h"
 #include "sim/config/BoardConfig.h"
 #include "sim/core/Error.h"
 #include "sim/resources/ResourceConfig.h"
@@ -34,6 +35,7 @@ struct DesignConfig {
   models::MemoryConfig memory;
   std::uint64_t seed = 1;
   MeasuredConfig measured;             ///< optional `measured:` board figures
+  AnalyticalConfig analytical;         ///< optional `analytical:` model choice
 
   /// Load, apply overrides, build every typed config and reject unknown keys.
   static DesignConfig load(const std::string& path, const std::vector<std::string>& overrides);

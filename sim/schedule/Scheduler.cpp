@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/analytical/EfTrainAnalytical.h"
 #include "sim/core/Error.h"
 #include "sim/schedule/StepGen.h"
 
@@ -85,6 +86,7 @@ class ProgramBuilder {
     for (int i = static_cast<int>(m_net.layers.size()) - 1; i >= 0; --i) backward(i);
     for (PhasePlan& p : m_prog.phases)
       if (p.unit == Unit::PeArray) m_sched.chooseTiling(m_prog, p);
+    checkPinsMatched();
     assignAddresses();
     return std::move(m_prog);
   }
@@ -385,6 +387,22 @@ class ProgramBuilder {
     }
   }
 
+  /// A pin that names no conv/FC layer × phase of the workload is an error.
+  void checkPinsMatched() const {
+    for (const models::TilingPin& pin : m_in.accel->tiling.pins) {
+      bool found = false;
+      for (const PhasePlan& p : m_prog.phases)
+        found = found || (p.unit == Unit::PeArray && p.name == pin.layer && toString(p.phase) == pin.phase);
+      if (found) continue;
+      bool layerExists = false;
+      for (const Layer& l : m_net.layers) layerExists = layerExists || (l.name == pin.layer && l.isMac());
+      throw ConfigError(pin.loc, pin.keyPath, "",
+                        layerExists ? "layer " + pin.layer + " has no " + pin.phase +
+                                          " phase (BP exists only where the layer's input needs a gradient)"
+                                    : "workload " + m_net.name + " has no conv/FC layer named " + pin.layer);
+    }
+  }
+
   /// Activations and weights live for the whole step; gradients only from
   /// their first to their last use, so their DDR space is reused (first fit).
   void assignAddresses() {
@@ -445,8 +463,8 @@ Scheduler::Scheduler(const SchedulerInputs& in) : m_in(in) {
 
 Program Scheduler::build() const { return ProgramBuilder(*this, m_in).build(); }
 
-analytical::ModelParams Scheduler::modelParams() const {
-  analytical::ModelParams p;
+StepCostParams Scheduler::stepCostParams() const {
+  StepCostParams p;
   p.tstartCycles = m_in.accel->dma.startCycles;
   p.dmaWordsPerCycle = m_in.accel->dma.wordsPerCycle(m_in.accel->wordBits);
   return p;
@@ -496,14 +514,101 @@ std::int64_t Scheduler::slabSlots(int mOn, int inCh, int kernel) const {
          static_cast<std::int64_t>(ceilDiv(static_cast<std::uint64_t>(kernel) * kernel, w.kernelWords));
 }
 
+namespace {
+
+analytical::Pass passOf(Phase p) {
+  switch (p) {
+    case Phase::FP: return analytical::Pass::FP;
+    case Phase::BP: return analytical::Pass::BP;
+    case Phase::WU: return analytical::Pass::WU;
+  }
+  return analytical::Pass::FP;
+}
+
+std::string whereOf(const PhasePlan& plan) { return "layer " + plan.name + " (" + toString(plan.phase) + ")"; }
+
+}  // namespace
+
+bool Scheduler::fitsBuffers(const PhasePlan& plan, int tr, int tc) const {
+  const auto& bufs = m_in.accel->buffers;
+  return static_cast<std::int64_t>(tr) * tc <= bufs.output.depthWords &&
+         inputWindowWords(plan.mac, plan.phase == Phase::BP, tr, tc) <= bufs.input.depthWords;
+}
+
 void Scheduler::chooseTiling(const Program& prog, PhasePlan& plan) const {
+  const models::TilingConfig& cfg = m_in.accel->tiling;
+  MacTiling t = cfg.policy == models::TilingConfig::Policy::EfTrain ? authorsTiling(plan) : simulatedTiling(prog, plan);
+  for (const models::TilingPin& pin : cfg.pins)
+    if (pin.layer == plan.name && pin.phase == toString(plan.phase)) applyPin(pin, plan, t);
+  plan.tiling = t;
+}
+
+MacTiling Scheduler::authorsTiling(const PhasePlan& plan) const {
+  const auto& acc = *m_in.accel;
+  const analytical::EfTrainParams params = analytical::EfTrainParams::fromConfig(acc);
+  const analytical::Pass pass = passOf(plan.phase);
+  const analytical::ConvShape shape = analytical::shapeOf(m_in.net->layers[plan.layer], pass, m_in.net->batch);
+  const analytical::EfTrainTiling a = analytical::chooseTiling(shape, pass, params, whereOf(plan));
+  MacTiling t;
+  t.tm = acc.peArray.tm;
+  t.tn = acc.peArray.tn;
+  t.mOn = a.mOn;
+  t.tr = a.tr;
+  t.tc = a.tc;
+  // The script's bounds are the buffers' (TrTc_bound, TrTc_in_bound); a
+  // shape outside its domain must still fit the buffers the simulator models.
+  if (!fitsBuffers(plan, t.tr, t.tc))
+    throw UserError(whereOf(plan) + ": the authors' tiling Tr=" + std::to_string(t.tr) + ", Tc=" +
+                    std::to_string(t.tc) + " does not fit the feature buffers; use accelerator.tiling.policy: "
+                    "simulated or pin a tiling (accelerator.tiling.pin)");
+  // The slab stays on chip when the script's slot count fits (it packs
+  // ⌊K_bound/K⌋² kernels per slot, as the HLS's custom_kb does).
+  t.weightsResident = plan.mac.images == 1 || analytical::slabFits(shape, t.mOn, params);
+  return t;
+}
+
+void Scheduler::applyPin(const models::TilingPin& pin, const PhasePlan& plan, MacTiling& t) const {
+  const MacProblem& m = plan.mac;
+  const auto bad = [&](const char* key, int v, const std::string& rule) {
+    throw ConfigError(pin.loc, pin.keyPath + "." + key, std::to_string(v), rule);
+  };
+  if (pin.tr > 0) {
+    if (pin.tr > m.outH) bad("tr", pin.tr, "must be <= the phase's " + std::to_string(m.outH) + " output rows");
+    t.tr = pin.tr;
+  }
+  if (pin.tc > 0) {
+    if (pin.tc > m.outW) bad("tc", pin.tc, "must be <= the phase's " + std::to_string(m.outW) + " output columns");
+    t.tc = pin.tc;
+  }
+  if (pin.mOn > 0) {
+    if (pin.mOn % t.tm != 0 && pin.mOn != m.outCh)
+      bad("m_on", pin.mOn, "must be a multiple of pe_array.tm (" + std::to_string(t.tm) + ") or the phase's " +
+                               std::to_string(m.outCh) + " output channels");
+    if (pin.mOn > roundUp(m.outCh, t.tm))
+      bad("m_on", pin.mOn, "must be <= the phase's " + std::to_string(m.outCh) + " output channels");
+    t.mOn = pin.mOn;
+    t.weightsResident = m.images == 1 || slabSlots(t.mOn, m.inCh, m.kernel) <= m_in.accel->buffers.weight.slots;
+  }
+  if (!fitsBuffers(plan, t.tr, t.tc)) {
+    const auto& bufs = m_in.accel->buffers;
+    const std::string rule = "a " + std::to_string(t.tr) + "x" + std::to_string(t.tc) + " tile needs " +
+                             std::to_string(static_cast<std::int64_t>(t.tr) * t.tc) + " output and " +
+                             std::to_string(inputWindowWords(m, plan.phase == Phase::BP, t.tr, t.tc)) +
+                             " input words per lane; the buffers hold " + std::to_string(bufs.output.depthWords) +
+                             " and " + std::to_string(bufs.input.depthWords);
+    if (pin.tr > 0) bad("tr", pin.tr, rule);
+    bad("tc", pin.tc, rule);
+  }
+}
+
+MacTiling Scheduler::simulatedTiling(const Program& prog, const PhasePlan& plan) const {
   const MacProblem& m = plan.mac;
   const auto& acc = *m_in.accel;
   const auto& bufs = acc.buffers;
   MacTiling t;
   t.tm = acc.peArray.tm;
   t.tn = acc.peArray.tn;
-  const std::string where = "layer " + plan.name + " (" + toString(plan.phase) + ")";
+  const std::string where = whereOf(plan);
 
   // Weight slab: the largest multiple of Tm that fits.
   const int maxOn = roundUp(m.outCh, t.tm);
@@ -529,21 +634,17 @@ void Scheduler::chooseTiling(const Program& prog, PhasePlan& plan) const {
 
   // Row strips and column tiles under the feature-buffer bounds.
   const bool bp = plan.phase == Phase::BP;
-  const auto fits = [&](int tr, int tc) {
-    return static_cast<std::int64_t>(tr) * tc <= bufs.output.depthWords &&
-           inputWindowWords(m, bp, tr, tc) <= bufs.input.depthWords;
-  };
   int tc = m.outW;
-  while (tc > 0 && !fits(1, tc)) --tc;
+  while (tc > 0 && !fitsBuffers(plan, 1, tc)) --tc;
   if (tc == 0)
     throw UserError(where + ": even a 1x1 output tile needs " + std::to_string(inputWindowWords(m, bp, 1, 1)) +
                     " input words per lane, more than the input buffer's " +
                     std::to_string(bufs.input.depthWords) + " words per lane");
   t.tc = tc;
 
-  // Least modelled latency; the batch is extrapolated from one and two
-  // images (every image after the first costs the same).
-  const analytical::EfTrainModel model(modelParams());
+  // Least cost of the simulator's steps; the batch is extrapolated from one
+  // and two images (every image after the first costs the same).
+  const StepCostModel model(stepCostParams());
   // Reused across calls: a phase can have tens of thousands of steps.
   static thread_local std::vector<Step> steps;
   const auto modelled = [&](int tr) {
@@ -566,11 +667,11 @@ void Scheduler::chooseTiling(const Program& prog, PhasePlan& plan) const {
   // Ties (within 0.1 %) go to the taller strip: fewer transfers, and more
   // slack between compute and loads when the memory is slower than modelled.
   std::vector<double> cost;
-  for (int tr = 1; tr <= m.outH && fits(tr, tc); ++tr) cost.push_back(modelled(tr));
+  for (int tr = 1; tr <= m.outH && fitsBuffers(plan, tr, tc); ++tr) cost.push_back(modelled(tr));
   const double best = *std::min_element(cost.begin(), cost.end());
   for (std::size_t i = 0; i < cost.size(); ++i)
     if (cost[i] <= best * (1.0 + kTieTolerance)) t.tr = static_cast<int>(i) + 1;
-  plan.tiling = t;
+  return t;
 }
 
 }  // namespace ftsim::schedule

@@ -1,18 +1,19 @@
 #pragma once
 // Network → layers → phases → tiles. Lays the tensors out in DDR, orders the
 // training step (FP of every layer, the loss on the host, then BP and WU in
-// reverse), and picks each MAC phase's tiling with the analytical model under
-// the buffer bounds, as EF-Train does: Tc = the full width, the largest M_on
-// whose weight slab fits the weight buffer, and the Tr with the least
-// modelled latency.
+// reverse), and picks each MAC phase's tiling under the buffer bounds
+// (accelerator.tiling): by default as the authors' script finetune2.py does
+// (sim/analytical), or with ftsim's own rule (`policy: simulated`: the
+// largest M_on whose slab fits, the Tr with the least cost of the simulator's
+// steps); `tiling.pin` fixes any layer × phase.
 
 #include <string>
 #include <vector>
 
 #include "models/accel/EfTrainConfig.h"
-#include "sim/analytical/EfTrainModel.h"
 #include "sim/config/BoardConfig.h"
 #include "sim/schedule/Program.h"
+#include "sim/schedule/StepCostModel.h"
 #include "sim/workload/Network.h"
 
 namespace ftsim::schedule {
@@ -40,9 +41,19 @@ class Scheduler {
   /// Choose the tiling of a MAC phase (see the class comment). `plan` has
   /// its problem and tensors set; its tiling is filled in.
   void chooseTiling(const Program& prog, PhasePlan& plan) const;
-  analytical::ModelParams modelParams() const;
+  /// The step cost `policy: simulated` minimises.
+  StepCostParams stepCostParams() const;
 
  private:
+  /// Tr×Tc output pixels and their input window fit the feature buffers.
+  bool fitsBuffers(const PhasePlan& plan, int tr, int tc) const;
+  /// ftsim's own rule (`policy: simulated`).
+  MacTiling simulatedTiling(const Program& prog, const PhasePlan& plan) const;
+  /// The authors' rule (`policy: eftrain`).
+  MacTiling authorsTiling(const PhasePlan& plan) const;
+  /// Apply a pin to `t`, checking it against the phase and the buffers.
+  void applyPin(const models::TilingPin& pin, const PhasePlan& plan, MacTiling& t) const;
+
   SchedulerInputs m_in;
 };
 

@@ -83,7 +83,11 @@ struct PhaseResult {
   std::string layerType;
   std::uint64_t startCycle = 0;
   std::uint64_t cycles = 0;
+  /// The design's analytical model (`analytical.model`) at the tiling this
+  /// phase ran; 0 where no model applies (layers without weights, the host).
   std::uint64_t analyticalCycles = 0;
+  std::uint64_t eftrainCycles = 0;   ///< the authors' model (sim/analytical/EfTrainAnalytical)
+  std::uint64_t rooflineCycles = 0;  ///< Zhang et al.'s roofline (sim/analytical/Roofline)
   std::uint64_t flops = 0;
   std::uint64_t steps = 0;
   std::uint64_t macs = 0;            ///< MACs issued with data (padding and dilation zeros included)

@@ -12,7 +12,8 @@ namespace ftsim::tt {
 struct TtOpResult {
   std::uint64_t startCycle = 0;
   std::uint64_t cycles = 0;
-  std::uint64_t analyticalCycles = 0;  ///< the timing core's figure (DMA: start cost + bytes/width)
+  /// A per-op roofline (sim/analytical/TtRoofline), filled after the run.
+  std::uint64_t analyticalCycles = 0;
   std::uint64_t bytesRead = 0;         ///< from DDR
   std::uint64_t transfers = 0;
 };

@@ -1,6 +1,9 @@
 #pragma once
-// EF-Train's analytical latency model (TODAES 2022), evaluated on the same
-// steps the simulator executes:
+// A cost of the simulator's own steps, used only to choose a tiling under
+// `accelerator.tiling.policy: simulated` (ftsim's own choice, kept so older
+// figures can be reproduced). It walks the step list the simulator executes,
+// so it is not a reference for the simulation: the analytical model is the
+// closed form in sim/analytical. Per-tile terms as in EF-Train's paper:
 //
 //   tIFM  = tstart + ⌈Tn/DMAp⌉·((Tr−1)S+K)·((Tc−1)S+K)
 //   tCOMP = Tr·Tc·K²
@@ -25,31 +28,31 @@
 #include "sim/core/Units.h"
 #include "sim/schedule/Program.h"
 
-namespace ftsim::analytical {
+namespace ftsim::schedule {
 
-struct ModelParams {
+struct StepCostParams {
   std::uint64_t tstartCycles = 400;
   int dmaWordsPerCycle = 4;
 };
 
 /// The modelled cost of one phase and its terms.
-struct PhaseEstimate {
+struct StepCost {
   Cycles cycles;
   Cycles computeCycles;  ///< Σ tCOMP
   Cycles loadCycles;     ///< Σ of the largest load per step
   Cycles storeCycles;    ///< Σ of the largest store per step
 };
 
-class EfTrainModel {
+class StepCostModel {
  public:
-  explicit EfTrainModel(ModelParams p) : m_p(p) {}
+  explicit StepCostModel(StepCostParams p) : m_p(p) {}
 
-  Cycles opCycles(const schedule::DmaOp& op, schedule::ComputeMode mode) const;
-  Cycles computeCycles(const schedule::Step& s) const { return Cycles(s.iterations); }
-  PhaseEstimate estimate(const std::vector<schedule::Step>& steps) const;
+  Cycles opCycles(const DmaOp& op, ComputeMode mode) const;
+  Cycles computeCycles(const Step& s) const { return Cycles(s.iterations); }
+  StepCost estimate(const std::vector<Step>& steps) const;
 
  private:
-  ModelParams m_p;
+  StepCostParams m_p;
 };
 
-}  // namespace ftsim::analytical
+}  // namespace ftsim::schedule

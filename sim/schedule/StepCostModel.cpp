@@ -1,11 +1,8 @@
-#include "sim/analytical/EfTrainModel.h"
+#include "sim/schedule/StepCostModel.h"
 
-namespace ftsim::analytical {
+namespace ftsim::schedule {
 
-using schedule::ComputeMode;
-using schedule::OpKind;
-
-Cycles EfTrainModel::opCycles(const schedule::DmaOp& op, ComputeMode mode) const {
+Cycles StepCostModel::opCycles(const DmaOp& op, ComputeMode mode) const {
   if (!op.valid()) return Cycles(0);
   const std::uint64_t beats = ceilDiv(op.lanes, static_cast<std::uint64_t>(m_p.dmaWordsPerCycle)) * op.modelPixels;
   bool start = false;
@@ -28,8 +25,8 @@ Cycles EfTrainModel::opCycles(const schedule::DmaOp& op, ComputeMode mode) const
   return Cycles(beats + (start ? m_p.tstartCycles : 0));
 }
 
-PhaseEstimate EfTrainModel::estimate(const std::vector<schedule::Step>& steps) const {
-  PhaseEstimate e;
+StepCost StepCostModel::estimate(const std::vector<Step>& steps) const {
+  StepCost e;
   const std::size_t n = steps.size();
   const auto maxOf = [&](const auto& ops, ComputeMode mode) {
     Cycles m;
@@ -58,4 +55,4 @@ PhaseEstimate EfTrainModel::estimate(const std::vector<schedule::Step>& steps) c
   return e;
 }
 
-}  // namespace ftsim::analytical
+}  // namespace ftsim::schedule
