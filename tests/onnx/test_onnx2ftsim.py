@@ -10,9 +10,11 @@ ftsim's own cycles for them. Needs Debian's python3-torch, python3-onnx and pyth
 missing one is a failure, never a skip.
 """
 
+import atexit
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ TOOL = os.path.join(ROOT, "tools", "onnx2ftsim.py")
 PYTHON = "/usr/bin/python3"
 FTSIM = None
 TMP = tempfile.mkdtemp(prefix="ftsim-onnx-")
+atexit.register(shutil.rmtree, TMP, True)
 
 import numpy as np  # noqa: E402  (python3-numpy comes with python3-onnx)
 import onnx  # noqa: E402
