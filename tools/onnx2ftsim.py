@@ -77,8 +77,20 @@ class Flat(Act):
 
 
 class Const:
-    def __init__(self, array):
-        self.array = array
+    """A constant tensor (an initializer or a Constant node's value). Weights are only looked at
+    for their shape, so their data is converted only when asked for (a Reshape's shape)."""
+
+    def __init__(self, tensor, numpy_helper):
+        self.tensor = tensor
+        self.shape = tuple(tensor.dims)
+        self.numpy_helper = numpy_helper
+        self._array = None
+
+    @property
+    def array(self):
+        if self._array is None:
+            self._array = self.numpy_helper.to_array(self.tensor)
+        return self._array
 
 
 class Unmodelled:
@@ -144,7 +156,7 @@ class Importer:
         graph = self.model.graph
         inits = {t.name for t in graph.initializer}
         for t in graph.initializer:
-            self.values[t.name] = Const(self.numpy_helper.to_array(t))
+            self.values[t.name] = Const(t, self.numpy_helper)
         data = [i for i in graph.input if i.name not in inits]
         if len(data) != 1:
             raise InputError(f"{self.path}: the graph has {len(data)} data inputs "
@@ -171,6 +183,11 @@ class Importer:
         if isinstance(v, Const):
             return v.array
         return None
+
+    def weight_shape(self, name):
+        """The shape of a constant weight operand, or None when the operand is not a constant."""
+        v = self.values.get(name)
+        return v.shape if isinstance(v, Const) else None
 
     def add_layer(self, node, inputs, fields):
         name = layer_name_from(node.name, node.op_type, self.taken)
@@ -224,33 +241,33 @@ class Importer:
 
     def op_conv(self, node, x):
         a = self.attrs(node)
-        w = self.const_of(node.input[1])
+        w = self.weight_shape(node.input[1])
         ok = True
         if a.get("group", 1) != 1:
             g = a["group"]
-            kind = ("a depthwise convolution" if w is not None and w.ndim == 4 and w.shape[1] == 1
+            kind = ("a depthwise convolution" if w is not None and len(w) == 4 and w[1] == 1
                     else "a grouped convolution")
             self.refuse(node, f"group = {g} ({kind}): ftsim has no grouped or depthwise convolution yet")
             ok = False
         if w is None:
             self.refuse(node, "the weights are not a constant initializer: ftsim trains a conv's own weights")
             return
-        if w.ndim != 4:
-            self.refuse(node, f"a {w.ndim - 2}-D convolution: ftsim takes 2-D only")
+        if len(w) != 4:
+            self.refuse(node, f"a {len(w) - 2}-D convolution: ftsim takes 2-D only")
             return
-        sp = self.spatial(node, {**a, "kernel_shape": a.get("kernel_shape", list(w.shape[2:]))}, "convolution")
+        sp = self.spatial(node, {**a, "kernel_shape": a.get("kernel_shape", list(w[2:]))}, "convolution")
         if not ok or sp is None or not isinstance(x, Act):
             return
         k, s = sp
         if len(x.dims) != 3:
             return self.refuse(node, f"its input is a vector of {x.dims[0]} features: a conv reads a feature map")
-        if x.dims[0] != w.shape[1]:
-            return self.refuse(node, f"weights for {w.shape[1]} input channels, input has {x.dims[0]}")
+        if x.dims[0] != w[1]:
+            return self.refuse(node, f"weights for {w[1]} input channels, input has {x.dims[0]}")
         p = self.pads(node, a, x, k, s)
         if p is None:
             return
-        out = [int(w.shape[0])] + [(e + 2 * p - k) // s + 1 for e in x.dims[1:]]
-        fields = [("type", "conv"), ("out_channels", int(w.shape[0])), ("kernel", k)]
+        out = [int(w[0])] + [(e + 2 * p - k) // s + 1 for e in x.dims[1:]]
+        fields = [("type", "conv"), ("out_channels", int(w[0])), ("kernel", k)]
         if s != 1:
             fields.append(("stride", s))
         if p != 0:
@@ -303,7 +320,7 @@ class Importer:
         name = self.add_layer(node, [x], [("type", ftype)])
         self.set_out(node, Act(name, x.dims))
 
-    def op_fc(self, node, x, w, out_features, in_features):
+    def op_fc(self, node, x, out_features, in_features):
         if not isinstance(x, Act):
             return
         if len(x.dims) != 1:
@@ -316,28 +333,28 @@ class Importer:
 
     def op_gemm(self, node, x):
         a = self.attrs(node)
-        w = self.const_of(node.input[1])
+        w = self.weight_shape(node.input[1])
         if a.get("transA", 0):
             return self.refuse(node, "transA = 1: the activations must be the first operand, [N, F]")
-        if w is None or w.ndim != 2:
+        if w is None or len(w) != 2:
             return self.refuse(node, "operand B is not a constant 2-D weight matrix: ftsim's FC layer trains its "
                                      "own weights")
-        m, k = (w.shape[0], w.shape[1]) if a.get("transB", 0) else (w.shape[1], w.shape[0])
-        self.op_fc(node, x, w, m, k)
+        m, k = (w[0], w[1]) if a.get("transB", 0) else (w[1], w[0])
+        self.op_fc(node, x, m, k)
 
     def op_matmul(self, node, x):
-        w = self.const_of(node.input[1])
-        if w is None or w.ndim != 2:
+        w = self.weight_shape(node.input[1])
+        if w is None or len(w) != 2:
             return self.refuse(node, "operand B is not a constant 2-D weight matrix: ftsim's FC layer trains its "
                                      "own weights (a product of two activations has no ftsim layer)")
-        self.op_fc(node, x, w, w.shape[1], w.shape[0])
+        self.op_fc(node, x, w[1], w[0])
 
     def op_add(self, node, ins):
         consts = [i for i, v in enumerate(ins) if isinstance(v, Const)]
         acts = [v for v in ins if isinstance(v, Act)]
         if len(consts) == 1 and len(acts) == 1:
-            x, bias = acts[0], ins[consts[0]].array
-            if x.fc_bias_target and bias.size == x.dims[0]:
+            x, bias = acts[0], ins[consts[0]].shape
+            if x.fc_bias_target and math.prod(bias) == x.dims[0]:
                 self.values[node.output[0]] = Act(x.producer, x.dims)   # the FC's bias: no layer
                 return
             return self.refuse(node, "adds a constant tensor: ftsim adds a constant only as an FC layer's bias "
@@ -405,7 +422,7 @@ class Importer:
                 if not value:
                     self.refuse(node, "a Constant without a tensor 'value'")
                     continue
-                self.values[node.output[0]] = Const(self.numpy_helper.to_array(value[0].t))
+                self.values[node.output[0]] = Const(value[0].t, self.numpy_helper)
                 continue
             ins = [self.values.get(n, Unknown()) if n else None for n in node.input]
             first = ins[0] if ins else None
@@ -417,6 +434,12 @@ class Importer:
                     self.values[out] = Unknown()
                 continue
             before = len(self.refusals)
+            if isinstance(first, Const) and op not in ("Identity", "Add"):
+                self.refuse(node, "its first input is a constant, not an activation: ftsim simulates layers on "
+                                  "the data that flows from the network input")
+                for out in node.output:
+                    self.values[out] = Unknown()
+                continue
             if op == "Conv":
                 self.op_conv(node, first)
             elif op in simple:
@@ -531,6 +554,10 @@ def load_model(onnx, path):
         model = onnx.load_model_from_string(data)
     except Exception as e:  # protobuf's DecodeError and friends
         raise InputError(f"{path}: not an ONNX model (the protobuf does not parse: {e})")
+    try:
+        onnx.load_external_data_for_model(model, os.path.dirname(os.path.abspath(path)))
+    except OSError as e:
+        raise InputError(f"{path}: cannot read the model's external data: {e}")
     if model.ir_version < 1 or len(model.graph.node) == 0:
         raise InputError(f"{path}: not an ONNX model (no IR version or no graph nodes)")
     try:
