@@ -35,7 +35,6 @@ import yaml  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 sys.path.insert(0, HERE)
-import networks  # noqa: E402  (imports torch)
 
 
 def run(cmd):
@@ -54,6 +53,7 @@ _imported = {}
 def exported(name):
     """The network's ONNX file, exported once per process."""
     if name not in _exported:
+        import networks  # imports torch (only the classes that export pay for it)
         module, shape = networks.build(name)
         path = os.path.join(TMP, name + ".onnx")
         with warnings.catch_warnings():
