@@ -572,11 +572,13 @@ def main(argv=None):
         prog="onnx2ftsim.py",
         description="Print the ftsim workload (YAML) of an ONNX model: its conv, FC, batch-norm, ReLU, pooling "
                     "and residual-add layers with the shapes inferred. Unsupported nodes are named and refused "
-                    "(exit 2). See docs/onnx.md.")
+                    "(exit 2). See docs/onnx.md.",
+        epilog="example: tools/onnx2ftsim.py resnet18.onnx --batch 16 > resnet18.yaml")
     ap.add_argument("model", help="the .onnx file")
     ap.add_argument("--batch", type=int, required=True, help="mini-batch size of the workload (>= 1)")
     ap.add_argument("--mode", choices=("training", "inference"), default="training",
-                    help="training (default): ftsim simulates a training step")
+                    help="training (default): ftsim simulates a training step; inference is refused until "
+                         "ftsim's workload format has a mode key")
     ap.add_argument("--name", help="workload name (default: the file's name without .onnx)")
     args = ap.parse_args(argv)
 

@@ -203,6 +203,8 @@ class MobileNetV2(unittest.TestCase):
         for name, g in depthwise:
             self.assertIn(f"node '{name}' (Conv): group = {g} (a depthwise convolution)", se)
         self.assertIn("(Clip): op not supported", se)
+        # ReLU6 (Clip): the stem, two per bottleneck but one in the t = 1 bottleneck (16 x 2 + 1),
+        # the last 1x1 conv: 1 + 33 + 1 = 35; with the 17 depthwise convs, 52 refusals.
         self.assertIn("52 node(s) refused (Clip x35, Conv x17); nothing written", se)
 
 
