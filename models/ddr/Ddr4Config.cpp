@@ -58,6 +58,9 @@ Ddr4Config Ddr4Config::fromYaml(const config::ConfigNode& node) {
   d.tWR = readTiming(t, "t_wr", c.clock);
   d.tRFC = readTiming(t, "t_rfc", c.clock);
   d.tREFI = readTiming(t, "t_refi", c.clock);
+  // Rank-to-rank switch: idle data-bus cycles between bursts of different
+  // ranks (DRAMsim2/3 tRTRS; DRAMSys tRTRS); 1 unless the board says more.
+  d.tRTRS = static_cast<std::uint32_t>(t.getInt("t_rtrs_cycles", 1, 0, 64));
   if (d.tRC < d.tRAS + d.tRP) t.fail("t_rc must be >= t_ras + t_rp (JEDEC)");
   if (d.tRRD_L < d.tRRD_S) t.fail("t_rrd_l must be >= t_rrd_s");
   if (d.tCCD_L < d.tCCD_S) t.fail("t_ccd_l must be >= t_ccd_s");

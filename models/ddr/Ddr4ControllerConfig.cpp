@@ -5,6 +5,8 @@
 namespace ftsim::models {
 
 const char* toString(PagePolicy p) { return p == PagePolicy::Open ? "open" : "closed"; }
+const char* toString(Arbitration a) { return a == Arbitration::FrFcfs ? "fr_fcfs" : "fcfs"; }
+const char* toString(RefreshPolicy r) { return r == RefreshPolicy::AllRank ? "all_rank" : "per_rank_staggered"; }
 
 namespace {
 /// The scheduler keeps one bit per bank in a 64-bit mask.
@@ -45,6 +47,14 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   c.writeLowWatermarkBursts =
       static_cast<int>(node.getInt("write_low_watermark_bursts", c.writeLowWatermarkBursts, 0, 255));
   c.fastPath = node.getBool("fast_path", c.fastPath);
+  c.arbitration = node.getEnum("arbitration", "fr_fcfs", {"fr_fcfs", "fcfs"}) == "fcfs" ? Arbitration::Fcfs
+                                                                                     : Arbitration::FrFcfs;
+  c.rowHitCap = static_cast<int>(node.getInt("row_hit_cap", c.rowHitCap, 0, 1 << 20));
+  if (c.rowHitCap > 0 && c.arbitration == Arbitration::Fcfs)
+    node.at("row_hit_cap").fail("applies to fr_fcfs arbitration only (FCFS never serves a younger hit first)");
+  c.refresh = node.getEnum("refresh", "all_rank", {"all_rank", "per_rank_staggered"}) == "all_rank"
+                  ? RefreshPolicy::AllRank
+                  : RefreshPolicy::PerRankStaggered;
   if (c.writeHighWatermarkBursts > c.writeQueueBursts)
     node.at("write_high_watermark_bursts")
         .fail("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");

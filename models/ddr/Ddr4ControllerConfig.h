@@ -20,6 +20,20 @@ enum class PagePolicy : std::uint8_t {
 };
 const char* toString(PagePolicy p);
 
+/// Which queued request a direction serves next.
+enum class Arbitration : std::uint8_t {
+  FrFcfs,  ///< per bank the oldest row hit, else the oldest request; among banks the first the timing allows
+  Fcfs,    ///< only the oldest request of the direction (its ACT, PRE or column command)
+};
+const char* toString(Arbitration a);
+
+/// When each rank's all-bank refresh falls due (every tREFI).
+enum class RefreshPolicy : std::uint8_t {
+  AllRank,           ///< every rank at k·tREFI (together)
+  PerRankStaggered,  ///< rank r at k·tREFI + r·tREFI/ranks, so only one rank stops at a time
+};
+const char* toString(RefreshPolicy r);
+
 struct Ddr4ControllerConfig {
   /// Bit order, most significant field first (see AddressMapping.h). The
   /// default interleaves bank groups at every 64-byte burst (a sequential
@@ -37,6 +51,12 @@ struct Ddr4ControllerConfig {
   /// Issue a stream of row hits without the FR-FCFS scan when the oldest
   /// request is provably the one the scan would pick (same cycles; tested).
   bool fastPath = true;
+  Arbitration arbitration = Arbitration::FrFcfs;
+  /// FR-FCFS: after this many column commands to a bank's open row since its
+  /// ACT, an older queued request of that bank for another row gets its PRE
+  /// ahead of further hits (0: no cap).
+  int rowHitCap = 0;
+  RefreshPolicy refresh = RefreshPolicy::AllRank;
 
   AddressMapping mapping;  ///< addressMapping parsed for the device
 

@@ -24,6 +24,11 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_bankTail.assign(m_dev.banks(), {{-1, -1}});
   m_cand.assign(m_dev.banks(), {});
   m_refreshDue.assign(device.ranks, device.t.tREFI);
+  if (cfg.refresh == RefreshPolicy::PerRankStaggered)
+    for (int r = 0; r < device.ranks; ++r)
+      m_refreshDue[r] += static_cast<std::uint64_t>(device.t.tREFI) * static_cast<std::uint64_t>(r) /
+                         static_cast<std::uint64_t>(device.ranks);
+  m_columnsSinceAct.assign(m_dev.banks(), 0);
   m_bankStats.assign(m_dev.banks(), {});
   m_latencyHist.assign(64, 0);
 }
@@ -152,6 +157,16 @@ bool Ddr4ControllerTiming::scan(int dir, Decision& d) {
         const std::uint32_t row = m_dev.openRow(b);
         std::int32_t i = bc.entry;
         while (i >= 0 && m_pool[i].row != row) i = m_pool[i].nextBank;
+        if (i >= 0 && m_cfg.rowHitCap > 0 &&
+            m_columnsSinceAct[b] >= static_cast<std::uint32_t>(m_cfg.rowHitCap)) {
+          // Capped: the oldest request for another row, if any, goes first.
+          std::int32_t other = bc.entry;
+          while (other >= 0 && m_pool[other].row == row) other = m_pool[other].nextBank;
+          if (other >= 0) {
+            bc.entry = other;
+            i = -1;
+          }
+        }
         if (i >= 0) {
           bc.entry = i;
           bc.cmd = col;
@@ -179,6 +194,20 @@ bool Ddr4ControllerTiming::scan(int dir, Decision& d) {
     }
   }
   return have;
+}
+
+void Ddr4ControllerTiming::oldest(int dir, Decision& d) const {
+  const std::int32_t i = m_ageHead[dir];
+  const Entry& e = m_pool[i];
+  const int b = e.bank;
+  DdrCommand cmd = DdrCommand::Act;
+  if (m_dev.isOpen(b)) cmd = m_dev.openRow(b) == e.row ? columnCommand(dir) : DdrCommand::Pre;
+  d.cycle = std::max(m_dev.earliest(cmd, b), m_cursor);
+  d.cmd = cmd;
+  d.bank = b;
+  d.entry = i;
+  d.rank = m_dev.rankOf(b);
+  d.fast = false;
 }
 
 void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d) const {
@@ -227,6 +256,10 @@ const Ddr4ControllerTiming::Decision& Ddr4ControllerTiming::decide() {
         have = true;
       }
     }
+    if (!have && m_cfg.arbitration == Arbitration::Fcfs) {
+      oldest(dir, d);
+      have = true;
+    }
     if (!have) {
       have = scan(dir, d);
       d.fast = false;
@@ -246,8 +279,11 @@ void Ddr4ControllerTiming::column(const Decision& d) {
   const std::uint32_t row = e.row;
   if (e.outcome == kNone) e.outcome = kHit;
   ++m_bankStats[b][e.outcome - 1];
+  ++m_columnsSinceAct[b];
   m_dev.issue(d.cmd, b, row, d.cycle);
   const int dir = e.dir;
+  const std::uint64_t dataEnd = d.cycle + (dir ? m_dev.config().t.cwl : m_dev.config().t.cl) + m_dev.burstCycles();
+  if (dataEnd > m_lastData) m_lastData = dataEnd;
   const std::int32_t ti = e.txn;
   unlink(d.entry);
   Txn& t = m_txns[ti];
@@ -284,6 +320,7 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
       Entry& e = m_pool[d.entry];
       if (e.outcome == kNone) e.outcome = kMiss;
       ++m_bankStats[d.bank][3];
+      m_columnsSinceAct[d.bank] = 0;
       m_dev.issue(DdrCommand::Act, d.bank, e.row, d.cycle);
       rowChanged(d.bank, e.row, -1);
       if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, e.row});
@@ -323,6 +360,11 @@ void Ddr4ControllerTiming::advance(std::uint64_t until) {
     execute(d);
   }
   if (m_cursor < until) m_cursor = until;
+}
+
+std::uint64_t Ddr4ControllerTiming::advanceUntilTaken() {
+  while (m_pending >= 0) execute(decide());
+  return m_cursor;  // the bursts enter the cycle after the command that freed the last entry
 }
 
 std::uint64_t Ddr4ControllerTiming::drain() {

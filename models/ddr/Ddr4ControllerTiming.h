@@ -78,6 +78,10 @@ class Ddr4ControllerTiming {
   /// A cycle no later than the next event: exact for events already
   /// determined, a lower bound for the rest. UINT64_MAX when none is due.
   std::uint64_t nextEventBound() const;
+  /// Issue commands until the transaction in the request stage has all its
+  /// bursts queued; returns the cycle it was taken (its END_REQ). Nothing
+  /// is decided past that cycle, so the next request may arrive right after.
+  std::uint64_t advanceUntilTaken();
   /// Issue everything still queued (end of a run); returns the cursor.
   std::uint64_t drain();
   bool empty() const { return m_count[0] == 0 && m_count[1] == 0 && m_pending < 0; }
@@ -92,6 +96,9 @@ class Ddr4ControllerTiming {
   const std::vector<std::uint64_t>& readLatencyHistogram() const { return m_latencyHist; }
   std::uint64_t readLatencySumCycles() const { return m_latencySum; }
   std::uint64_t readTransactions() const { return m_readTxns; }
+  /// The cycle the data of the last RD or WR issued so far has left (or
+  /// reached) the bus: the end of the traffic (0 before any).
+  std::uint64_t lastDataCycle() const { return m_lastData; }
   /// Decisions taken by the fast path (for benchmarks).
   std::uint64_t fastDecisions() const { return m_fastDecisions; }
 
@@ -141,6 +148,8 @@ class Ddr4ControllerTiming {
   /// The next command (m_memo; computed unless still valid).
   const Decision& decide();
   bool scan(int dir, Decision& d);
+  /// FCFS: the command of the oldest request of `dir`.
+  void oldest(int dir, Decision& d) const;
   void bankChanged(int b) { m_cand[b][0].dirty = m_cand[b][1].dirty = true; }
   void refreshStep(int rank, std::uint64_t due, Decision& d) const;
   void execute(const Decision& d);
@@ -184,11 +193,13 @@ class Ddr4ControllerTiming {
   std::vector<Event> m_events;
 
   std::vector<std::uint64_t> m_refreshDue;  ///< per rank
+  std::vector<std::uint32_t> m_columnsSinceAct;  ///< per bank (row-hit cap)
 
   std::vector<std::array<std::uint64_t, 4>> m_bankStats;  ///< hits, misses, conflicts, ACTs
   std::vector<std::uint64_t> m_latencyHist;
   std::uint64_t m_latencySum = 0, m_readTxns = 0;
   std::uint64_t m_fastDecisions = 0;
+  std::uint64_t m_lastData = 0;
   std::vector<CommandRecord>* m_trace = nullptr;
   stats::SimObserver* m_timeline = nullptr;
   std::vector<stats::SimObserver::TrackId> m_bankTracks, m_refreshTracks;

@@ -41,6 +41,35 @@ Ddr4Device::Ddr4Device(const Ddr4Config& cfg) : m_cfg(cfg) {
   m_rankNext.assign(static_cast<std::size_t>(cfg.ranks), Next{});
   m_lastActs.assign(static_cast<std::size_t>(cfg.ranks), {});
   m_actCount.assign(static_cast<std::size_t>(cfg.ranks), 0);
+  m_bankCounts.assign(m_banks.size(), DdrCommandCounts{});
+  m_residency.assign(static_cast<std::size_t>(cfg.ranks), Residency{});
+}
+
+void Ddr4Device::Residency::settle(std::uint64_t upTo) {
+  while (!pending.empty()) {
+    auto first = std::min_element(pending.begin(), pending.end());
+    if (first->first > upTo) return;
+    const std::uint64_t at = first->first;
+    if (first->second > 0) {
+      if (open++ == 0) since = at;
+    } else if (--open == 0) {
+      activeCycles += at - since;
+    }
+    *first = pending.back();
+    pending.pop_back();
+  }
+}
+
+void Ddr4Device::bankStateChange(int rank, std::uint64_t cycle, int delta, std::uint64_t now) {
+  Residency& r = m_residency[rank];
+  r.pending.emplace_back(cycle, delta);
+  r.settle(now);
+}
+
+std::uint64_t Ddr4Device::rankActiveCycles(int rank, std::uint64_t end) const {
+  Residency r = m_residency[rank];
+  r.settle(end);
+  return r.activeCycles + (r.open > 0 && end > r.since ? end - r.since : 0);
 }
 
 bool Ddr4Device::rankIdle(int rank) const {
@@ -76,12 +105,14 @@ bool Ddr4Device::canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_
   return cycle >= earliest(cmd, b);
 }
 
-void Ddr4Device::closeBank(int b, std::uint64_t cycle) {
+void Ddr4Device::closeBank(int b, std::uint64_t cycle, std::uint64_t now) {
   Bank& k = m_banks[b];
   k.open = false;
   raise(k.next[kAct], cycle + m_cfg.t.tRP);
   raise(m_rankNext[k.rank][kRef], cycle + m_cfg.t.tRP);
   ++m_counts[kPre];
+  ++m_bankCounts[b][kPre];
+  bankStateChange(k.rank, cycle, -1, now);
 }
 
 void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) {
@@ -95,6 +126,7 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
     case DdrCommand::Act: {
       k.open = true;
       k.row = row;
+      bankStateChange(rank, cycle, +1, cycle);
       raise(k.next[kRd], cycle + t.tRCD);
       raise(k.next[kWr], cycle + t.tRCD);
       raise(k.next[kPre], cycle + t.tRAS);
@@ -107,10 +139,11 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
       ++m_actCount[rank];
       if (m_actCount[rank] >= 4) raise(m_rankNext[rank][kAct], ring[m_actCount[rank] % 4] + t.tFAW);
       ++m_counts[kAct];
+      ++m_bankCounts[b][kAct];
       break;
     }
     case DdrCommand::Pre:
-      closeBank(b, cycle);
+      closeBank(b, cycle, cycle);
       break;
     case DdrCommand::Rd: {
       raise(m_groupNext[k.group][kRd], cycle + m_ccdL);
@@ -122,6 +155,7 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
         if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.tRTRS);
       }
       ++m_counts[kRd];
+      ++m_bankCounts[b][kRd];
       break;
     }
     case DdrCommand::Wr: {
@@ -138,12 +172,14 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
         raise(m_rankNext[r][kRd], toRead > t.cl ? toRead - t.cl : 0);
       }
       ++m_counts[kWr];
+      ++m_bankCounts[b][kWr];
       break;
     }
     case DdrCommand::Ref:
       raise(m_rankNext[rank][kAct], cycle + t.tRFC);
       raise(m_rankNext[rank][kRef], cycle + t.tRFC);
       ++m_counts[kRef];
+      ++m_bankCounts[b][kRef];
       break;
   }
 }
@@ -152,7 +188,7 @@ std::uint64_t Ddr4Device::autoPrecharge(int b) {
   Bank& k = m_banks[b];
   FTSIM_ASSERT(k.open, "auto-precharge of a closed bank");
   const std::uint64_t at = k.next[kPre];
-  closeBank(b, at);
+  closeBank(b, at, 0);  // settled by the next command
   return at;
 }
 

@@ -82,6 +82,11 @@ class Ddr4Device {
   std::uint64_t autoPrecharge(int b);
 
   const DdrCommandCounts& counts() const { return m_counts; }
+  /// Cycles in [0, end) during which rank `rank` had at least one bank open
+  /// (active standby; the rest is precharged standby), for energy.
+  std::uint64_t rankActiveCycles(int rank, std::uint64_t end) const;
+  /// Commands per bank (REF counted on the first bank of its rank).
+  const std::vector<DdrCommandCounts>& bankCounts() const { return m_bankCounts; }
 
  private:
   struct Bank {
@@ -95,7 +100,19 @@ class Ddr4Device {
   static void raise(std::uint64_t& v, std::uint64_t to) {
     if (to > v) v = to;
   }
-  void closeBank(int b, std::uint64_t cycle);
+  /// `now`: the cycle of the command being issued (changes up to it settle).
+  void closeBank(int b, std::uint64_t cycle, std::uint64_t now);
+  /// A bank of `rank` opens (+1) or closes (−1) at `cycle`. Commands come in
+  /// cycle order but an auto-precharge closes its bank later, so changes are
+  /// settled in cycle order once no earlier one can come.
+  void bankStateChange(int rank, std::uint64_t cycle, int delta, std::uint64_t now);
+  struct Residency {
+    int open = 0;                  ///< banks open
+    std::uint64_t since = 0;       ///< the first bank opened at this cycle
+    std::uint64_t activeCycles = 0;
+    std::vector<std::pair<std::uint64_t, int>> pending;  ///< changes not yet settled
+    void settle(std::uint64_t upTo);
+  };
 
   Ddr4Config m_cfg;
   std::uint32_t m_burst = 4;
@@ -107,6 +124,8 @@ class Ddr4Device {
   std::vector<std::uint32_t> m_actCount;                 ///< per rank, ACTs so far (ring position)
   std::uint64_t m_cmdBusFree = 0;
   DdrCommandCounts m_counts{};
+  std::vector<DdrCommandCounts> m_bankCounts;
+  std::vector<Residency> m_residency;  ///< per rank
 };
 
 }  // namespace ftsim::models

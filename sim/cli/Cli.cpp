@@ -13,6 +13,7 @@
 #include "families/Registry.h"
 #include "sim/cli/Common.h"
 #include "sim/cli/Compare.h"
+#include "sim/cli/Dram.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
 #include "traces/AtomicFile.h"
@@ -169,7 +170,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (cmd == "run") return cmdRun(argc - 1, argv + 1, out);
     if (cmd == "check") return cmdCheck(argc - 1, argv + 1, out);
     if (cmd == "compare") return cmdCompare(argc - 1, argv + 1, out);
-    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare; see `ftsim --help`)\n";
+    if (cmd == "dram") return cmdDram(argc - 1, argv + 1, out);
+    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare, dram; see `ftsim --help`)\n";
     return 2;
   } catch (const UserError& e) {
     err << "error: " << e.what() << "\n";

@@ -1,0 +1,145 @@
+// Controller policies beyond the default FR-FCFS: FCFS arbitration, the
+// row-hit cap, staggered per-rank refresh and a configurable tRTRS. Each
+// test gives the exact command cycles, so a policy that issued one cycle
+// early (or let a younger hit pass) would fail.
+//
+// DDR4-2133P x8 in DDR cycles: CL 15, tRCD 15, tRP 15, tRAS 36, tRC 51,
+// tRTP 8, tCCD_L 6, tREFI 8320. Default mapping row:bank:column:bankgroup:
+// bank group = address bits 6-7, column 8-14, bank 15-16, row 17-31.
+
+#include <gtest/gtest.h>
+
+#include "models/ddr/Ddr4ControllerTiming.h"
+#include "sim/core/Error.h"
+#include "tests/DdrHarness.h"
+#include "tests/Harness.h"
+
+using ftsim::models::DdrCommand;
+using ftsim::models::Ddr4ControllerTiming;
+using ftsim::models::Ddr4Device;
+using Cmd = ftsim::models::Ddr4ControllerTiming::CommandRecord;
+using namespace ftsim::test;
+
+namespace {
+
+std::uint64_t addr(std::uint64_t row, std::uint64_t bank, std::uint64_t col, std::uint64_t bg) {
+  return (row << 17) | (bank << 15) | (col << 8) | (bg << 6);
+}
+
+std::vector<Cmd> commands(const std::vector<Txn>& txns, const std::string& yaml, int ranks = 1,
+                          std::uint32_t rtrs = 1) {
+  auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  dev.ranks = ranks;
+  dev.t.tRTRS = rtrs;
+  Ddr4ControllerTiming c(dev, controllerConfig(dev, yaml));
+  return runTraffic(c, txns, true).commands;
+}
+
+/// Bank 0: row 0 column 0, then row 1, then row 0 column 1, 1 cycle apart.
+const std::vector<Txn> kConflictThenHit{{0, false, addr(0, 0, 0, 0), 64},
+                                        {1, false, addr(1, 0, 0, 0), 64},
+                                        {2, false, addr(0, 0, 1, 0), 64}};
+
+TEST(DdrPolicies, FrFcfsLetsTheYoungerHitPass) {
+  // ACT 0, RD 15; the row-0 hit (younger than the row-1 request) at 15 +
+  // tCCD_L 6 = 21; PRE at max(tRAS 36, RD 21 + tRTP 8) = 36, ACT 51, RD 66.
+  const std::vector<Cmd> want{{0, DdrCommand::Act, 0, 0}, {15, DdrCommand::Rd, 0, 0}, {21, DdrCommand::Rd, 0, 0},
+                              {36, DdrCommand::Pre, 0, 0}, {51, DdrCommand::Act, 0, 1}, {66, DdrCommand::Rd, 0, 1}};
+  EXPECT_EQ(commands(kConflictThenHit, "{}"), want);
+}
+
+TEST(DdrPolicies, FcfsServesStrictlyInOrder) {
+  // The row-1 request first: PRE at max(tRAS 36, RD 15 + tRTP 8 = 23) = 36,
+  // ACT 51 (tRP, tRC), RD 66; then row 0 again: PRE at max(51 + 36, 66 + 8)
+  // = 87, ACT 102, RD 117.
+  const std::vector<Cmd> want{{0, DdrCommand::Act, 0, 0},  {15, DdrCommand::Rd, 0, 0},  {36, DdrCommand::Pre, 0, 0},
+                              {51, DdrCommand::Act, 0, 1}, {66, DdrCommand::Rd, 0, 1},  {87, DdrCommand::Pre, 0, 1},
+                              {102, DdrCommand::Act, 0, 0}, {117, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(commands(kConflictThenHit, "{arbitration: fcfs}"), want);
+}
+
+TEST(DdrPolicies, RowHitCap) {
+  // Row 0 column 0, row 1, row 0 columns 1 and 2.
+  std::vector<Txn> t = kConflictThenHit;
+  t.push_back(Txn{3, false, addr(0, 0, 2, 0), 64});
+  // Uncapped: three hits (RD 15, 21, 27), then PRE at max(36, 27 + 8) = 36.
+  const auto open = commands(t, "{}");
+  ASSERT_GE(open.size(), 5u);
+  EXPECT_EQ(open[3], (Cmd{27, DdrCommand::Rd, 0, 0}));
+  EXPECT_EQ(open[4], (Cmd{36, DdrCommand::Pre, 0, 0}));
+  // Cap 2: after RD 15 and 21 the row-1 request goes first: PRE 36, ACT 51,
+  // RD 66; then row 0's last column: PRE max(51 + 36, 66 + 8) = 87, ACT 102,
+  // RD 117.
+  const std::vector<Cmd> cap2{{0, DdrCommand::Act, 0, 0},  {15, DdrCommand::Rd, 0, 0},  {21, DdrCommand::Rd, 0, 0},
+                              {36, DdrCommand::Pre, 0, 0}, {51, DdrCommand::Act, 0, 1}, {66, DdrCommand::Rd, 0, 1},
+                              {87, DdrCommand::Pre, 0, 1}, {102, DdrCommand::Act, 0, 0}, {117, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(commands(t, "{row_hit_cap: 2}"), cap2);
+  // Cap 1: one hit per ACT while another row waits: row 0 col 0 (RD 15), row
+  // 1 (RD 66), row 0 col 1 (ACT 102, RD 117), and col 2 hits at 117 + 6 =
+  // 123 since no other row waits any more.
+  const auto cap1 = commands(t, "{row_hit_cap: 1}");
+  const std::vector<Cmd> want1{{0, DdrCommand::Act, 0, 0},  {15, DdrCommand::Rd, 0, 0},   {36, DdrCommand::Pre, 0, 0},
+                               {51, DdrCommand::Act, 0, 1}, {66, DdrCommand::Rd, 0, 1},   {87, DdrCommand::Pre, 0, 1},
+                               {102, DdrCommand::Act, 0, 0}, {117, DdrCommand::Rd, 0, 0}, {123, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(cap1, want1);
+}
+
+std::vector<Cmd> refreshes(const std::vector<Cmd>& v) {
+  std::vector<Cmd> out;
+  for (const Cmd& c : v)
+    if (c.cmd == DdrCommand::Ref) out.push_back(c);
+  return out;
+}
+
+TEST(DdrPolicies, StaggeredPerRankRefresh) {
+  // Two ranks, nothing open when refresh falls due; a read at 20000 keeps
+  // the run going. All-rank: both ranks at tREFI 8320 (rank 1 a command-bus
+  // cycle later, 8321) and again at 16640 / 16641.
+  const std::vector<Txn> t{{20000, false, 0, 64}};
+  const std::vector<Cmd> all{{8320, DdrCommand::Ref, 0, 0}, {8321, DdrCommand::Ref, 16, 0},
+                             {16640, DdrCommand::Ref, 0, 0}, {16641, DdrCommand::Ref, 16, 0}};
+  EXPECT_EQ(refreshes(commands(t, "{}", 2)), all);
+  // Staggered: rank 1 half a tREFI later, 8320 + 4160 = 12480.
+  const std::vector<Cmd> staggered{{8320, DdrCommand::Ref, 0, 0}, {12480, DdrCommand::Ref, 16, 0},
+                                   {16640, DdrCommand::Ref, 0, 0}};
+  EXPECT_EQ(refreshes(commands(t, "{refresh: per_rank_staggered}", 2)), staggered);
+}
+
+TEST(DdrPolicies, RankSwitchSpacingTrtrs) {
+  for (const std::uint32_t rtrs : {1u, 3u}) {
+    auto cfg = loadDdr("ddr4-2133p-64bit-x8-4gb");
+    cfg.ranks = 2;
+    cfg.t.tRTRS = rtrs;
+    Ddr4Device d(cfg);
+    d.issue(DdrCommand::Act, 0, 0, 0);
+    d.issue(DdrCommand::Act, 16, 0, 1);  // rank 1, bank 0
+    d.issue(DdrCommand::Rd, 0, 0, 15);
+    // The other rank's RD waits for the burst (4) and tRTRS: 15 + 4 + tRTRS.
+    const std::uint64_t c = 15 + 4 + rtrs;
+    EXPECT_FALSE(d.canIssue(DdrCommand::Rd, 16, 0, c - 1)) << rtrs;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Rd, 16, 0, c)) << rtrs;
+  }
+}
+
+TEST(DdrPolicies, ConfigKeys) {
+  const auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  const auto c = controllerConfig(dev, "{arbitration: fcfs, refresh: per_rank_staggered}");
+  EXPECT_EQ(c.arbitration, ftsim::models::Arbitration::Fcfs);
+  EXPECT_EQ(c.refresh, ftsim::models::RefreshPolicy::PerRankStaggered);
+  EXPECT_EQ(controllerConfig(dev, "{row_hit_cap: 4}").rowHitCap, 4);
+  auto rule = [&](const std::string& yaml) {
+    try {
+      controllerConfig(dev, yaml);
+    } catch (const ftsim::ConfigError& e) {
+      return e.keyPath() + ": " + e.rule();
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(rule("{arbitration: lifo}").find("arbitration: must be one of"), std::string::npos);
+  EXPECT_NE(rule("{arbitration: fcfs, row_hit_cap: 2}").find("row_hit_cap: applies to fr_fcfs arbitration only"),
+            std::string::npos);
+  EXPECT_NE(rule("{refresh: per_bank}").find("refresh: must be one of"), std::string::npos);
+  EXPECT_NE(rule("{row_hit_cap: -1}").find("row_hit_cap: must be >= 0"), std::string::npos);
+}
+
+}  // namespace
