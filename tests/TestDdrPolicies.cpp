@@ -84,6 +84,53 @@ TEST(DdrPolicies, RowHitCap) {
   EXPECT_EQ(cap1, want1);
 }
 
+TEST(DdrPolicies, BankRoundRobinBreaksTiesByBankOrder) {
+  // Request 1 (cycle 0): row 0 of bank 8 (group 2): ACT 0, RD 15. Request 2
+  // (cycle 1): 256 bytes of row 1 over banks 0, 4, 8, 12 (groups 0-3).
+  // Banks 0, 4 and 12 can ACT from 0 + tRRD_S 4 on, four cycles apart.
+  const std::vector<Txn> t{{0, false, addr(0, 0, 0, 2), 64}, {1, false, addr(1, 0, 0, 0), 256}};
+  auto acts = [](const std::vector<Cmd>& v) {
+    std::vector<int> banks;
+    std::vector<std::uint64_t> cycles;
+    for (const Cmd& c : v)
+      if (c.cmd == DdrCommand::Act && c.cycle < 20) {
+        banks.push_back(c.bank);
+        cycles.push_back(c.cycle);
+      }
+    EXPECT_EQ(cycles, (std::vector<std::uint64_t>{0, 4, 8, 12}));
+    return banks;
+  };
+  // FR-FCFS: the oldest burst first: banks 0, 4, 12.
+  EXPECT_EQ(acts(commands(t, "{}")), (std::vector<int>{8, 0, 4, 12}));
+  // Round robin: bank 8 was served last, so 12 has priority, then 0 and 4.
+  EXPECT_EQ(acts(commands(t, "{arbitration: fr_fcfs_bank_rr}")), (std::vector<int>{8, 12, 0, 4}));
+}
+
+TEST(DdrPolicies, OpenAdaptivePage) {
+  // Row 0 of bank 0 at 0, then row 1 of bank 0 at 1: the RD at 15 finds row
+  // 1 queued, so it auto-precharges at max(tRAS 36, 15 + tRTP 8) = 36 with
+  // no command of its own; ACT 51, RD 66 (the same cycles as an explicit
+  // PRE here) and the second request counts as a miss, not a conflict.
+  const std::vector<Txn> two{{0, false, addr(0, 0, 0, 0), 64}, {1, false, addr(1, 0, 0, 0), 64}};
+  auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  Ddr4ControllerTiming c(dev, controllerConfig(dev, "{page_policy: open_adaptive}"));
+  const TrafficResult r = runTraffic(c, two, true);
+  const std::vector<Cmd> want{{0, DdrCommand::Act, 0, 0}, {15, DdrCommand::Rd, 0, 0}, {36, DdrCommand::Pre, 0, 0},
+                              {51, DdrCommand::Act, 0, 1}, {66, DdrCommand::Rd, 0, 1}};
+  EXPECT_EQ(r.commands, want);
+  EXPECT_EQ(r.counters.rowConflicts, 0u);
+  EXPECT_EQ(r.counters.rowMisses, 2u);
+  // Nothing else queued: the row stays open (closed page would precharge it
+  // at 36) and a read of it at 200 is a hit: RD at 200.
+  const std::vector<Txn> later{{0, false, addr(0, 0, 0, 0), 64}, {200, false, addr(0, 0, 1, 0), 64}};
+  const std::vector<Cmd> hit{{0, DdrCommand::Act, 0, 0}, {15, DdrCommand::Rd, 0, 0}, {200, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(commands(later, "{page_policy: open_adaptive}"), hit);
+  const std::vector<Cmd> closed{{0, DdrCommand::Act, 0, 0},   {15, DdrCommand::Rd, 0, 0},
+                                {36, DdrCommand::Pre, 0, 0},  {200, DdrCommand::Act, 0, 0},
+                                {215, DdrCommand::Rd, 0, 0},  {236, DdrCommand::Pre, 0, 0}};  // 200 + tRAS
+  EXPECT_EQ(commands(later, "{page_policy: closed}"), closed);
+}
+
 std::vector<Cmd> refreshes(const std::vector<Cmd>& v) {
   std::vector<Cmd> out;
   for (const Cmd& c : v)
@@ -136,7 +183,10 @@ TEST(DdrPolicies, ConfigKeys) {
     return std::string("(no error)");
   };
   EXPECT_NE(rule("{arbitration: lifo}").find("arbitration: must be one of"), std::string::npos);
-  EXPECT_NE(rule("{arbitration: fcfs, row_hit_cap: 2}").find("row_hit_cap: applies to fr_fcfs arbitration only"),
+  EXPECT_EQ(controllerConfig(dev, "{arbitration: fr_fcfs_bank_rr}").arbitration,
+            ftsim::models::Arbitration::FrFcfsBankRoundRobin);
+  EXPECT_EQ(controllerConfig(dev, "{page_policy: open_adaptive}").pagePolicy, ftsim::models::PagePolicy::OpenAdaptive);
+  EXPECT_NE(rule("{arbitration: fcfs, row_hit_cap: 2}").find("row_hit_cap: applies to FR-FCFS arbitration only"),
             std::string::npos);
   EXPECT_NE(rule("{refresh: per_bank}").find("refresh: must be one of"), std::string::npos);
   EXPECT_NE(rule("{row_hit_cap: -1}").find("row_hit_cap: must be >= 0"), std::string::npos);

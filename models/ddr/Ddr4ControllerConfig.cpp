@@ -4,8 +4,22 @@
 
 namespace ftsim::models {
 
-const char* toString(PagePolicy p) { return p == PagePolicy::Open ? "open" : "closed"; }
-const char* toString(Arbitration a) { return a == Arbitration::FrFcfs ? "fr_fcfs" : "fcfs"; }
+const char* toString(PagePolicy p) {
+  switch (p) {
+    case PagePolicy::Open: return "open";
+    case PagePolicy::Closed: return "closed";
+    case PagePolicy::OpenAdaptive: return "open_adaptive";
+  }
+  return "?";
+}
+const char* toString(Arbitration a) {
+  switch (a) {
+    case Arbitration::FrFcfs: return "fr_fcfs";
+    case Arbitration::Fcfs: return "fcfs";
+    case Arbitration::FrFcfsBankRoundRobin: return "fr_fcfs_bank_rr";
+  }
+  return "?";
+}
 const char* toString(RefreshPolicy r) { return r == RefreshPolicy::AllRank ? "all_rank" : "per_rank_staggered"; }
 
 namespace {
@@ -38,8 +52,8 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
     if (node.has("address_mapping")) node.at("address_mapping").fail(error);
     node.fail("the default address_mapping " + c.addressMapping + " " + error);
   }
-  c.pagePolicy = node.getEnum("page_policy", "open", {"open", "closed"}) == "open" ? PagePolicy::Open
-                                                                                   : PagePolicy::Closed;
+  const std::string page = node.getEnum("page_policy", "open", {"open", "closed", "open_adaptive"});
+  c.pagePolicy = page == "open" ? PagePolicy::Open : page == "closed" ? PagePolicy::Closed : PagePolicy::OpenAdaptive;
   c.readQueueBursts = static_cast<int>(node.getInt("read_queue_bursts", c.readQueueBursts, 1, 256));
   c.writeQueueBursts = static_cast<int>(node.getInt("write_queue_bursts", c.writeQueueBursts, 1, 256));
   c.writeHighWatermarkBursts =
@@ -47,11 +61,13 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   c.writeLowWatermarkBursts =
       static_cast<int>(node.getInt("write_low_watermark_bursts", c.writeLowWatermarkBursts, 0, 255));
   c.fastPath = node.getBool("fast_path", c.fastPath);
-  c.arbitration = node.getEnum("arbitration", "fr_fcfs", {"fr_fcfs", "fcfs"}) == "fcfs" ? Arbitration::Fcfs
-                                                                                     : Arbitration::FrFcfs;
+  const std::string arb = node.getEnum("arbitration", "fr_fcfs", {"fr_fcfs", "fr_fcfs_bank_rr", "fcfs"});
+  c.arbitration = arb == "fcfs"      ? Arbitration::Fcfs
+                  : arb == "fr_fcfs" ? Arbitration::FrFcfs
+                                     : Arbitration::FrFcfsBankRoundRobin;
   c.rowHitCap = static_cast<int>(node.getInt("row_hit_cap", c.rowHitCap, 0, 1 << 20));
   if (c.rowHitCap > 0 && c.arbitration == Arbitration::Fcfs)
-    node.at("row_hit_cap").fail("applies to fr_fcfs arbitration only (FCFS never serves a younger hit first)");
+    node.at("row_hit_cap").fail("applies to FR-FCFS arbitration only (FCFS never serves a younger hit first)");
   c.refresh = node.getEnum("refresh", "all_rank", {"all_rank", "per_rank_staggered"}) == "all_rank"
                   ? RefreshPolicy::AllRank
                   : RefreshPolicy::PerRankStaggered;

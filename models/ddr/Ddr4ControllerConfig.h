@@ -16,7 +16,11 @@ namespace ftsim::models {
 
 enum class PagePolicy : std::uint8_t {
   Open,    ///< a row stays open until another row of its bank or a refresh needs the bank
-  Closed,  ///< the last queued access to a row auto-precharges it
+  Closed,  ///< the last queued access to a row auto-precharges it (DRAMSys ClosedAdaptive)
+  /// The last queued access to a row auto-precharges it only when another
+  /// row of its bank is queued (DRAMSys OpenAdaptive): a conflict costs no
+  /// PRE slot and an idle row stays open for a later hit.
+  OpenAdaptive,
 };
 const char* toString(PagePolicy p);
 
@@ -24,6 +28,9 @@ const char* toString(PagePolicy p);
 enum class Arbitration : std::uint8_t {
   FrFcfs,  ///< per bank the oldest row hit, else the oldest request; among banks the first the timing allows
   Fcfs,    ///< only the oldest request of the direction (its ACT, PRE or column command)
+  /// Per bank FR-FCFS; among the banks whose command the timing allows
+  /// first, the next in round-robin order after the bank served last.
+  FrFcfsBankRoundRobin,
 };
 const char* toString(Arbitration a);
 

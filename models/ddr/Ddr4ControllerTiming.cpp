@@ -13,7 +13,11 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
                    cfg.writeHighWatermarkBursts <= cfg.writeQueueBursts,
                "write watermarks out of order");
   m_closedPage = cfg.pagePolicy == PagePolicy::Closed;
-  m_fast = cfg.fastPath && !m_closedPage;
+  m_openAdaptive = cfg.pagePolicy == PagePolicy::OpenAdaptive;
+  m_roundRobin = cfg.arbitration == Arbitration::FrFcfsBankRoundRobin;
+  // The fast path takes the oldest ready hit, which a round-robin tie-break
+  // need not.
+  m_fast = cfg.fastPath && !m_closedPage && !m_roundRobin;
   m_burstShift = 0;
   while ((1u << m_burstShift) < device.burstBytes()) ++m_burstShift;
   m_capacity = {static_cast<std::uint32_t>(cfg.readQueueBursts), static_cast<std::uint32_t>(cfg.writeQueueBursts)};
@@ -180,9 +184,11 @@ bool Ddr4ControllerTiming::scan(int dir, Decision& d) {
     const DdrCommand cmd = bc.cmd;
     const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
     const bool isColumn = cmd == col;
-    const std::uint64_t seq = m_pool[cand].seq;
-    if (!have || r < d.cycle ||
-        (r == d.cycle && ((isColumn && !bestColumn) || (isColumn == bestColumn && seq < bestSeq)))) {
+    // Round robin ranks a tie by the distance from the bank with priority.
+    const std::uint64_t seq = m_roundRobin ? static_cast<std::uint64_t>((b - m_rrNext + 64) % 64) : m_pool[cand].seq;
+    const bool tieWins = m_roundRobin ? seq < bestSeq
+                                      : ((isColumn && !bestColumn) || (isColumn == bestColumn && seq < bestSeq));
+    if (!have || r < d.cycle || (r == d.cycle && tieWins)) {
       have = true;
       d.cycle = r;
       d.cmd = cmd;
@@ -303,7 +309,8 @@ void Ddr4ControllerTiming::column(const Decision& d) {
       m_activeReads.pop_back();
     }
   }
-  if (m_closedPage && !rowStillWanted(b, row)) {
+  if ((m_closedPage && !rowStillWanted(b, row)) ||
+      (m_openAdaptive && bankHasRequests(b) && !rowStillWanted(b, row))) {
     const std::uint64_t at = m_dev.autoPrecharge(b);
     bankChanged(b);
     if (m_trace) m_trace->push_back(CommandRecord{at, DdrCommand::Pre, b, row});
@@ -314,6 +321,7 @@ void Ddr4ControllerTiming::column(const Decision& d) {
 
 void Ddr4ControllerTiming::execute(const Decision& d) {
   m_memoValid = false;
+  if (m_roundRobin && d.entry >= 0) m_rrNext = (d.bank + 1) % m_dev.banks();
   if (d.cmd == DdrCommand::Act || d.cmd == DdrCommand::Pre) bankChanged(d.bank);
   switch (d.cmd) {
     case DdrCommand::Act: {

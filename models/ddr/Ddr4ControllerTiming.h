@@ -159,6 +159,7 @@ class Ddr4ControllerTiming {
   /// Requests of bank `b` that hit (or stop hitting) `row`.
   void rowChanged(int b, std::uint32_t row, int delta);
   bool rowStillWanted(int b, std::uint32_t row) const;
+  bool bankHasRequests(int b) const { return ((m_bankMask[0] | m_bankMask[1]) >> b) & 1; }
   void recordCommand(DdrCommand cmd, int bank, int rank, std::uint32_t row, std::uint64_t cycle);
   static DdrCommand columnCommand(int dir) { return dir ? DdrCommand::Wr : DdrCommand::Rd; }
 
@@ -167,6 +168,9 @@ class Ddr4ControllerTiming {
   AddressMapping m_map;
   bool m_fast = true;
   bool m_closedPage = false;
+  bool m_openAdaptive = false;
+  bool m_roundRobin = false;
+  int m_rrNext = 0;  ///< round robin: the bank with priority on a tie
   int m_burstShift = 6;
   std::uint64_t m_cursor = 0;
   std::uint64_t m_seq = 0;
