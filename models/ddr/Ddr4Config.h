@@ -30,7 +30,14 @@ struct Ddr4Power {
   double ipp0 = 0, ipp3n = 0;
 };
 
+/// The JEDEC standard a device file names (`standard:`); its rules decide
+/// which keys the file must have. DDR3 is the DDR4 core with one bank group:
+/// one tRRD, tCCD and tWTR, no bank-group spacing.
+enum class DramStandard : std::uint8_t { Ddr3, Ddr4 };
+const char* toString(DramStandard s);
+
 struct Ddr4Config {
+  DramStandard standard = DramStandard::Ddr4;
   std::string speedGrade;
   Clock clock;                 ///< DDR clock (half the data rate)
   int dataWidthBits = 64;      ///< channel data bus
