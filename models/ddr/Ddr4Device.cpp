@@ -62,6 +62,14 @@ void Ddr4Device::Residency::settle(std::uint64_t upTo) {
 
 void Ddr4Device::bankStateChange(int rank, std::uint64_t cycle, int delta, std::uint64_t now) {
   Residency& r = m_residency[rank];
+  if (r.pending.empty() && cycle <= now) {  // the usual case: nothing to order
+    if (delta > 0) {
+      if (r.open++ == 0) r.since = cycle;
+    } else if (--r.open == 0) {
+      r.activeCycles += cycle - r.since;
+    }
+    return;
+  }
   r.pending.emplace_back(cycle, delta);
   r.settle(now);
 }
