@@ -273,6 +273,7 @@ TEST(DramCommand, BadInputExitsWithTwo) {
   r = test::runFtsim("dram --help");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("usage: ftsim dram <trace> --ddr <device.yaml>"), std::string::npos);
+  EXPECT_NE(test::runFtsim("--help").out.find("dram <trace>"), std::string::npos);
 }
 
 }  // namespace

@@ -40,6 +40,8 @@ const char* kMainHelp =
     "                       on-chip buffer use against the board, without simulating\n"
     "  compare <design.yaml> simulate and set the run beside the analytical model and the\n"
     "                       design's measured board figures; write compare.md and compare.csv\n"
+    "  dram <trace>         replay an address trace (DRAMsim3, Ramulator, DRAMSys STL) through the\n"
+    "                       DRAM controller and device; write dram.json\n"
     "\n"
     "options:\n"
     "  -h, --help           this help; `ftsim <command> --help` for a command's options\n"
