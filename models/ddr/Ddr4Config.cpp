@@ -18,8 +18,7 @@ std::uint32_t readTiming(const config::ConfigNode& t, const std::string& name, c
   throw ConfigError(t.loc(), t.path() + "." + ns, "", "required key is missing (or give " + cyc + ")");
 }
 
-/// A key of the other standard, named in the message (`key` is what the
-/// file has, `instead` what this standard reads).
+/// A key the device's standard does not have: a config error at that key.
 void refuse(const config::ConfigNode& n, const std::string& key, const std::string& rule) {
   if (n.has(key)) n.at(key).fail(rule);
 }
