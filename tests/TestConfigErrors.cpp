@@ -49,6 +49,8 @@ const Case kCases[] = {
      "accelerator.pe_array.buffer_read_latency_cycles = -1: must be >= 0"},
     {{"accelerator.pe_array.pipeline=overlapped"},
      "accelerator.pe_array.pipeline = overlapped: must be one of rewind, per_tile"},
+    {{"accelerator.pipeline.overlap=dataflow"},
+     "accelerator.pipeline.overlap = dataflow: must be one of hls, lockstep"},
     // accelerator
     {{"accelerator.clock_mhz=0"}, "accelerator.clock_mhz = 0: must be >= 1"},
     {{"accelerator.clock_mhz=fast"}, "accelerator.clock_mhz = fast: must be a number"},

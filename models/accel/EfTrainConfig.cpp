@@ -56,6 +56,8 @@ EfTrainConfig EfTrainConfig::fromYaml(const config::ConfigNode& node, double hos
   c.dma = DmaConfig::fromYaml(node.at("dma"), defaultStart);
   c.vector = VectorUnitConfig::fromYaml(node.at("vector"));
   if (const auto t = node.find("tiling")) c.tiling = TilingConfig::fromYaml(*t);
+  if (const auto pipeline = node.find("pipeline"))
+    c.overlap = pipeline->getEnum("overlap", "hls", {"hls", "lockstep"}) == "hls" ? Overlap::Hls : Overlap::Lockstep;
 
   if (c.peArray.tn != c.peArray.tm)
     node.at("pe_array").at("tn").fail("must equal pe_array.tm: FP and BP read the same Tm x Tn weight tiles and the "

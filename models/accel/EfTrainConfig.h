@@ -52,6 +52,18 @@ struct TilingConfig {
 const char* toString(TilingConfig::Policy p);
 
 struct EfTrainConfig {
+  /// How the controller overlaps the loads, computes and stores of
+  /// consecutive steps (`pipeline.overlap`):
+  ///  - hls (default): as the ping-pong code of EF-Train's HLS top acc()
+  ///    does: within a Tn (or, in WU, row) loop the loads of step i run with
+  ///    the compute of step i−1; the first load of each loop runs alone; a
+  ///    strip's store runs with the next strip's last compute, and the last
+  ///    store of an image (WU: of a Tm group) runs alone (docs/modelling.md).
+  ///  - lockstep: a better-pipelined top that overlaps across those
+  ///    boundaries: loads of step k, compute of step k−1 and stores of step
+  ///    k−2 together, whatever loop they belong to.
+  enum class Overlap { Hls, Lockstep };
+
   std::string name;
   Clock clock;
   int wordBits = 32;
@@ -60,6 +72,7 @@ struct EfTrainConfig {
   DmaConfig dma;
   VectorUnitConfig vector;
   TilingConfig tiling;
+  Overlap overlap = Overlap::Hls;
 
   /// `hostDmaStartNs` is the board's per-transfer host cost, the default of
   /// dma.start_cycles.

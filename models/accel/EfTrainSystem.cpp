@@ -67,7 +67,8 @@ void EfTrainSystem::control() {
 }
 
 void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
-  schedule::generateSteps(m_program, plan, m_steps);
+  const bool hls = m_cfg.overlap == EfTrainConfig::Overlap::Hls && plan.unit == schedule::Unit::PeArray;
+  schedule::generateSteps(m_program, plan, m_steps, hls ? schedule::LoadPlan::Hls : schedule::LoadPlan::PerTile);
   stats::PhaseResult r;
   r.layer = plan.layer;
   r.name = plan.name;
@@ -86,84 +87,27 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   stats::SimObserver* const tl = m_opts.observer;
   if (tl) tl->phaseBegin(plan.name, plan.phase, unitName(plan.unit), nowPs());
 
-  // Stall breakdown, per lock-step iteration of D cycles: compute = the
-  // datapath's occupancy (or the stores' wait for it to drain, if longer);
-  // ideal = the longest of that and each DMA operation's duration at the
-  // stream rate with its start costs; DMA wait = ideal − compute; DDR
-  // stall = D − ideal.
-  std::uint64_t computeCycles = 0, dmaWaitCycles = 0, ddrStallCycles = 0;
-  const std::size_t n = m_steps.size();
-  for (std::size_t k = 0; k < n + 2; ++k) {
-    int issued = 0;
-    const bool load = k < n;
-    const bool compute = k >= 1 && k <= n && (m_steps[k - 1].iterations > 0);
-    const bool store = k >= 2;
-    if (load)
-      for (const auto& op : m_steps[k].pre) issued += op.valid();
-    if (compute) ++issued;
-    if (store)
-      for (const auto& op : m_steps[k - 2].post) issued += op.valid();
-    if (issued == 0) continue;
-    if (load) occupyBuffers(m_steps[k], static_cast<unsigned>(k));
-    m_join.expect(issued);
-    // Stores of step k−2 wait for its results to drain out of the datapath.
-    const Cycles drained = m_pe->resultsReadyCycle();
-    const Cycles t0 = nowCycle(m_cfg.clock);
-    std::array<bool, schedule::kNumStreams> started{};
-    if (load)
-      for (int s = 0; s < schedule::kNumStreams; ++s)
-        if (m_steps[k].pre[s].valid()) {
-          m_dma[s]->start(m_steps[k].pre[s]);
-          started[s] = true;
-        }
-    std::uint64_t busy = 0;
-    if (compute) {
-      const schedule::Step& step = m_steps[k - 1];
-      m_pe->start(step);
-      busy = m_pe->timing().occupancyCycles(step).value();
-      if (tl && tl->inWindow(nowPs())) {
-        const stats::SimObserver::TrackId track = step.mode == schedule::ComputeMode::Vector ? m_vectorTrack
-                                                : step.mode == schedule::ComputeMode::Host ? m_hostTrack
-                                                                                           : m_peTrack;
-        tl->span(track, nowPs(), m_cfg.clock.edgePs(t0 + Cycles(busy)), plan.name,
-                 {stats::SimObserver::Arg("step", static_cast<std::uint64_t>(k - 1)),
-                  stats::SimObserver::Arg("iterations", step.iterations)});
-      }
-    }
-    if (store)
-      for (int s = 0; s < schedule::kNumStreams; ++s)
-        if (m_steps[k - 2].post[s].valid()) {
-          m_dma[s]->start(m_steps[k - 2].post[s], drained);
-          started[s] = true;
-          if (drained > t0) busy = std::max(busy, (drained - t0).value());
-        }
-    sc_core::wait(m_join.done());
-    const std::uint64_t d = (nowCycle(m_cfg.clock) - t0).value();
-    std::uint64_t ideal = busy;
-    for (int s = 0; s < schedule::kNumStreams; ++s)
-      if (started[s]) ideal = std::max(ideal, m_dma[s]->lastIdealCycles());
-    ideal = std::min(ideal, d);
-    busy = std::min(busy, ideal);
-    computeCycles += busy;
-    dmaWaitCycles += ideal - busy;
-    ddrStallCycles += d - ideal;
-  }
+  Breakdown b;
+  if (hls)
+    runHlsLoops(plan, b);
+  else
+    runLockstep(plan, b);
   // Results without a store (reductions) still drain before the phase ends.
   const Cycles now = nowCycle(m_cfg.clock);
   if (m_pe->resultsReadyCycle() > now) {
-    computeCycles += (m_pe->resultsReadyCycle() - now).value();
+    b.computeCycles += (m_pe->resultsReadyCycle() - now).value();
     sc_core::wait(cyclesFromNow(m_cfg.clock, m_pe->resultsReadyCycle() - now));
   }
 
   r.startCycle = start.value();
   r.cycles = (nowCycle(m_cfg.clock) - start).value();
-  FTSIM_ASSERT(computeCycles + dmaWaitCycles + ddrStallCycles == r.cycles,
+  FTSIM_ASSERT(b.computeCycles + b.dmaWaitCycles + b.ddrStallCycles == r.cycles,
                plan.name + ": stall breakdown does not add up to the phase's cycles");
-  r.computeCycles = computeCycles;
-  r.dmaWaitCycles = dmaWaitCycles;
-  r.ddrStallCycles = ddrStallCycles;
+  r.computeCycles = b.computeCycles;
+  r.dmaWaitCycles = b.dmaWaitCycles;
+  r.ddrStallCycles = b.ddrStallCycles;
   if (tl) tl->phaseEnd(nowPs(), r.cycles);
-  m_log->debug("{} {}: {} steps, {} cycles", plan.name, schedule::toString(plan.phase), n, r.cycles);
+  m_log->debug("{} {}: {} steps, {} cycles", plan.name, schedule::toString(plan.phase), m_steps.size(), r.cycles);
   for (int s = 0; s < schedule::kNumStreams; ++s) {
     const auto& now = m_dma[s]->counters();
     r.streams[s].bytes = now.bytes - before[s].bytes;
@@ -175,6 +119,135 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   r.ddr = m_memory->counters();
   r.ddr -= ddrBefore;
   m_result.phases.push_back(std::move(r));
+}
+
+void EfTrainSystem::runLockstep(const schedule::PhasePlan& plan, Breakdown& b) {
+  // Iteration k: the loads of step k, the compute of step k−1 and the stores
+  // of step k−2, which wait for step k−2's results to drain.
+  const std::size_t n = m_steps.size();
+  for (std::size_t k = 0; k < n + 2; ++k) {
+    Slot slot;
+    if (k < n) slot.load = k;
+    if (k >= 1 && k <= n && m_steps[k - 1].iterations > 0) slot.compute = k - 1;
+    if (k >= 2) slot.stores.push_back({k - 2, m_pe->resultsReadyCycle()});
+    runSlot(plan, slot, b);
+  }
+}
+
+void EfTrainSystem::runHlsLoops(const schedule::PhasePlan& plan, Breakdown& b) {
+  // acc() in EF-Train's HLS/hls_main6.cpp. Each ping-pong loop (FP/BP: the
+  // Tn loop of a strip; WU: the row loop of a (Tm, Tn) pair, or the Tn loop
+  // of a Tm group when one strip covers the map) runs as
+  //   LOAD(0);  LOAD(i) ‖ FIRE(i−1) for i ≥ 1;  FIRE(last) ‖ STORE(previous loop)
+  // and after the last loop of an image (WU: of a Tm group) the store still
+  // waiting runs alone. WU with one strip stores each (Tm, Tn) pair right
+  // after its FIRE, from the same weight bank.
+  const std::size_t n = m_steps.size();
+  std::vector<PendingStore> pending;
+  for (std::size_t first = 0; first < n;) {
+    std::size_t last = first;
+    while (last + 1 < n && !m_steps[last + 1].groupStart) ++last;
+    Slot head;
+    head.load = first;
+    runSlot(plan, head, b);
+    for (std::size_t i = first + 1; i <= last; ++i) {
+      Slot body;
+      body.load = i;
+      body.compute = i - 1;
+      body.storeAfterCompute = m_steps[i - 1].storeAfterCompute;
+      runSlot(plan, body, b);
+    }
+    Slot tail;
+    tail.compute = last;
+    tail.storeAfterCompute = m_steps[last].storeAfterCompute;
+    tail.stores.swap(pending);
+    const Cycles drained = runSlot(plan, tail, b);
+    pending.clear();
+    const schedule::Step& step = m_steps[last];
+    bool stores = false;
+    for (const auto& op : step.post) stores |= op.valid();
+    if (stores && !step.storeAfterCompute) pending.push_back({last, drained});
+    if (step.scopeEnd && !pending.empty()) {
+      Slot flush;
+      flush.stores.swap(pending);
+      runSlot(plan, flush, b);
+      pending.clear();
+    }
+    first = last + 1;
+  }
+  if (!pending.empty()) {
+    Slot flush;
+    flush.stores.swap(pending);
+    runSlot(plan, flush, b);
+  }
+}
+
+Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot, Breakdown& b) {
+  // Stall breakdown of a slot of D cycles: compute = the datapath's
+  // occupancy (or the stores' wait for results to drain, if longer); ideal =
+  // the longest of that and each DMA operation's duration at the stream
+  // rate with its start costs; DMA wait = ideal − compute; DDR stall =
+  // D − ideal.
+  int issued = 0;
+  const schedule::Step* load = slot.load != kNone ? &m_steps[slot.load] : nullptr;
+  const schedule::Step* comp = slot.compute != kNone ? &m_steps[slot.compute] : nullptr;
+  if (load)
+    for (const auto& op : load->pre) issued += op.valid();
+  if (comp) {
+    ++issued;
+    if (slot.storeAfterCompute)
+      for (const auto& op : comp->post) issued += op.valid();
+  }
+  for (const PendingStore& st : slot.stores)
+    for (const auto& op : m_steps[st.step].post) issued += op.valid();
+  if (issued == 0) return m_pe->resultsReadyCycle();
+  if (load) occupyBuffers(*load, static_cast<unsigned>(slot.load));
+  m_join.expect(issued);
+  const Cycles t0 = nowCycle(m_cfg.clock);
+  std::array<bool, schedule::kNumStreams> started{};
+  std::uint64_t busy = 0;
+  const auto startStores = [&](const schedule::Step& step, Cycles drained) {
+    for (int s = 0; s < schedule::kNumStreams; ++s)
+      if (step.post[s].valid()) {
+        m_dma[s]->start(step.post[s], drained);
+        started[s] = true;
+        if (drained > t0) busy = std::max(busy, (drained - t0).value());
+      }
+  };
+  if (load)
+    for (int s = 0; s < schedule::kNumStreams; ++s)
+      if (load->pre[s].valid()) {
+        m_dma[s]->start(load->pre[s]);
+        started[s] = true;
+      }
+  Cycles drained = m_pe->resultsReadyCycle();
+  if (comp) {
+    m_pe->start(*comp);
+    drained = m_pe->resultsReadyCycle();
+    busy = std::max(busy, m_pe->timing().occupancyCycles(*comp).value());
+    stats::SimObserver* const tl = m_opts.observer;
+    if (tl && tl->inWindow(nowPs())) {
+      const stats::SimObserver::TrackId track = comp->mode == schedule::ComputeMode::Vector ? m_vectorTrack
+                                              : comp->mode == schedule::ComputeMode::Host ? m_hostTrack
+                                                                                          : m_peTrack;
+      tl->span(track, nowPs(), m_cfg.clock.edgePs(t0 + Cycles(busy)), plan.name,
+               {stats::SimObserver::Arg("step", static_cast<std::uint64_t>(slot.compute)),
+                stats::SimObserver::Arg("iterations", comp->iterations)});
+    }
+    if (slot.storeAfterCompute) startStores(*comp, drained);
+  }
+  for (const PendingStore& st : slot.stores) startStores(m_steps[st.step], st.drained);
+  sc_core::wait(m_join.done());
+  const std::uint64_t d = (nowCycle(m_cfg.clock) - t0).value();
+  std::uint64_t ideal = busy;
+  for (int s = 0; s < schedule::kNumStreams; ++s)
+    if (started[s]) ideal = std::max(ideal, m_dma[s]->lastIdealCycles());
+  ideal = std::min(ideal, d);
+  busy = std::min(busy, ideal);
+  b.computeCycles += busy;
+  b.dmaWaitCycles += ideal - busy;
+  b.ddrStallCycles += d - ideal;
+  return drained;
 }
 
 void EfTrainSystem::occupyBuffers(const schedule::Step& step, unsigned bank) {

@@ -1,9 +1,11 @@
 #pragma once
 // The EF-Train accelerator with the memory behind it: a controller that runs
-// the program step by step in lock-step (the loads of step k, the compute of
-// step k−1 and the stores of step k−2 start together; the next iteration
-// starts when all are done, which is what the ping-pong buffers permit), the
-// MAC array, five DMA streams and the memory model the design names.
+// the program in slots (what it starts together; the next slot starts when
+// all are done), the MAC array, five DMA streams and the memory model the
+// design names. Which loads, computes and stores share a slot is the HLS
+// top's ping-pong code (`pipeline.overlap: hls`, the default) or a lock-step
+// across every loop boundary (`lockstep`: the loads of step k, the compute
+// of step k−1 and the stores of step k−2); see EfTrainConfig::Overlap.
 
 #include <systemc>
 
@@ -42,6 +44,28 @@ class EfTrainSystem : public sc_core::sc_module {
  private:
   void control();
   void runPhase(const schedule::PhasePlan& plan);
+
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  /// A step whose stores wait for a later slot, and when its results are out.
+  struct PendingStore {
+    std::size_t step = kNone;
+    Cycles drained;
+  };
+  /// What the controller starts together; the slot ends when all are done.
+  struct Slot {
+    std::size_t load = kNone;     ///< step whose loads start
+    std::size_t compute = kNone;  ///< step that computes
+    bool storeAfterCompute = false;  ///< the computing step's stores start when its results are out
+    std::vector<PendingStore> stores;
+  };
+  struct Breakdown {
+    std::uint64_t computeCycles = 0, dmaWaitCycles = 0, ddrStallCycles = 0;
+  };
+  void runLockstep(const schedule::PhasePlan& plan, Breakdown& b);
+  void runHlsLoops(const schedule::PhasePlan& plan, Breakdown& b);
+  /// Run one slot; returns the cycle the compute's results are out (or the
+  /// last started compute's, if the slot computes nothing).
+  Cycles runSlot(const schedule::PhasePlan& plan, const Slot& slot, Breakdown& b);
   /// Check the tiles a step brings fit their banks, and track the peak.
   void occupyBuffers(const schedule::Step& step, unsigned bank);
   void progress(std::size_t index, const schedule::PhasePlan& plan, bool final);

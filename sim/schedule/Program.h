@@ -82,6 +82,11 @@ struct Step {
   std::uint64_t iterations = 0;        ///< datapath iterations (pixel × tap, or pixels)
   std::uint32_t dependenceDistance = 0;///< iterations between updates of one accumulator (0: none)
   std::uint64_t macs = 0;              ///< useful multiply-accumulates
+  // Where the step sits in the loop nest of the HLS top (acc() in EF-Train's
+  // HLS/hls_main6.cpp), for the controller's `hls` overlap:
+  bool groupStart = false;        ///< first step of a ping-pong loop (its loads run alone)
+  bool scopeEnd = false;          ///< after it, stores still waiting for a later compute run alone
+  bool storeAfterCompute = false; ///< its post ops follow its own compute in the same iteration
 };
 
 enum class Unit : std::uint8_t { PeArray, Vector, Host };

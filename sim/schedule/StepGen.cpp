@@ -59,7 +59,7 @@ DmaOp op(TileRef tile, OpKind kind, int lanes, std::uint64_t modelPixels) {
   return o;
 }
 
-void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
+void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vector<Step>& out) {
   const MacProblem& m = p.mac;
   const MacTiling& t = p.tiling;
   const int k = m.kernel;
@@ -72,6 +72,10 @@ void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
     return bp ? weightBox(p.tWeights, i0, i1, o0, o1, k) : weightBox(p.tWeights, o0, o1, i0, i1, k);
   };
   const int lastImage = m.images - 1;
+  const bool hls = loads == LoadPlan::Hls;
+  // WU over a map that one strip covers: acc()'s `custom_Tr >= R` branch,
+  // whose ping-pong loop runs over the Tn groups of a Tm group.
+  const bool wuOneStrip = wu && t.tr >= m.outH && t.tc >= m.outW;
 
   for (int c0 = 0; c0 < m.outCh; c0 += t.mOn) {
     const int c1 = std::min(m.outCh, c0 + t.mOn);
@@ -95,10 +99,28 @@ void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
                     op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),
                        OpKind::Ifm, n1 - n0, static_cast<std::uint64_t>(rw.padded) * cw.padded);
                 // A resident slab is loaded once per chunk (first image,
-                // first strip); otherwise every step brings its tile.
-                if (!t.weightsResident || (img == 0 && r0 == 0 && x0 == 0))
+                // first strip); otherwise every step brings its tile. The
+                // HLS top's BP brings the whole M_on×Tn slab of an input
+                // group with the first Tm group (acc(): `ba==0 && row==0 &&
+                // (state[1]==1 || to==0)`; LOAD_Weights loops over every Tm).
+                if (!t.weightsResident) {
                   s.pre[static_cast<int>(Stream::WeightIn)] =
                       op(wbox(g0, g1, n0, n1), OpKind::Weights, (g1 - g0) * (n1 - n0), k2);
+                } else if (img == 0 && r0 == 0 && x0 == 0) {
+                  if (hls && bp) {
+                    if (g0 == c0)
+                      s.pre[static_cast<int>(Stream::WeightIn)] =
+                          op(wbox(c0, c1, n0, n1), OpKind::Weights, (c1 - c0) * (n1 - n0), k2);
+                  } else {
+                    s.pre[static_cast<int>(Stream::WeightIn)] =
+                        op(wbox(g0, g1, n0, n1), OpKind::Weights, (g1 - g0) * (n1 - n0), k2);
+                  }
+                }
+                // acc(): one ping-pong loop over the Tn groups of a strip;
+                // the strip's store waits for the next strip's last FIRE,
+                // the image's last store runs after its Tm loop.
+                s.groupStart = n0 == 0;
+                s.scopeEnd = n1 == m.inCh && g1 == c1 && r1 == m.outH && x1 == m.outW;
                 s.iterations = static_cast<std::uint64_t>(pixels) * k2;
                 s.dependenceDistance = static_cast<std::uint32_t>(pixels);
                 s.macs = s.iterations * (g1 - g0) * (n1 - n0);
@@ -127,9 +149,18 @@ void macSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
                 s.pre[static_cast<int>(Stream::In)] =
                     op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),
                        OpKind::Ifm, n1 - n0, static_cast<std::uint64_t>(rw.padded) * cw.padded);
-                s.pre[static_cast<int>(Stream::In2)] =
-                    op(actBox(prog, p.tIn2, m.batchAsWidth, img, g0, g1, r0, r1, x0, x1), OpKind::OutGrad,
-                       g1 - g0, static_cast<std::uint64_t>(pixels));
+                if (!(hls && wuOneStrip && n0 > 0))
+                  s.pre[static_cast<int>(Stream::In2)] =
+                      op(actBox(prog, p.tIn2, m.batchAsWidth, img, g0, g1, r0, r1, x0, x1), OpKind::OutGrad,
+                         g1 - g0, static_cast<std::uint64_t>(pixels));
+                // acc(), WU: with one strip the ping-pong loop runs over the
+                // Tn groups and Weights_STORE follows each FIRE on the same
+                // bank; with several strips it runs over the strips of a
+                // (Tm, Tn) pair and the pair's Weights_STORE overlaps the
+                // next pair's last FIRE, the Tm group's last one runs alone.
+                s.groupStart = wuOneStrip ? n0 == 0 : (r0 == 0 && x0 == 0);
+                s.storeAfterCompute = wuOneStrip;
+                s.scopeEnd = n1 == m.inCh && r1 == m.outH && x1 == m.outW;
                 s.iterations = static_cast<std::uint64_t>(pixels) * k2;
                 s.dependenceDistance = static_cast<std::uint32_t>(k2);
                 s.macs = s.iterations * (g1 - g0) * (n1 - n0);
@@ -301,11 +332,11 @@ std::int64_t inputWindowWords(const MacProblem& m, bool transposed, int tr, int 
   return static_cast<std::int64_t>(rowWindow(m, transposed, 0, tr).padded) * columnWindow(m, transposed, 0, tc).padded;
 }
 
-void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out) {
+void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out, LoadPlan loads) {
   out.clear();
   switch (plan.unit) {
     case Unit::PeArray:
-      macSteps(program, plan, out);
+      macSteps(program, plan, loads, out);
       break;
     case Unit::Vector:
       vecSteps(program, plan, out);

@@ -9,8 +9,22 @@
 
 namespace ftsim::schedule {
 
+/// Which DMA operations a MAC phase's steps carry.
+enum class LoadPlan : std::uint8_t {
+  /// What EF-Train's HLS top loads (HLS/hls_main6.cpp): BP brings the
+  /// M_on×Tn weight slab of an input group with the first Tm group
+  /// (LOAD_Weights, state 0, loops over every Tm group of the chunk); a WU
+  /// whose strip covers the whole map loads the output gradient once per Tm
+  /// group ("OFM do not need to repeat [N/Tn] times").
+  Hls,
+  /// One 16×16 weight tile per (Tm, Tn) pair in BP as in FP; the output
+  /// gradient with every WU step.
+  PerTile,
+};
+
 /// Append the steps of `plan` to `out` (cleared first).
-void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out);
+void generateSteps(const Program& program, const PhasePlan& plan, std::vector<Step>& out,
+                   LoadPlan loads = LoadPlan::PerTile);
 
 /// Rows [lo, hi) of the phase's input map that output rows [r0, r1) read,
 /// clipped to the map, and the padded window height the buffer holds.
