@@ -1,7 +1,8 @@
 #pragma once
-// Expands a phase plan into the steps the controller executes. The same
-// steps feed the SystemC model and the analytical model, so the two differ
-// only in how they cost a step, never in what the steps are.
+// Expands a phase plan into the steps the controller executes, in the loop
+// order of EF-Train's HLS top, each marked with where it sits in that loop
+// nest (Step::groupStart, scopeEnd, storeAfterCompute) so that the
+// controller can overlap them as the top's ping-pong code does.
 
 #include <vector>
 
