@@ -2,7 +2,7 @@
 // Occupancy of a lane-partitioned ping-pong buffer: step k's tile lives in
 // bank k mod 2 from its load until its compute (inputs) or from its compute
 // until its store (outputs). The controller fills a bank only when the
-// lock-step schedule has freed it; this class checks that every tile fits
+// schedule has freed it; this class checks that every tile fits
 // its bank and records the peak words per lane actually used.
 
 #include <algorithm>

@@ -1,9 +1,8 @@
 #pragma once
 // The program the scheduler hands to the accelerator model: the tensors in
-// DDR, and per layer × phase a plan whose steps the controller executes in
-// lock-step (loads of step k, compute of step k-1 and the stores of step k-2
-// run together; the next iteration starts when all of them are done, which
-// is what the ping-pong buffers allow).
+// DDR, and per layer × phase a plan whose steps the controller executes
+// (how their loads, computes and stores overlap is the controller's
+// `pipeline.overlap`, docs/modelling.md).
 
 #include <array>
 #include <cstdint>
