@@ -117,6 +117,28 @@ TEST(HlsReference, LockstepOverlap) {
                    convNetLayers(), kConvNetPhases);
 }
 
+TEST(HlsReference, AgreesWithTheHandArithmetic) {
+  // The reference alone, on the two-image 16→16 3×3 conv over 8×8 of
+  // tests/TestCycles.cpp (one strip, one Tn group, one Tm group), against
+  // the figures worked out by hand there: FP 4160 (image 0: X0 ‖ W 976,
+  // FIRE 576, Y0 after the drain 32 + 656; image 1: X1 656, FIRE 576,
+  // 32 + 656), WU 3452, and FP 2944 with the lock-step overlap.
+  const char* twoConvs = R"(  name: two-convs
+  batch: 2
+  input: {channels: 16, height: 8, width: 8}
+  layers:
+    - {name: conv1, type: conv, out_channels: 16, kernel: 3, pad: 1}
+)";
+  config::DesignConfig d = config::DesignConfig::load(writeDesign(tempDir("d"), twoConvs, "memory: {model: ideal}\n"), {});
+  const hlsref::Layer conv{16, 16, 8, 8, 3, 1, 1, 2, false};
+  EXPECT_EQ(hlsref::phaseCycles(conv, hlsref::Phase::FP, {8, 16}, d.accelerator, d.memory.ideal), 4160u);
+  EXPECT_EQ(hlsref::phaseCycles(conv, hlsref::Phase::BP, {8, 16}, d.accelerator, d.memory.ideal), 4160u);
+  EXPECT_EQ(hlsref::phaseCycles(conv, hlsref::Phase::WU, {8, 16}, d.accelerator, d.memory.ideal), 3452u);
+  d.accelerator.overlap = models::EfTrainConfig::Overlap::Lockstep;
+  EXPECT_EQ(hlsref::phaseCycles(conv, hlsref::Phase::FP, {8, 16}, d.accelerator, d.memory.ideal), 2944u);
+  EXPECT_EQ(hlsref::phaseCycles(conv, hlsref::Phase::WU, {8, 16}, d.accelerator, d.memory.ideal), 2876u);
+}
+
 TEST(HlsReference, LeNet5) {
   // LeNet-5 (configs/workloads/lenet5-mnist.yaml), batch 16: conv1 1→6 5×5
   // on 28×28 pad 2; conv2 6→16 5×5 on 14×14; fc1 400→120 (its input is the
