@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "models/kernels/Lfsr.h"
-#include "models/kernels/NumberFormat.h"
-#include "models/kernels/Quantizer.h"
+#include "models/tt_engine/NumberFormat.h"
+#include "models/tt_engine/Quantizer.h"
 
 using namespace ftsim::kernels;
 

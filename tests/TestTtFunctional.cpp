@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "models/kernels/DenseTtReference.h"
+#include "tests/DenseTtReference.h"
 #include "models/tt_engine/TtDatapath.h"
 #include "sim/config/ConfigNode.h"
 #include "models/tt_engine/TtEngineTiming.h"

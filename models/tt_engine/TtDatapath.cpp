@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "models/kernels/Quantizer.h"
+#include "models/tt_engine/Quantizer.h"
 #include "sim/core/Error.h"
 
 namespace ftsim::models {

@@ -16,7 +16,7 @@
 #include <memory>
 #include <vector>
 
-#include "models/kernels/Contraction.h"
+#include "models/tt_engine/Contraction.h"
 #include "models/kernels/Lfsr.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/tt/TtProgram.h"

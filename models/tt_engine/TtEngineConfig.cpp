@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/kernels/Contraction.h"
+#include "models/tt_engine/Contraction.h"
 #include "models/kernels/Lfsr.h"
 #include "sim/config/ConfigNode.h"
 

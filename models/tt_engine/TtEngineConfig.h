@@ -11,7 +11,7 @@
 
 #include "models/accel/EfTrainConfig.h"
 #include "models/dma/DmaConfig.h"
-#include "models/kernels/NumberFormat.h"
+#include "models/tt_engine/NumberFormat.h"
 #include "sim/core/Units.h"
 
 namespace ftsim::config { class ConfigNode; }

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/kernels/NumberFormat.h"
+#include "models/tt_engine/NumberFormat.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/energy/EnergyConfig.h"
 #include "sim/energy/OnChipEnergy.h"

@@ -72,7 +72,16 @@ struct DmaOp {
   bool valid() const { return tile.valid(); }
 };
 
+/// Where a MAC step sits in its phase's loop nest: image, output channels
+/// [m0, m1), input channels [n0, n1) (the phase's channels), output rows
+/// [r0, r1) and columns [x0, x1) (images, for FC layers). What the PE array
+/// needs to compute on real data.
+struct MacCoord {
+  int img = 0, m0 = 0, m1 = 0, n0 = 0, n1 = 0, r0 = 0, r1 = 0, x0 = 0, x1 = 0;
+};
+
 struct Step {
+  MacCoord coord;  ///< MAC steps only
   /// Loads that must be in the buffers before this step computes.
   std::array<DmaOp, kNumStreams> pre{};
   /// Stores (and weight-update streams) that start after this step computes.

@@ -94,6 +94,7 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
               for (int n0 = 0; n0 < m.inCh; n0 += t.tn) {
                 const int n1 = std::min(m.inCh, n0 + t.tn);
                 Step s;
+                s.coord = MacCoord{img, g0, g1, n0, n1, r0, r1, x0, x1};
                 s.mode = bp ? ComputeMode::Bp : ComputeMode::Fp;
                 s.pre[static_cast<int>(Stream::In)] =
                     op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),
@@ -145,6 +146,7 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
                 const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : columnWindow(m, bp, x0, x1);
                 const int pixels = (r1 - r0) * (x1 - x0);
                 Step s;
+                s.coord = MacCoord{img, g0, g1, n0, n1, r0, r1, x0, x1};
                 s.mode = ComputeMode::Wu;
                 s.pre[static_cast<int>(Stream::In)] =
                     op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "models/kernels/NumberFormat.h"
+#include "models/tt_engine/NumberFormat.h"
 #include "models/tt_engine/TtEngineConfig.h"
 #include "sim/schedule/Program.h"
 #include "sim/tt/ContractionPlanner.h"

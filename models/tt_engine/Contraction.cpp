@@ -1,6 +1,6 @@
-#include "models/kernels/Contraction.h"
+#include "models/tt_engine/Contraction.h"
 
-#include "models/kernels/Quantizer.h"
+#include "models/tt_engine/Quantizer.h"
 
 namespace ftsim::kernels {
 

@@ -1,4 +1,4 @@
-#include "models/kernels/Quantizer.h"
+#include "models/tt_engine/Quantizer.h"
 
 #include <algorithm>
 #include <cmath>

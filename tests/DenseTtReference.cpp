@@ -1,4 +1,4 @@
-#include "models/kernels/DenseTtReference.h"
+#include "tests/DenseTtReference.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "models/kernels/NumberFormat.h"
+#include "models/tt_engine/NumberFormat.h"
 
 #include <cctype>
 #include <cstdlib>

@@ -18,7 +18,7 @@
 #include <cstdint>
 
 #include "models/kernels/Lfsr.h"
-#include "models/kernels/NumberFormat.h"
+#include "models/tt_engine/NumberFormat.h"
 
 namespace ftsim::kernels {
 

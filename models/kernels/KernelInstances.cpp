@@ -1,0 +1,58 @@
+// Compiles every kernel under the HLS subset: the poison header first, then
+// the kernels, then one explicit instantiation of each template per array
+// shape the simulator uses. Built as its own target (ftsim_kernels_subset)
+// with -fno-exceptions -fno-rtti; a kernel that allocates, throws, uses an
+// STL container or a double fails this build. tools/check_no_recursion.py
+// reads the call graph GCC writes for this unit (-fcallgraph-info).
+#include "models/kernels/HlsSubset.h"
+
+#include "models/kernels/Lfsr.h"
+#include "models/kernels/MacTile.h"
+#include "models/kernels/VectorKernels.h"
+#include "models/kernels/WeightLoader.h"
+
+namespace ftsim::kernels {
+
+#define FTSIM_MAC_INSTANCES(TM, TN)                                                                             \
+  template void macTile<TM, TN, 11, 2486, 2016>(const float[TN][2486], const float[TM][TN][121], float[TM][2016], \
+                                                const MacTile&);                                               \
+  template void macTileWeightGrad<TM, TN, 11, 2486, 2016>(const float[TN][2486], const float[TM][2016],          \
+                                                          float[TM][TN][121], const MacTile&);                  \
+  template void loadWeightBlock<TM, TN, 11>(const float*, const WeightBlock&, float[TM][TN][121]);               \
+  template void writeBackWeightBlock<TM, TN, 11>(const float[TM][TN][121], const float*, float*,                 \
+                                                 const WeightBlock&, float);                                     \
+  template void clearWeightTile<TM, TN, 11>(float[TM][TN][121]);
+
+FTSIM_MAC_INSTANCES(16, 16)
+FTSIM_MAC_INSTANCES(8, 16)
+FTSIM_MAC_INSTANCES(16, 8)
+
+template void clearLanes<16, 2016>(float[16][2016], int);
+template void reluForward<16, 2016>(const float[16][2016], float[16][2016], int, int);
+template void reluBackward<16, 2016>(const float[16][2016], const float[16][2016], float[16][2016], int, int);
+template void reluInPlace<16, 2016>(float[16][2016], int, int);
+template void addTiles<16, 2016>(const float[16][2016], const float[16][2016], float[16][2016], int, int, bool);
+template void maxPoolForward<16, 2486, 2016>(const float[16][2486], float[16][2016], std::uint16_t[16][2016],
+                                             const PoolTile&, int);
+template void maxPoolBackward<16, 2486, 2016>(const float[16][2016], const std::uint16_t[16][2016], float[16][2486],
+                                              const PoolTile&, int);
+template void avgPoolForward<16, 2486, 2016>(const float[16][2486], float[16][2016], const PoolTile&, int);
+template void avgPoolBackward<16, 2486, 2016>(const float[16][2016], float[16][2486], const PoolTile&, int);
+template void bnAccumulateStats<16, 2016>(const float[16][2016], float[16], float[16], int, int);
+template void bnApply<16, 2016>(const float[16][2016], float[16][2016], const float[16], const float[16],
+                                const float[16], const float[16], int, int, bool);
+template void bnAccumulateGrad<16, 2016>(const float[16][2016], const float[16][2016], const float[16],
+                                         const float[16], float[16], float[16], int, int);
+template void bnBackward<16, 2016>(const float[16][2016], const float[16][2016], float[16][2016], const float[16],
+                                   const float[16], const float[16], const float[16], const float[16], float, int,
+                                   int);
+template void bnParamUpdate<16>(float[16], float[16], const float[16], const float[16], float, int);
+
+/// Non-template kernels must be odr-used to appear in the call graph.
+float subsetNonTemplates(float a, float b, float& mean, float& invStd) {
+  bnFinalizeStats(a, b, 4.0f, 1e-5f, mean, invStd);
+  LaneRandom lanes(7, 16);
+  return relu(a) + static_cast<float>(lanes.draw16(3));
+}
+
+}  // namespace ftsim::kernels

@@ -1,0 +1,123 @@
+#pragma once
+// What the DMAs do with real data: a tile of a tensor is read from (written
+// to) the backing store as the byte stream of its DDR segments
+// (models/dma/TensorLayout's tileSegments, in the order the DMA moves them),
+// and each word of that stream belongs to one element of the tile. The order
+// of the elements in the stream is the layout's:
+//   reshaped [B][C/G][H][W][G]: image, channel group, row, column, channel
+//   plain    [B][C][H][W]:      image, channel, row, column
+//   fc       [F/G][B][G]:       channel group, row, column, image, channel
+//   weights, reshaped blocks:   output group, input group, then the block's
+//                               words (kernels/WeightLoader.h)
+//   weights, plain [M][N][K][K]: m, n, tap
+//   flat: element index
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "models/dma/TensorLayout.h"
+#include "models/kernels/WeightLoader.h"
+#include "sim/functional/BackingStore.h"
+#include "sim/schedule/Program.h"
+
+namespace ftsim::functional {
+
+/// f(i0, i1, i2, i3) for every element of `tile`, in stream order. For
+/// weights, (i0, i1, i2, i3) = (m, n, kh, kw).
+template <typename F>
+void forEachInStreamOrder(const schedule::TensorDesc& t, const schedule::TileRef& b, F&& f) {
+  using schedule::Layout;
+  const int G = t.group;
+  switch (t.layout) {
+    case Layout::Reshaped:
+      for (int n = b.lo[0]; n < b.hi[0]; ++n)
+        for (int g = b.lo[1] / G; g * G < b.hi[1]; ++g) {
+          const int cs = std::max(b.lo[1], g * G), ce = std::min(b.hi[1], g * G + G);
+          for (int h = b.lo[2]; h < b.hi[2]; ++h)
+            for (int w = b.lo[3]; w < b.hi[3]; ++w)
+              for (int c = cs; c < ce; ++c) f(n, c, h, w);
+        }
+      break;
+    case Layout::Plain:
+      for (int n = b.lo[0]; n < b.hi[0]; ++n)
+        for (int c = b.lo[1]; c < b.hi[1]; ++c)
+          for (int h = b.lo[2]; h < b.hi[2]; ++h)
+            for (int w = b.lo[3]; w < b.hi[3]; ++w) f(n, c, h, w);
+      break;
+    case Layout::Fc:
+      for (int g = b.lo[1] / G; g * G < b.hi[1]; ++g) {
+        const int cs = std::max(b.lo[1], g * G), ce = std::min(b.hi[1], g * G + G);
+        for (int h = b.lo[2]; h < b.hi[2]; ++h)
+          for (int w = b.lo[3]; w < b.hi[3]; ++w)
+            for (int n = b.lo[0]; n < b.hi[0]; ++n)
+              for (int c = cs; c < ce; ++c) f(n, c, h, w);
+      }
+      break;
+    case Layout::WeightsReshaped: {
+      const int M = t.dims[0], N = t.dims[1], K = t.dims[2];
+      for (int a = b.lo[0] / G; a * G < b.hi[0]; ++a)
+        for (int c = b.lo[1] / G; c * G < b.hi[1]; ++c) {
+          kernels::WeightBlock blk;
+          blk.mCount = std::min(G, M - a * G);
+          blk.nCount = std::min(G, N - c * G);
+          blk.kernel = K;
+          blk.reshaped = true;
+          auto visit = [&](int, int m, int n, int tap) { f(a * G + m, c * G + n, tap / K, tap % K); };
+          kernels::visitWeightBlock<256, 64>(blk, visit);
+        }
+      break;
+    }
+    case Layout::WeightsPlain: {
+      const int K = t.dims[2];
+      for (int m = b.lo[0]; m < b.hi[0]; ++m)
+        for (int n = b.lo[1]; n < b.hi[1]; ++n)
+          for (int kh = 0; kh < K; ++kh)
+            for (int kw = 0; kw < K; ++kw) f(m, n, kh, kw);
+      break;
+    }
+    case Layout::Flat:
+      for (int i = b.lo[1]; i < b.hi[1]; ++i) f(0, i, 0, 0);
+      break;
+  }
+}
+
+/// The DMA side: the tile's words in stream order, from / to the store.
+class TileIo {
+ public:
+  explicit TileIo(BackingStore& store) : m_store(store) {}
+
+  /// Read the tile's segments into `words` (resized to the tile's elements).
+  void readStream(const schedule::TensorDesc& t, const schedule::TileRef& tile, std::vector<float>& words);
+  /// Write `words` (stream order) to the tile's segments.
+  void writeStream(const schedule::TensorDesc& t, const schedule::TileRef& tile, const std::vector<float>& words);
+
+  /// Read a tile: f(i0, i1, i2, i3, value) per element.
+  template <typename F>
+  void readTile(const schedule::TensorDesc& t, const schedule::TileRef& tile, F&& f) {
+    readStream(t, tile, m_words);
+    std::size_t k = 0;
+    forEachInStreamOrder(t, tile, [&](int a, int b, int c, int d) { f(a, b, c, d, m_words[k++]); });
+  }
+  /// Write a tile: value = f(i0, i1, i2, i3) per element.
+  template <typename F>
+  void writeTile(const schedule::TensorDesc& t, const schedule::TileRef& tile, F&& f) {
+    m_words.clear();
+    forEachInStreamOrder(t, tile, [&](int a, int b, int c, int d) { m_words.push_back(f(a, b, c, d)); });
+    writeStream(t, tile, m_words);
+  }
+
+  std::uint64_t bytesRead() const { return m_bytesRead; }
+  std::uint64_t bytesWritten() const { return m_bytesWritten; }
+
+ private:
+  BackingStore& m_store;
+  std::vector<models::Segment> m_segs;
+  std::vector<float> m_words;
+  std::uint64_t m_bytesRead = 0, m_bytesWritten = 0;
+};
+
+/// A whole tensor as a tile.
+schedule::TileRef wholeTensor(int id, const schedule::TensorDesc& t);
+
+}  // namespace ftsim::functional
