@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""The PyTorch reference of ftsim's functional training step.
+
+Builds the network of a workload YAML (the `workload:` section ftsim reads),
+loads the initial parameters and the batch from .npy files, runs SGD steps
+(no momentum, batch norm in training mode with batch statistics, eps 1e-5,
+bias-free conv/FC as in EF-Train, mean cross-entropy over the batch) and
+writes the updated parameters and the loss of every step as .npy.
+
+usage: torch_reference.py --workload W.yaml --init DIR --out DIR [--batch B] [--lr X] [--steps N]
+
+DIR holds <layer>.weight.npy (conv [M][N][K][K], fc [out][in] with the input
+flattened as (c, h, w)), <layer>.weight/.bias.npy for batch norm (gamma, beta),
+input.npy [S*B][C][H][W] float32 and labels.npy [S*B] int64, as ftsim_train_step
+--dump-init writes them.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import yaml
+
+
+def fail(msg):
+    print(f"torch_reference.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def out_extent(n, k, s, p):
+    return (n + 2 * p - k) // s + 1
+
+
+def build(workload):
+    """Layers with their inputs and shapes, as ftsim infers them."""
+    inp = workload["input"]
+    image = (inp["channels"], inp["height"], inp["width"])
+    layers, by_name = [], {}
+    for i, l in enumerate(workload["layers"]):
+        t = l["type"]
+        if "inputs" in l:
+            srcs = [("image" if n == "image" else by_name[n]) for n in l["inputs"]]
+        elif "input" in l:
+            srcs = ["image" if l["input"] == "image" else by_name[l["input"]]]
+        else:
+            srcs = [i - 1 if i > 0 else "image"]
+        shape = image if srcs[0] == "image" else layers[srcs[0]]["out"]
+        c, h, w = shape
+        k = l.get("kernel", 1)
+        if t == "conv":
+            s, p = l.get("stride", 1), l.get("pad", 0)
+            out = (l["out_channels"], out_extent(h, k, s, p), out_extent(w, k, s, p))
+        elif t == "fc":
+            out = (l["out_features"], 1, 1)
+        elif t in ("maxpool", "avgpool"):
+            s, p = l.get("stride", k), l.get("pad", 0)
+            out = (c, out_extent(h, k, s, p), out_extent(w, k, s, p))
+        elif t == "global_avgpool":
+            out = (c, 1, 1)
+        elif t in ("batchnorm", "relu", "add"):
+            out = shape
+        else:
+            fail(f"layer {l['name']}: type {t} has no reference")
+        layers.append(dict(cfg=l, type=t, srcs=srcs, inp=shape, out=out))
+        by_name[l["name"]] = i
+    return layers
+
+
+def load(path):
+    if not os.path.exists(path):
+        fail(f"{path}: missing")
+    return np.load(path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workload", required=True)
+    ap.add_argument("--init", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--batch", type=int)
+    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--steps", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    with open(a.workload) as f:
+        doc = yaml.safe_load(f)
+    if not isinstance(doc, dict) or "workload" not in doc:
+        fail(f"{a.workload}: no `workload:` section")
+    wl = doc["workload"]
+    batch = a.batch or wl["batch"]
+    layers = build(wl)
+
+    params = {}
+    for l in layers:
+        name = l["cfg"]["name"]
+        if l["type"] in ("conv", "fc"):
+            params[name + ".weight"] = torch.tensor(load(f"{a.init}/{name}.weight.npy"), dtype=torch.float32, requires_grad=True)
+        elif l["type"] == "batchnorm":
+            for p in ("weight", "bias"):
+                params[f"{name}.{p}"] = torch.tensor(load(f"{a.init}/{name}.{p}.npy"), dtype=torch.float32, requires_grad=True)
+    images = torch.tensor(load(f"{a.init}/input.npy"), dtype=torch.float32)
+    labels = torch.tensor(load(f"{a.init}/labels.npy"), dtype=torch.int64)
+    batches = images.shape[0] // batch
+
+    losses = []
+    for step in range(a.steps):
+        b = 0 if batches == 1 else step
+        x_img = images[b * batch:(b + 1) * batch]
+        y = labels[b * batch:(b + 1) * batch]
+        outs = []
+        for l in layers:
+            name, t, cfg = l["cfg"]["name"], l["type"], l["cfg"]
+            xs = [x_img if s == "image" else outs[s] for s in l["srcs"]]
+            x = xs[0]
+            if t == "conv":
+                v = F.conv2d(x, params[name + ".weight"], stride=cfg.get("stride", 1), padding=cfg.get("pad", 0))
+            elif t == "fc":
+                v = torch.flatten(x, 1) @ params[name + ".weight"].t()
+                v = v.reshape(batch, -1, 1, 1)
+            elif t == "maxpool":
+                k = cfg["kernel"]
+                v = F.max_pool2d(x, k, stride=cfg.get("stride", k), padding=cfg.get("pad", 0))
+            elif t == "avgpool":
+                k = cfg["kernel"]
+                v = F.avg_pool2d(x, k, stride=cfg.get("stride", k), padding=cfg.get("pad", 0))
+            elif t == "global_avgpool":
+                v = x.mean(dim=(2, 3), keepdim=True)
+            elif t == "batchnorm":
+                v = F.batch_norm(x, None, None, params[name + ".weight"], params[name + ".bias"], training=True, eps=1e-5)
+            elif t == "relu":
+                v = F.relu(x)
+            elif t == "add":
+                v = xs[0]
+                for o in xs[1:]:
+                    v = v + o
+            outs.append(v)
+        logits = outs[-1].reshape(batch, -1)
+        loss = F.cross_entropy(logits, y)
+        for p in params.values():
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params.values():
+                p -= a.lr * p.grad
+        losses.append(loss.item())
+
+    os.makedirs(f"{a.out}/weights", exist_ok=True)
+    for n, p in params.items():
+        np.save(f"{a.out}/weights/{n}.npy", p.detach().numpy().astype(np.float32))
+    np.save(f"{a.out}/loss.npy", np.array(losses, dtype=np.float32))
+    print(f"loss {losses[-1]:.7g} (step {a.steps})")
+
+
+if __name__ == "__main__":
+    main()
