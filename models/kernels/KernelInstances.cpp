@@ -26,6 +26,7 @@ namespace ftsim::kernels {
 FTSIM_MAC_INSTANCES(16, 16)
 FTSIM_MAC_INSTANCES(8, 16)
 FTSIM_MAC_INSTANCES(16, 8)
+FTSIM_MAC_INSTANCES(32, 16)
 
 template void clearLanes<16, 2016>(float[16][2016], int);
 template void reluForward<16, 2016>(const float[16][2016], float[16][2016], int, int);
