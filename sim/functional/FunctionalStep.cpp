@@ -311,7 +311,7 @@ int FunctionalStep::fcFeature(int layer, int layoutFeature) const {
   const workload::Layer& l = m_net.layers[layer];
   const int hw = l.in.h * l.in.w;
   if (hw == 1) return layoutFeature;
-  const int G = m_prog.tensors[m_act[l.inputs[0]] >= 0 ? m_act[l.inputs[0]] : 0].group;
+  const int G = m_accel.peArray.tn;  // every tensor's channel group (the scheduler's)
   const int cg = layoutFeature / (hw * G), pix = (layoutFeature / G) % hw, cl = layoutFeature % G;
   return (cg * G + cl) * hw + pix;
 }
