@@ -285,6 +285,11 @@ FunctionalStep::FunctionalStep(const schedule::Program& program, const workload:
     if (l.type == LayerType::Conv) {
       m_params.push_back({l.name + ".weight", {l.out.c, l.in.c, l.kernel, l.kernel}, i});
     } else if (l.type == LayerType::Fc) {
+      // The scheduler checks this for a producer layer; the image has none.
+      if (l.inputs[0] < 0 && l.in.h * l.in.w > 1 && l.in.c % accel.peArray.tn != 0)
+        throw UserError("layer " + l.name + ": functional mode cannot flatten a " + std::to_string(l.in.c) +
+                        "-channel input image into an FC layer: the channels must be a multiple of " +
+                        std::to_string(accel.peArray.tn) + " (the DDR layout's channel group)");
       m_params.push_back({l.name + ".weight", {l.out.c, static_cast<std::int64_t>(l.in.elements())}, i});
     } else if (l.type == LayerType::BatchNorm) {
       m_params.push_back({l.name + ".weight", {l.in.c}, i});
