@@ -254,6 +254,13 @@ int kernelBound(int k) {
 
 // ---------------------------------------------------------------------------
 
+/// The vector path's on-chip tiles (lane-major), and the argmax of a pooling window.
+struct FunctionalStep::VecBuffers {
+  LaneBuffer<kVecLanes, kVecWords> a, b, c, d;
+  std::unique_ptr<std::uint16_t[]> arg{new std::uint16_t[static_cast<std::size_t>(kVecLanes) * kVecWords]()};
+  std::uint16_t (*argmax())[kVecWords] { return reinterpret_cast<std::uint16_t(*)[kVecWords]>(arg.get()); }
+};
+
 struct FunctionalStep::LayerState {
   // Batch norm: statistics and gradients per channel, γ and β.
   std::vector<float> sum, sumSq, mean, invStd, sumDy, sumDyXhat, gamma, beta;
@@ -262,7 +269,12 @@ struct FunctionalStep::LayerState {
 
 FunctionalStep::FunctionalStep(const schedule::Program& program, const workload::Network& net,
                                const models::EfTrainConfig& accel, FunctionalOptions options)
-    : m_prog(program), m_net(net), m_accel(accel), m_opt(options), m_io(std::make_unique<TileIo>(m_store)) {
+    : m_prog(program),
+      m_net(net),
+      m_accel(accel),
+      m_opt(options),
+      m_io(std::make_unique<TileIo>(m_store)),
+      m_vec(std::make_unique<VecBuffers>()) {
   const int n = static_cast<int>(net.layers.size());
   m_act.assign(n, -1);
   m_fusedRelu.assign(n, false);
@@ -520,8 +532,7 @@ void FunctionalStep::vecStep(const PhasePlan& plan, const VecPass& pass, int pas
 }
 
 void FunctionalStep::elementwiseStep(const PhasePlan& plan, const VecPass& pass, int passIndex, const Step& step) {
-  static LaneBuffer<kVecLanes, kVecWords> bufA, bufB, bufOut;
-  auto A = bufA.get(), B = bufB.get(), Out = bufOut.get();
+  auto A = m_vec->a.get(), B = m_vec->b.get(), Out = m_vec->c.get();
   const TileRef& ta = step.pre[S(Stream::In)].tile;
   const int lanes = ta.hi[1] - ta.lo[1];
   const int words = static_cast<int>(ta.elements() / static_cast<std::uint64_t>(lanes));
@@ -589,10 +600,8 @@ kernels::PoolTile poolTile(const schedule::VecProblem& v, int rows, int rowOrigi
 }  // namespace
 
 void FunctionalStep::poolStep(const PhasePlan& plan, const VecPass& pass, const Step& step) {
-  static LaneBuffer<kVecLanes, kVecWords> bufIn, bufOut;
-  static std::unique_ptr<std::uint16_t[]> arg(new std::uint16_t[static_cast<std::size_t>(kVecLanes) * kVecWords]);
-  auto In = bufIn.get(), Out = bufOut.get();
-  auto Arg = reinterpret_cast<std::uint16_t(*)[kVecWords]>(arg.get());
+  auto In = m_vec->a.get(), Out = m_vec->b.get();
+  auto Arg = m_vec->argmax();
   const schedule::VecProblem& v = plan.vec;
   const TileRef& ti = step.pre[S(Stream::In)].tile;
   const TileRef& to = step.post[S(Stream::Out)].tile;
@@ -630,10 +639,8 @@ void FunctionalStep::poolStep(const PhasePlan& plan, const VecPass& pass, const 
 }
 
 void FunctionalStep::poolGradStep(const PhasePlan& plan, const VecPass& pass, const Step& step) {
-  static LaneBuffer<kVecLanes, kVecWords> bufX, bufDy, bufDx, bufTmp;
-  static std::unique_ptr<std::uint16_t[]> arg(new std::uint16_t[static_cast<std::size_t>(kVecLanes) * kVecWords]);
-  auto X = bufX.get(), Dy = bufDy.get(), Dx = bufDx.get(), Tmp = bufTmp.get();
-  auto Arg = reinterpret_cast<std::uint16_t(*)[kVecWords]>(arg.get());
+  auto X = m_vec->a.get(), Dy = m_vec->b.get(), Dx = m_vec->c.get(), Tmp = m_vec->d.get();
+  auto Arg = m_vec->argmax();
   const schedule::VecProblem& v = plan.vec;
   const TileRef& to = step.post[S(Stream::Out)].tile;  // dX rows [d0, d1)
   const int d0 = to.lo[2], d1 = to.hi[2];

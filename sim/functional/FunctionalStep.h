@@ -76,6 +76,7 @@ class FunctionalStep {
 
  private:
   struct LayerState;
+  struct VecBuffers;
   void runPhase(const schedule::PhasePlan& plan);
   void runVecPhase(const schedule::PhasePlan& plan);
   void elementwiseStep(const schedule::PhasePlan& plan, const schedule::VecPass& pass, int passIndex,
@@ -95,6 +96,7 @@ class FunctionalStep {
   BackingStore m_store;
   std::unique_ptr<TileIo> m_io;
   std::unique_ptr<MacEngineIF> m_mac;
+  std::unique_ptr<VecBuffers> m_vec;
   std::vector<ParamInfo> m_params;
   std::vector<std::int64_t> m_labels;
   std::vector<int> m_act;        ///< per layer: its FP output tensor
