@@ -115,7 +115,7 @@ const Case kCases[] = {
     {{"memroy.model=ideal"}, "memroy: unknown key; did you mean 'memory'?"},
     // overrides themselves
     {{"=3"}, "--set =3: expected key.path=value"},
-    {{"workload.layers.99.kernel=3"}, "workload.layers.99: index out of range (the list has 11 items)"},
+    {{"workload.layers.99.kernel=3"}, "workload.layers[99]: index out of range (the list has 11 items, 0 to 10"},
 };
 
 std::string caseName(const ::testing::TestParamInfo<Case>& info) {

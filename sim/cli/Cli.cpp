@@ -14,6 +14,7 @@
 #include "sim/cli/Common.h"
 #include "sim/cli/Compare.h"
 #include "sim/cli/Dram.h"
+#include "sim/cli/Sweep.h"
 #include "sim/core/Error.h"
 #include "sim/core/Log.h"
 #include "traces/AtomicFile.h"
@@ -42,6 +43,8 @@ const char* kMainHelp =
     "                       design's measured board figures; write compare.md and compare.csv\n"
     "  dram <trace>         replay an address trace (DRAMsim3, Ramulator, DRAMSys STL) through the\n"
     "                       DRAM controller and device; write dram.json\n"
+    "  sweep <sweep.yaml>   run a design-space sweep (local processes or a Slurm job array);\n"
+    "                       write results.csv, pareto.csv and plots of the front\n"
     "\n"
     "options:\n"
     "  -h, --help           this help; `ftsim <command> --help` for a command's options\n"
@@ -173,7 +176,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (cmd == "check") return cmdCheck(argc - 1, argv + 1, out);
     if (cmd == "compare") return cmdCompare(argc - 1, argv + 1, out);
     if (cmd == "dram") return cmdDram(argc - 1, argv + 1, out);
-    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare, dram; see `ftsim --help`)\n";
+    if (cmd == "sweep") return cmdSweep(argc - 1, argv + 1, out);
+    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare, dram, sweep; see `ftsim --help`)\n";
     return 2;
   } catch (const UserError& e) {
     err << "error: " << e.what() << "\n";

@@ -184,20 +184,113 @@ ConfigNode ConfigNode::loadString(const std::string& text, const std::string& or
 }
 
 void ConfigNode::applyOverride(const std::string& assignment) {
+  applyOverride(assignment, SourceLoc{"--set " + assignment, 0});
+}
+
+namespace {
+
+/// One step of an override's key path: a map key, or a list item chosen by
+/// index (`[3]`, or a bare numeric component `.3`) or by its `name:` (`[conv1]`).
+struct KeyStep {
+  std::string text;
+  bool selector = false;  ///< written in brackets
+};
+
+std::vector<KeyStep> splitKeyPath(const std::string& keyPath, const SourceLoc& origin) {
+  std::vector<KeyStep> steps;
+  std::size_t i = 0;
+  const auto bad = [&](const std::string& rule) -> void {
+    throw ConfigError(origin, keyPath, "", rule);
+  };
+  while (i < keyPath.size()) {
+    if (keyPath[i] == '[') {
+      const std::size_t close = keyPath.find(']', i);
+      if (close == std::string::npos) bad("unclosed '[' in key path");
+      if (close == i + 1) bad("empty '[]' in key path: write an index ([3]) or a layer name ([conv1])");
+      if (steps.empty()) bad("'[' must follow the key of a list");
+      steps.push_back({keyPath.substr(i + 1, close - i - 1), true});
+      i = close + 1;
+      if (i < keyPath.size() && keyPath[i] != '.' && keyPath[i] != '[') bad("expected '.' or '[' after ']'");
+      if (i < keyPath.size() && keyPath[i] == '.') {
+        ++i;
+        if (i == keyPath.size()) bad("empty component in key path");
+      }
+      continue;
+    }
+    const std::size_t stop = keyPath.find_first_of(".[]", i);
+    const std::size_t end = stop == std::string::npos ? keyPath.size() : stop;
+    if (end == i) bad(keyPath[i] == ']' ? "']' without '['" : "empty component in key path");
+    steps.push_back({keyPath.substr(i, end - i), false});
+    i = end;
+    if (i < keyPath.size() && keyPath[i] == ']') bad("']' without '['");
+    if (i < keyPath.size() && keyPath[i] == '.') {
+      ++i;
+      if (i == keyPath.size()) bad("empty component in key path");
+    }
+  }
+  return steps;
+}
+
+/// The names of a list's items (their `name:` values), for messages.
+std::string itemNames(const TreeNode& seq) {
+  std::string names;
+  for (const auto& item : seq.seq) {
+    const auto n = item->kind == Kind::Map ? item->child("name") : nullptr;
+    if (n && n->kind == Kind::Scalar) names += (names.empty() ? "" : ", ") + n->scalar;
+  }
+  return names;
+}
+
+/// The item of `seq` that `step` selects; a ConfigError at the list's own
+/// file and line when there is none.
+std::shared_ptr<TreeNode>& selectItem(TreeNode& seq, const KeyStep& step, const std::string& listPath,
+                                      const std::string& origin) {
+  const std::string count = std::to_string(seq.seq.size());
+  if (isIndex(step.text)) {
+    const unsigned long long idx = step.text.size() > 18 ? ~0ULL : std::stoull(step.text);
+    if (idx >= seq.seq.size())
+      throw ConfigError(seq.loc, listPath + "[" + step.text + "]", "",
+                        "index out of range (the list has " + count + " items" +
+                            (seq.seq.empty() ? "" : ", 0 to " + std::to_string(seq.seq.size() - 1)) + "; " +
+                            origin + ")");
+    return seq.seq[idx];
+  }
+  if (!step.selector)
+    throw ConfigError(seq.loc, listPath + "." + step.text, "",
+                      "this is a list: select an item by index ([3]) or by name ([conv1]) (" + origin + ")");
+  for (auto& item : seq.seq) {
+    const auto n = item->kind == Kind::Map ? item->child("name") : nullptr;
+    if (n && n->kind == Kind::Scalar && n->scalar == step.text) return item;
+  }
+  std::string rule = "no item named '" + step.text + "' in this list";
+  const std::string names = itemNames(seq);
+  std::string best;
+  std::size_t bestDist = SIZE_MAX;
+  for (const auto& item : seq.seq) {
+    const auto n = item->kind == Kind::Map ? item->child("name") : nullptr;
+    if (!n || n->kind != Kind::Scalar) continue;
+    const std::size_t d = editDistance(step.text, n->scalar);
+    if (d < bestDist) { bestDist = d; best = n->scalar; }
+  }
+  if (!best.empty() && bestDist <= std::max<std::size_t>(2, step.text.size() / 3))
+    rule += "; did you mean '" + best + "'?";
+  else if (!names.empty())
+    rule += " (names: " + names + ")";
+  throw ConfigError(seq.loc, listPath + "[" + step.text + "]", "", rule + " (" + origin + ")");
+}
+
+}  // namespace
+
+void ConfigNode::applyOverride(const std::string& assignment, const SourceLoc& origin) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw UserError("--set " + assignment + ": expected key.path=value");
+    throw UserError(origin.str() + (origin.line > 0 ? ": " + assignment : "") + ": expected key.path=value");
   const std::string keyPath = assignment.substr(0, eq);
-  const std::string origin = "--set " + assignment;
-  auto value = parseYaml(assignment.substr(eq + 1), origin);
-  std::vector<std::string> parts;
-  std::stringstream ss(keyPath);
-  for (std::string p; std::getline(ss, p, '.');) {
-    if (p.empty()) throw UserError(origin + ": empty component in key path");
-    parts.push_back(p);
-  }
+  const std::string from = origin.line > 0 ? "set at " + origin.str() : origin.str();
+  auto value = parseYaml(assignment.substr(eq + 1), origin.str());
+  const std::vector<KeyStep> steps = splitKeyPath(keyPath, origin);
   auto setLoc = [&](const std::shared_ptr<TreeNode>& n, auto&& self) -> void {
-    n->loc = SourceLoc{origin, 0};
+    n->loc = origin;
     for (auto& kv : n->map) self(kv.second, self);
     for (auto& s : n->seq) self(s, self);
   };
@@ -205,39 +298,41 @@ void ConfigNode::applyOverride(const std::string& assignment) {
 
   std::shared_ptr<TreeNode> cur = m_node;
   std::string walked = m_path;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const bool last = i + 1 == parts.size();
-    const std::string& part = parts[i];
-    walked += (walked.empty() ? "" : ".") + part;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const bool last = i + 1 == steps.size();
+    const KeyStep& step = steps[i];
     if (cur->kind == Kind::Seq) {
-      if (!isIndex(part) || std::stoul(part) >= cur->seq.size())
-        throw ConfigError(SourceLoc{origin, 0}, walked, "",
-                          "index out of range (the list has " + std::to_string(cur->seq.size()) + " items)");
-      auto& slot = cur->seq[std::stoul(part)];
+      std::shared_ptr<TreeNode>& slot = selectItem(*cur, step, walked, from);
+      walked += "[" + step.text + "]";
       if (last) slot = value;
       else cur = slot;
       continue;
     }
+    if (step.selector)
+      throw ConfigError(cur->kind == Kind::Null ? origin : cur->loc, walked + "[" + step.text + "]", "",
+                        std::string("'") + walked + "' is " + (cur->kind == Kind::Null ? "not set" : "not a list") +
+                            ": [" + step.text + "] selects a list item (" + from + ")");
+    walked += (walked.empty() ? "" : ".") + step.text;
     if (cur->kind != Kind::Map) {
       if (cur->kind != Kind::Null)
-        throw ConfigError(SourceLoc{origin, 0}, walked, "", "cannot set a key below a value that is not a map");
+        throw ConfigError(origin, walked, "", "cannot set a key below a value that is not a map");
       cur->kind = Kind::Map;
     }
-    auto next = cur->child(part);
-    cur->keyLoc[part] = SourceLoc{origin, 0};
+    auto next = cur->child(step.text);
+    cur->keyLoc[step.text] = origin;
     if (last) {
       if (next) {
         for (auto& kv : cur->map)
-          if (kv.first == part) kv.second = value;
+          if (kv.first == step.text) kv.second = value;
       } else {
-        cur->map.emplace_back(part, value);
+        cur->map.emplace_back(step.text, value);
       }
     } else {
       if (!next) {
         next = std::make_shared<TreeNode>();
-        next->kind = Kind::Map;
-        next->loc = SourceLoc{origin, 0};
-        cur->map.emplace_back(part, next);
+        next->kind = steps[i + 1].selector ? Kind::Null : Kind::Map;
+        next->loc = origin;
+        cur->map.emplace_back(step.text, next);
       }
       cur = next;
     }

@@ -33,8 +33,14 @@ class ConfigNode {
   static ConfigNode loadString(const std::string& text, const std::string& origin);
 
   /// Apply a `key.path=value` override; the value is parsed as YAML.
-  /// Numeric components index sequences (`workload.layers.3.kernel=5`).
+  /// A list item is chosen by index, `workload.layers[3].kernel=5` (or the
+  /// older `workload.layers.3.kernel=5`), or by its `name:`,
+  /// `workload.layers[conv3_1].out_channels=128`. A bad index or name is a
+  /// ConfigError at the list's file and line.
   void applyOverride(const std::string& assignment);
+  /// The same, with `origin` (e.g. a sweep file's line) named in messages
+  /// and as the location of the value set.
+  void applyOverride(const std::string& assignment, const SourceLoc& origin);
 
   const std::string& path() const { return m_path; }
   SourceLoc loc() const;

@@ -1,0 +1,242 @@
+#include "sim/sweep/SweepSpec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "sim/config/ConfigNode.h"
+
+namespace ftsim::sweep {
+
+namespace {
+
+using config::ConfigNode;
+
+/// One axis: rows of assignments that advance together (a grid key has
+/// rows of one assignment, a zip group and the random group several).
+using Axis = std::vector<std::vector<Assignment>>;
+
+/// A sweep value is a scalar: it becomes the YAML text of a `--set`.
+std::string scalarText(const ConfigNode& n) {
+  if (!n.isScalar()) n.fail("a swept value must be a number, a string or true/false");
+  return n.text();
+}
+
+std::vector<Assignment> valueList(const ConfigNode& list, const std::string& key) {
+  if (!list.isSeq()) list.fail("must be a list of values");
+  std::vector<Assignment> out;
+  for (const ConfigNode& item : list.items()) out.push_back({key, scalarText(item), item.loc()});
+  if (out.empty()) list.fail("must list at least one value");
+  return out;
+}
+
+std::string numberText(double v) {
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
+
+bool isIntegerText(const std::string& s) {
+  if (s.empty()) return false;
+  std::size_t i = s[0] == '-' ? 1 : 0;
+  return i < s.size() && std::all_of(s.begin() + static_cast<long>(i), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The values of one random axis: a list, or `{min, max, step}` (step 1 by
+/// default for integers; required otherwise).
+std::vector<Assignment> randomChoices(const ConfigNode& spec, const std::string& key) {
+  if (spec.isSeq()) return valueList(spec, key);
+  if (!spec.isMap()) spec.fail("must be a list of values or {min, max, step}");
+  const ConfigNode lo = spec.at("min");
+  const ConfigNode hi = spec.at("max");
+  const bool integers = isIntegerText(lo.text()) && isIntegerText(hi.text()) &&
+                        (!spec.has("step") || isIntegerText(spec.at("step").text()));
+  std::vector<Assignment> out;
+  if (integers) {
+    const std::int64_t a = lo.asInt(), b = hi.asInt();
+    const std::int64_t step = spec.getInt("step", 1, 1, INT64_MAX);
+    if (b < a) hi.fail("must be >= min (" + std::to_string(a) + ")");
+    if ((b - a) / step >= 100000) spec.fail("more than 100000 values; use a larger step");
+    for (std::int64_t v = a; v <= b; v += step) out.push_back({key, std::to_string(v), spec.loc()});
+    return out;
+  }
+  const double a = lo.asDouble(), b = hi.asDouble();
+  if (!spec.has("step")) spec.fail("a range of non-integers needs a step");
+  const double step = spec.getDouble("step", 1e-300, 1e300);
+  if (b < a) hi.fail("must be >= min (" + numberText(a) + ")");
+  const double n = std::floor((b - a) / step * (1 + 1e-12)) + 1;
+  if (n > 100000) spec.fail("more than 100000 values; use a larger step");
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(n); ++k)
+    out.push_back({key, numberText(a + static_cast<double>(k) * step), spec.loc()});
+  return out;
+}
+
+/// SplitMix64: a fixed, portable generator, so a seed gives the same points
+/// on every platform and library.
+struct SplitMix64 {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+Axis randomAxis(const ConfigNode& r) {
+  const auto samples = static_cast<std::size_t>(r.getInt("samples", 1, 1000000));
+  SplitMix64 rng{static_cast<std::uint64_t>(r.getInt("seed", 1, 0, INT64_MAX))};
+  const ConfigNode axes = r.at("axes");
+  std::vector<std::vector<Assignment>> choices;
+  for (const std::string& key : axes.keys()) choices.push_back(randomChoices(axes.at(key), key));
+  if (choices.empty()) axes.fail("must name at least one key");
+  // Distinct samples: a point drawn twice is drawn again.
+  double space = 1;
+  for (const auto& c : choices) space *= static_cast<double>(c.size());
+  if (static_cast<double>(samples) > space)
+    r.at("samples").fail("more samples than distinct points (" + numberText(space) + ")");
+  Axis axis;
+  std::set<std::vector<std::size_t>> seen;
+  while (axis.size() < samples) {
+    std::vector<std::size_t> pick;
+    for (const auto& c : choices) pick.push_back(rng.below(c.size()));
+    if (!seen.insert(pick).second) continue;
+    std::vector<Assignment> row;
+    for (std::size_t a = 0; a < choices.size(); ++a) row.push_back(choices[a][pick[a]]);
+    axis.push_back(std::move(row));
+  }
+  return axis;
+}
+
+Axis zipAxis(const ConfigNode& group) {
+  if (!group.isMap()) group.fail("a zip group must be a map of key: [values]");
+  Axis axis;
+  std::string firstKey;
+  for (const std::string& key : group.keys()) {
+    const std::vector<Assignment> values = valueList(group.at(key), key);
+    if (firstKey.empty()) {
+      firstKey = key;
+      axis.resize(values.size());
+    } else if (values.size() != axis.size()) {
+      group.at(key).fail("has " + std::to_string(values.size()) + " values, " + firstKey + " has " +
+                         std::to_string(axis.size()) + ": zipped lists advance together and must be as long");
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) axis[i].push_back(values[i]);
+  }
+  if (axis.empty()) group.fail("must name at least one key");
+  return axis;
+}
+
+const std::vector<std::string> kObjectiveColumns = {
+    "cycles", "seconds", "gflops", "conv_fc_gflops", "power_w", "gflops_per_w", "energy_j",
+    "dsp",    "dsp_percent", "bram36", "bram36_percent", "uram", "uram_percent", "lut",
+    "lut_percent", "ff", "ff_percent"};
+
+}  // namespace
+
+const std::vector<std::string>& objectiveColumns() { return kObjectiveColumns; }
+
+std::vector<Objective> parseObjectives(const std::vector<std::string>& items, const std::string& origin) {
+  std::vector<Objective> out;
+  for (const std::string& item : items) {
+    const auto colon = item.find(':');
+    const std::string col = item.substr(0, colon);
+    const std::string dir = colon == std::string::npos ? "" : item.substr(colon + 1);
+    if (dir != "max" && dir != "min")
+      throw UserError(origin + ": objective '" + item + "': write COLUMN:max or COLUMN:min");
+    if (std::find(kObjectiveColumns.begin(), kObjectiveColumns.end(), col) == kObjectiveColumns.end()) {
+      std::string list;
+      for (const auto& c : kObjectiveColumns) list += (list.empty() ? "" : ", ") + c;
+      throw UserError(origin + ": objective '" + item + "': unknown column (columns: " + list + ")");
+    }
+    out.push_back({col, dir == "max"});
+  }
+  if (out.empty()) throw UserError(origin + ": name at least one objective");
+  return out;
+}
+
+SweepSpec SweepSpec::load(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such sweep file");
+  const ConfigNode root = ConfigNode::loadFile(path);
+  const ConfigNode s = root.at("sweep");
+  SweepSpec spec;
+  spec.file = path;
+  spec.name = s.getString("name", std::filesystem::path(path).stem().string());
+  const ConfigNode design = s.at("design");
+  // Absolute, so that every process of the sweep (local points, Slurm tasks
+  // started elsewhere) names the same file and records the same sweep.json.
+  spec.design = std::filesystem::absolute(std::filesystem::path(path).parent_path() / design.asString())
+                    .lexically_normal()
+                    .string();
+  if (!std::filesystem::is_regular_file(spec.design)) design.fail("no such design file (" + spec.design + ")");
+
+  if (const auto set = s.find("set"))
+    for (const std::string& key : set->keys()) spec.fixed.push_back({key, scalarText(set->at(key)), set->at(key).loc()});
+
+  std::vector<Axis> axes;
+  if (const auto grid = s.find("grid"))
+    for (const std::string& key : grid->keys()) {
+      Axis axis;
+      for (const Assignment& a : valueList(grid->at(key), key)) axis.push_back({a});
+      axes.push_back(std::move(axis));
+    }
+  if (const auto zip = s.find("zip")) {
+    if (zip->isMap()) axes.push_back(zipAxis(*zip));
+    else
+      for (const ConfigNode& group : zip->items()) axes.push_back(zipAxis(group));
+  }
+  if (const auto r = s.find("random")) axes.push_back(randomAxis(*r));
+  if (axes.empty()) s.fail("a sweep needs at least one of grid, zip or random");
+
+  std::vector<std::string> objectives = {"gflops:max", "gflops_per_w:max", "bram36:min"};
+  if (const auto o = s.find("objectives")) {
+    objectives.clear();
+    for (const ConfigNode& item : o->items()) objectives.push_back(item.asString());
+    spec.objectives = parseObjectives(objectives, o->loc().str() + ": sweep.objectives");
+  } else {
+    spec.objectives = parseObjectives(objectives, "default objectives");
+  }
+  root.checkNoUnknownKeys();
+
+  for (const Axis& axis : axes)
+    for (const Assignment& a : axis.front()) {
+      if (std::find(spec.sweptKeys.begin(), spec.sweptKeys.end(), a.key) != spec.sweptKeys.end())
+        throw ConfigError(a.loc, a.key, "", "swept by two axes; a key may vary along one axis only");
+      for (const Assignment& f : spec.fixed)
+        if (f.key == a.key) throw ConfigError(a.loc, a.key, "", "both fixed under set: and swept");
+      spec.sweptKeys.push_back(a.key);
+    }
+
+  double total = 1;
+  for (const Axis& axis : axes) total *= static_cast<double>(axis.size());
+  if (total > 1e7) s.fail("more than 10,000,000 points (" + numberText(total) + ")");
+  const std::size_t n = static_cast<std::size_t>(total);
+  const int width = std::max<int>(5, static_cast<int>(std::to_string(n > 0 ? n - 1 : 0).size()));
+  std::vector<std::size_t> digit(axes.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    Point p;
+    p.index = i;
+    const std::string num = std::to_string(i);
+    p.id = "p" + std::string(static_cast<std::size_t>(width) - num.size(), '0') + num;
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      for (const Assignment& v : axes[a][digit[a]]) p.sets.push_back(v);
+    spec.points.push_back(std::move(p));
+    for (std::size_t a = axes.size(); a-- > 0;) {  // the last axis varies fastest
+      if (++digit[a] < axes[a].size()) break;
+      digit[a] = 0;
+    }
+  }
+  return spec;
+}
+
+std::vector<Assignment> SweepSpec::overrides(const Point& p) const {
+  std::vector<Assignment> out = fixed;
+  out.insert(out.end(), p.sets.begin(), p.sets.end());
+  return out;
+}
+
+}  // namespace ftsim::sweep
