@@ -34,6 +34,7 @@ std::string header(const std::string& jobName, const std::string& log, const Slu
   std::ostringstream s;
   s << "#!/bin/sh\n"
     << "#SBATCH --job-name=" << jobName << "\n"
+    << "#SBATCH --chdir=" << fs::current_path().string() << "\n"
     << "#SBATCH --output=" << log << "\n"
     << "#SBATCH --ntasks=1\n"
     << "#SBATCH --cpus-per-task=" << cpus << "\n";
@@ -82,19 +83,22 @@ SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, co
   std::string name = "ftsim-" + spec.name;
   for (char& c : name)
     if (c == ' ' || c == '\'' || c == '"') c = '_';
-  const std::string exe = quote(absolute(ftsimPath)), file = quote(absolute(sweepFile));
+  // The tasks start in this directory (--chdir) and name the sweep file as
+  // it was named here, so their messages match a local run's byte for byte.
+  checkOption("the working directory", fs::current_path().string());
+  const std::string exe = quote(absolute(ftsimPath)), file = quote(sweepFile);
 
   std::ostringstream a;
   a << header(name, dir + "/task-%a.log", o, o.jobsPerTask)
     << "#SBATCH --array=0-" << jobs.arraySize - 1 << "\n"
     << "# " << n << " points in " << jobs.arraySize << " tasks; task i runs the points whose index is i modulo "
     << jobs.arraySize << ".\n"
-    << "exec " << exe << " sweep " << file << " --out " << quote(out) << " --shard \"$SLURM_ARRAY_TASK_ID/"
+    << "exec " << exe << " sweep " << file << " --out " << quote(outDir) << " --shard \"$SLURM_ARRAY_TASK_ID/"
     << jobs.arraySize << "\" --jobs " << o.jobsPerTask << " --quiet\n";
   std::ostringstream c;
   c << header(name + "-collect", dir + "/collect.log", o, 1)
     << "# After every array task: results.csv and pareto.csv from the point directories.\n"
-    << "exec " << exe << " sweep " << file << " --out " << quote(out) << " --collect"
+    << "exec " << exe << " sweep " << file << " --out " << quote(outDir) << " --collect"
     << (o.plot ? "" : " --no-plot") << "\n";
   jobs.arrayScript = dir + "/array.sbatch";
   jobs.collectScript = dir + "/collect.sbatch";

@@ -167,11 +167,10 @@ SweepSpec SweepSpec::load(const std::string& path) {
   spec.file = path;
   spec.name = s.getString("name", std::filesystem::path(path).stem().string());
   const ConfigNode design = s.at("design");
-  // Absolute, so that every process of the sweep (local points, Slurm tasks
-  // started elsewhere) names the same file and records the same sweep.json.
-  spec.design = std::filesystem::absolute(std::filesystem::path(path).parent_path() / design.asString())
-                    .lexically_normal()
-                    .string();
+  // Relative to the working directory, as the sweep file was named: the
+  // messages in results.csv then read the same on every machine (Slurm tasks
+  // start in the directory the sweep was submitted from).
+  spec.design = (std::filesystem::path(path).parent_path() / design.asString()).lexically_normal().string();
   if (!std::filesystem::is_regular_file(spec.design)) design.fail("no such design file (" + spec.design + ")");
 
   if (const auto set = s.find("set"))
@@ -190,7 +189,6 @@ SweepSpec SweepSpec::load(const std::string& path) {
       for (const ConfigNode& group : zip->items()) axes.push_back(zipAxis(group));
   }
   if (const auto r = s.find("random")) axes.push_back(randomAxis(*r));
-  if (axes.empty()) s.fail("a sweep needs at least one of grid, zip or random");
 
   std::vector<std::string> objectives = {"gflops:max", "gflops_per_w:max", "bram36:min"};
   if (const auto o = s.find("objectives")) {
@@ -201,6 +199,7 @@ SweepSpec SweepSpec::load(const std::string& path) {
     spec.objectives = parseObjectives(objectives, "default objectives");
   }
   root.checkNoUnknownKeys();
+  if (axes.empty()) s.fail("a sweep needs at least one of grid, zip or random");
 
   for (const Axis& axis : axes)
     for (const Assignment& a : axis.front()) {
