@@ -398,7 +398,14 @@ TEST(SweepRun, KilledWithSigkillResumesAndLosesNothing) {
   while (finished() < 2 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The point in flight had just started (a LeNet-5 point takes some 300 ms):
+  // it must die with its sweep, not run on and write into its directory.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(anyProcessMentions(out + "/points/.p")) << "a point outlived its sweep";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  for (const auto& e : fs::directory_iterator(out + "/points"))
+    EXPECT_FALSE(fs::exists(e.path() / "summary.json") && e.path().filename().string()[0] == '.')
+        << "an orphaned point wrote " << e.path();
   const std::size_t before = finished();
   ASSERT_GE(before, 2u);
   ASSERT_LT(before, 8u) << "the sweep ended before it was killed";
@@ -409,7 +416,6 @@ TEST(SweepRun, KilledWithSigkillResumesAndLosesNothing) {
       EXPECT_TRUE(fs::exists(e.path() / "point.json")) << name;
     }
   }
-  EXPECT_FALSE(anyProcessMentions(out + "/points/.p")) << "a point outlived its sweep";
   EXPECT_FALSE(fs::exists(out + "/results.csv"));
 
   Result r = runFtsim("sweep " + file + " --out " + out + " --jobs 2 --no-plot");
