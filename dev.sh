@@ -13,8 +13,10 @@ PACKAGES=(build-essential cmake ninja-build pkg-config ccache
           python3 python3-matplotlib)
 # Packages only the tests need (installed by `test`, listed by `deps`):
 # ONNX graphs exported by PyTorch for the ONNX import (tests/onnx); PyTorch is
-# also the reference of the functional training step (tests/functional).
-TEST_PACKAGES=(python3-torch python3-onnx python3-yaml python3-numpy)
+# also the reference of the functional training step (tests/functional); a
+# one-node Slurm for the sweep job-array test (tests/slurm).
+TEST_PACKAGES=(python3-torch python3-onnx python3-yaml python3-numpy
+               slurmctld slurmd slurm-client munge)
 BUILD_DIR=${FTSIM_BUILD_DIR:-build}
 DEFAULT_DESIGN=configs/designs/eftrain-vgg16-zcu102.yaml
 
