@@ -89,7 +89,8 @@ void plot(const std::string& outDir, bool quiet, std::ostream& out) {
     if (!quiet) out << "plots         skipped: " << script.string() << " not found\n";
     return;
   }
-  const std::string cmd = "python3 '" + script.string() + "' '" + outDir + "' --quiet";
+  // The script names its interpreter (#!/usr/bin/python3, Debian's, with python3-matplotlib).
+  const std::string cmd = "'" + script.string() + "' '" + outDir + "' --quiet";
   const int rc = std::system(cmd.c_str());
   if (rc != 0) std::cerr << "warning: the sweep plots were not drawn (" << cmd << " failed; needs python3-matplotlib)\n";
   else if (!quiet) out << "plots         " << outDir << "/pareto.png, " << outDir << "/pareto_bram.png\n";
