@@ -500,3 +500,26 @@ TEST(SweepCli, HelpAndBadFlags) {
     EXPECT_TRUE(contains(r.out, msg)) << args << ": " << r.out;
   }
 }
+
+TEST(SweepPlots, TheFrontIsDrawnAndAMarkThatMatchesNothingIsRefused) {
+  const Result mpl = shell("/usr/bin/python3 -c 'import matplotlib'");
+  ASSERT_EQ(mpl.code, 0) << "python3-matplotlib is missing (dev.sh installs it): " << mpl.out;
+  const std::string dir = tempDir("plots");
+  const std::string file = writeSweep(dir, "  grid:\n    accelerator.clock_mhz: [100, 200]\n");
+  Result r = runFtsim("sweep " + file + " --out " + dir + "/o --jobs 2");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "plots         " + dir + "/o/pareto.png")) << r.out;
+  for (const char* name : {"pareto.png", "pareto_bram.png"}) {
+    const std::string bytes = readText(dir + "/o/" + name);
+    EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << name;
+    EXPECT_GT(bytes.size(), 5000u) << name;
+  }
+  const std::string plot = sourceDir() + "/tools/plot_sweep.py " + dir + "/o";
+  EXPECT_EQ(shell(plot + " --mark accelerator.clock_mhz=100 --label base --quiet").code, 0);
+  r = shell(plot + " --mark accelerator.clock_mhz=150");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.out, "--mark accelerator.clock_mhz=150: no point that ran has these values")) << r.out;
+  r = shell(plot + " --mark tm=16");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.out, "tm is not a swept key of this sweep")) << r.out;
+}
