@@ -183,7 +183,8 @@ Row readPoint(const std::string& outDir, const Point& p) {
   set("power_w", numberAt(s, {"total", "power_w"}));
   set("gflops_per_w", numberAt(s, {"total", "gflops_per_w"}));
   set("energy_j", numberAt(s, {"total", "energy_j"}));
-  if (s.contains("resources")) fillResources(s["resources"], row.values);
+  // The resource columns come from point.json, the sweep's own estimate of
+  // every point (the one `ftsim run` reports too), whatever the family.
   return row;
 }
 

@@ -2,7 +2,8 @@
 // What a sweep leaves on disk and how it is read back (docs/sweeps.md):
 //
 //   OUT/sweep.json            the expanded points (checked on resume)
-//   OUT/points/<id>/point.json status (ok, infeasible, error), reason, overrides
+//   OUT/points/<id>/point.json status (ok, infeasible, error), reason, overrides,
+//                              the resource estimate
 //   OUT/points/<id>/summary.json, layers.csv   for points that ran
 //   OUT/results.csv           one row per point, in point order
 //   OUT/pareto.csv            the points no other point dominates on the objectives
