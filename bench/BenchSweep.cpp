@@ -98,7 +98,7 @@ std::string statusCounts(const std::string& csv) {
   while (std::getline(in, line)) {
     if (line.find(",ok,") != std::string::npos) ++ok;
     else if (line.find(",infeasible,") != std::string::npos) ++inf;
-    else ++err;
+    else if (++err == 1) std::fprintf(stderr, "a point failed: %s\n", line.c_str());
   }
   return "ok " + std::to_string(ok) + ", infeasible " + std::to_string(inf) + ", error " + std::to_string(err);
 }

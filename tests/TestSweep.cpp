@@ -523,3 +523,22 @@ TEST(SweepPlots, TheFrontIsDrawnAndAMarkThatMatchesNothingIsRefused) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.out, "tm is not a swept key of this sweep")) << r.out;
 }
+
+TEST(SweepRun, PointsRunTheSweepsOwnProgramEvenWhenItsFileIsReplaced) {
+  // A rebuild while a sweep runs replaces the program's file: the points must
+  // still run the program the sweep started with.
+  const std::string dir = tempDir("rebuild");
+  const std::string exe = dir + "/ftsim";
+  fs::copy_file(FTSIM_BINARY, exe);
+  const std::string file = writeSweep(dir, "  grid:\n    accelerator.clock_mhz: [100, 125, 150, 175]\n");
+  ASSERT_EQ(shell("(" + exe + " sweep " + file + " --out " + dir + "/o --jobs 1 --quiet --no-plot > " + dir +
+                  "/log 2>&1; echo $? > " + dir + "/rc) & sleep 0.2; rm " + exe).code, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(dir + "/rc") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(readText(dir + "/rc"), "0\n") << readText(dir + "/log");
+  const auto lines = csvLines(dir + "/o/results.csv");
+  ASSERT_EQ(lines.size(), 5u);
+  for (std::size_t i = 1; i < lines.size(); ++i) EXPECT_EQ(cell(lines, i, "status"), "ok") << lines[i];
+}

@@ -141,7 +141,9 @@ int cmdSweep(int argc, const char* const* argv, std::ostream& out) {
 
   sweep::RunOptions ro;
   ro.outDir = outDir;
-  ro.ftsimPath = selfPath();
+  // The points run this very program, even if its file is rebuilt or
+  // replaced while the sweep runs (the kernel keeps the running image).
+  ro.ftsimPath = "/proc/self/exe";
   ro.jobs = p.vm.count("jobs") ? parseJobs(p.vm["jobs"].as<std::string>()) : sweep::defaultJobs();
   if (p.vm.count("shard")) parseShard(p.vm["shard"].as<std::string>(), ro.shardIndex, ro.shardCount);
   ro.progress = !quiet && ::isatty(2);
@@ -155,7 +157,7 @@ int cmdSweep(int argc, const char* const* argv, std::ostream& out) {
     if (p.vm.count("time")) so.time = p.vm["time"].as<std::string>();
     so.jobsPerTask = p.vm.count("jobs") ? ro.jobs : 1;
     so.plot = doPlot;
-    sweep::SlurmJobs jobs = sweep::writeSlurmJobs(spec, p.design, outDir, ro.ftsimPath, so);
+    sweep::SlurmJobs jobs = sweep::writeSlurmJobs(spec, p.design, outDir, selfPath(), so);
     if (!p.vm.count("dry-run")) sweep::submitSlurmJobs(jobs);
     if (!quiet) {
       out << "sweep         " << spec.name << ": " << spec.points.size() << " points in " << jobs.arraySize
