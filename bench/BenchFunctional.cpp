@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "families/eftrain/EfTrainFamily.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/functional/FunctionalStep.h"
 #include "sim/schedule/Scheduler.h"
@@ -22,13 +23,7 @@ namespace {
 
 double runOnce(const std::string& design, const std::vector<std::string>& sets, float& loss) {
   const config::DesignConfig d = config::DesignConfig::load(design, sets);
-  schedule::SchedulerInputs in;
-  in.accel = &d.accelerator;
-  in.host = &d.board.host;
-  in.net = &d.workload;
-  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
-  in.plainLayout = d.accelerator.dma.plainLayout;
-  const schedule::Program prog = schedule::Scheduler(in).build();
+  const schedule::Program prog = schedule::Scheduler(families::eftrain::schedulerInputs(d)).build();
   functional::FunctionalStep step(prog, d.workload, d.accelerator, functional::FunctionalOptions{});
   step.initParameters(1);
   const auto& s = d.workload.input;

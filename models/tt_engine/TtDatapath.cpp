@@ -6,6 +6,7 @@
 
 #include "models/tt_engine/Quantizer.h"
 #include "sim/core/Error.h"
+#include "sim/core/SplitMix.h"
 
 namespace ftsim::models {
 
@@ -15,17 +16,8 @@ using tt::TensorRole;
 
 namespace {
 
-/// splitmix64: a portable, seedable source for host-side initial data.
-struct SplitMix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+/// Uniform in [0, 1) from 53 random bits of splitmix64.
+double uniform(SplitMix& rng) { return static_cast<double>(rng.next() >> 11) * (1.0 / 9007199254740992.0); }
 
 }  // namespace
 
@@ -68,7 +60,7 @@ void TtDatapath::initWeights(std::uint64_t seed) {
       const tt::ProgTensor& t = m_p.tensors[static_cast<std::size_t>(c)];
       v.resize(t.elements);
       const bool gamma = t.name.size() > 6 && t.name.compare(t.name.size() - 6, 6, ".gamma") == 0;
-      for (auto& x : v) x = coreVar > 0 ? static_cast<float>((2.0 * rng.uniform() - 1.0) * a) : (gamma ? 1.0f : 0.0f);
+      for (auto& x : v) x = coreVar > 0 ? static_cast<float>((2.0 * uniform(rng) - 1.0) * a) : (gamma ? 1.0f : 0.0f);
       kernels::quantizeValues(v.data(), v.size(), t.format, kernels::Rounding::NearestEven, nearest, out(c).data());
     }
   }
@@ -77,7 +69,7 @@ void TtDatapath::initWeights(std::uint64_t seed) {
 void TtDatapath::synthesizeBatch(std::uint64_t seed, int classes) {
   SplitMix rng{seed ^ 0xBA7C4ull};
   std::vector<float> x(m_p.tensors[static_cast<std::size_t>(m_p.inputTensor)].elements);
-  for (auto& v : x) v = static_cast<float>(rng.uniform());
+  for (auto& v : x) v = static_cast<float>(uniform(rng));
   std::vector<int> labels(m_p.tensors[static_cast<std::size_t>(m_p.labelsTensor)].elements);
   for (auto& l : labels) l = static_cast<int>(rng.next() % static_cast<std::uint64_t>(classes));
   setBatch(x, labels);

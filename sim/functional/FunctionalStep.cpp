@@ -8,6 +8,7 @@
 #include "models/kernels/VectorKernels.h"
 #include "models/kernels/WeightLoader.h"
 #include "sim/core/Error.h"
+#include "sim/core/SplitMix.h"
 #include "sim/schedule/StepGen.h"
 
 namespace ftsim::functional {
@@ -46,18 +47,10 @@ struct LaneBuffer {
   float (*get())[Words] { return reinterpret_cast<float(*)[Words]>(data.get()); }
 };
 
-/// splitmix64: the seeded initialisation's random source.
-struct SplitMix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [−1, 1), 24 random bits.
-  float symmetric() { return static_cast<float>(static_cast<std::int64_t>(next() >> 40) - (1 << 23)) / (1 << 23); }
-};
+/// Uniform in [−1, 1) from 24 random bits of splitmix64.
+float symmetric(SplitMix& rng) {
+  return static_cast<float>(static_cast<std::int64_t>(rng.next() >> 40) - (1 << 23)) / (1 << 23);
+}
 
 }  // namespace
 
@@ -402,7 +395,7 @@ void FunctionalStep::initParameters(std::uint64_t seed) {
       std::fill(v.begin(), v.end(), p.name.compare(p.name.size() - 5, 5, ".bias") == 0 ? 0.0f : 1.0f);
     } else {
       const float bound = 1.0f / std::sqrt(static_cast<float>(n / static_cast<std::uint64_t>(p.shape[0])));
-      for (float& x : v) x = bound * rng.symmetric();
+      for (float& x : v) x = bound * symmetric(rng);
     }
     setParameter(p.name, v);
   }

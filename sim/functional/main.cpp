@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "families/eftrain/EfTrainFamily.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "sim/functional/FunctionalStep.h"
@@ -86,13 +87,7 @@ int run(int argc, char** argv) {
   const std::uint64_t seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : d.seed;
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "out/" + d.name + "-step";
 
-  schedule::SchedulerInputs in;
-  in.accel = &d.accelerator;
-  in.host = &d.board.host;
-  in.net = &d.workload;
-  in.ddrCapacityBytes = d.board.ddr.capacityBytes();
-  in.plainLayout = d.accelerator.dma.plainLayout;
-  const schedule::Program prog = schedule::Scheduler(in).build();
+  const schedule::Program prog = schedule::Scheduler(families::eftrain::schedulerInputs(d)).build();
   const workload::Network& net = d.workload;
 
   functional::FunctionalOptions fo;
