@@ -52,6 +52,9 @@ class AcceleratorFamily {
   virtual const char* title() const = 0;
   /// Whether `ftsim compare` can set a run beside its analytical model.
   virtual bool hasAnalyticalModel() const = 0;
+  /// Whether `ftsim_train_step` can run one training step of it on real
+  /// values through the HLS-subset kernels (sim/functional).
+  virtual bool hasFunctionalStep() const = 0;
   /// Whether its models report to a stats::SimObserver (`--timeline`).
   virtual bool reportsToObserver() const = 0;
 

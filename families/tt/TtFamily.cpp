@@ -64,6 +64,7 @@ class TtFamily final : public AcceleratorFamily {
   const char* kind() const override { return "tt"; }
   const char* title() const override { return "tensorized-training"; }
   bool hasAnalyticalModel() const override { return false; }
+  bool hasFunctionalStep() const override { return false; }
   bool reportsToObserver() const override { return false; }
 
   void load(config::DesignConfig& d, const config::ConfigNode& root) const override {

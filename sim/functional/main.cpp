@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "families/Registry.h"
 #include "families/eftrain/EfTrainFamily.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
@@ -77,9 +78,10 @@ int run(int argc, char** argv) {
   std::vector<std::string> overrides;
   if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
   const config::DesignConfig d = config::DesignConfig::load(vm["design"].as<std::string>(), overrides);
-  if (d.kind != "eftrain")
+  if (!families::of(d).hasFunctionalStep())
     throw UserError(d.kindLoc.file + ":" + std::to_string(d.kindLoc.line) + ": accelerator.kind = " + d.kind +
-                    ": ftsim_train_step runs EF-Train designs only");
+                    ": ftsim_train_step runs " +
+                    families::titlesWith(&families::AcceleratorFamily::hasFunctionalStep) + " designs only");
   const int steps = vm["steps"].as<int>();
   if (steps < 1) throw UserError("ftsim_train_step: --steps " + std::to_string(steps) + ": must be >= 1");
   const float lr = vm["lr"].as<float>();
