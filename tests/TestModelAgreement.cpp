@@ -15,8 +15,15 @@
 using namespace ftsim::test;
 
 namespace {
-// The largest per-phase gap between the simulation and the authors' model (see docs/modelling.md).
-constexpr double kBand = 0.15;
+// The largest per-phase gap between the simulation, which follows acc()'s loop
+// structure, and the authors' model (docs/modelling.md lists the terms): the
+// start cost of each strip's store and the MAC pipeline's fill and drain,
+// which the model leaves out, stay within 1 % of a phase ...
+constexpr double kBand = 0.01;
+// ... but for conv1_1 FP, where the model charges a whole 4-word beat for each
+// pixel of the 3-channel input (finetune2.py: ⌈N/DMAp⌉ = 1) and the DMA moves
+// the 3 real words: the simulation is 3.5 % below the model there.
+constexpr double kBandThreeChannelInput = 0.04;
 }  // namespace
 
 TEST(ModelAgreement, Vgg16ConvPhasesBesideTheAuthorsModel) {
@@ -35,7 +42,8 @@ TEST(ModelAgreement, Vgg16ConvPhasesBesideTheAuthorsModel) {
     EXPECT_LT(p.rooflineCycles, p.cycles) << p.name;  // a bound: no start costs, no fill
     const double err = (static_cast<double>(p.cycles) - static_cast<double>(p.eftrainCycles)) /
                        static_cast<double>(p.eftrainCycles);
-    EXPECT_LT(std::fabs(err), kBand) << p.name << " " << ftsim::schedule::toString(p.phase) << ": sim " << p.cycles
+    const bool threeChannelInput = p.name == "conv1_1" && p.phase == ftsim::schedule::Phase::FP;
+    EXPECT_LT(std::fabs(err), threeChannelInput ? kBandThreeChannelInput : kBand) << p.name << " " << ftsim::schedule::toString(p.phase) << ": sim " << p.cycles
                                      << ", model " << p.eftrainCycles;
   }
   // 13 FP + 12 BP (none for conv1_1) + 13 WU.
