@@ -55,6 +55,8 @@ class AcceleratorFamily {
   /// Whether `ftsim_train_step` can run one training step of it on real
   /// values through the HLS-subset kernels (sim/functional).
   virtual bool hasFunctionalStep() const = 0;
+  /// `ftsim hls-export` can write a Vitis HLS project for its designs (sim/hls/).
+  virtual bool hasHlsExport() const { return false; }
   /// Whether its models report to a stats::SimObserver (`--timeline`).
   virtual bool reportsToObserver() const = 0;
 

@@ -246,6 +246,16 @@ std::string compareMarkdown(const Comparison& c) {
   }
   s << "\n## Layers × phases (cycles)\n\n";
   table(c.phases, true, "simulated");
+  if (!c.hls.empty()) {
+    s << "\n## Vitis HLS synthesis report\n\n" << c.hlsSource
+      << "\nError: (ftsim − report) / report. Resources: the estimate of the units the exported top holds.\n\n";
+    s << "| quantity | unit | layer | phase | ftsim | HLS report | err % | note |\n";
+    s << "|---|---|---|---|---:|---:|---:|---|\n";
+    for (const CompareRow& r : c.hls)
+      s << "| " << r.quantity << " | " << r.unit << " | " << r.layer << " | " << r.phase << " | "
+        << cell(r.simulated, r.quantity == "clock_mhz" ? 2 : 0) << " | " << cell(r.measured, r.quantity == "clock_mhz" ? 2 : 0)
+        << " | " << cell(r.errorVsMeasured(), 2) << " | " << r.note << " |\n";
+  }
   return s.str();
 }
 
@@ -254,7 +264,7 @@ std::string compareCsv(const Comparison& c) {
   s << "section,layer,phase,quantity,unit,simulated,analytical,roofline,measured,error_vs_analytical_percent,"
        "error_vs_roofline_percent,error_vs_measured_percent,note\n";
   for (const std::string& w : c.warnings) s << "warning,,,,,,,,,,,," << csvField(w) << '\n';
-  for (const auto* rows : {&c.totals, &c.resources, &c.phases})
+  for (const auto* rows : {&c.totals, &c.resources, &c.phases, &c.hls})
     for (const CompareRow& r : *rows)
       s << r.section << ',' << csvField(r.layer) << ',' << r.phase << ',' << r.quantity << ',' << csvField(r.unit)
         << ',' << exact(r.simulated) << ',' << exact(r.analytical) << ',' << exact(r.roofline) << ','

@@ -48,6 +48,10 @@ struct Comparison {
   std::vector<CompareRow> totals;
   std::vector<CompareRow> resources;
   std::vector<CompareRow> phases;
+  /// `--hls-report`: the Vitis HLS synthesis report (measured) beside ftsim
+  /// (simulated): latency, interval, resources of the exported top, clock.
+  std::string hlsSource;
+  std::vector<CompareRow> hls;
 };
 
 /// (value − reference) / reference · 100; nothing when the reference is 0.

@@ -66,6 +66,7 @@ class EfTrainFamily final : public AcceleratorFamily {
   const char* title() const override { return "EF-Train"; }
   bool hasAnalyticalModel() const override { return true; }
   bool hasFunctionalStep() const override { return true; }
+  bool hasHlsExport() const override { return true; }
   bool reportsToObserver() const override { return true; }
 
   void load(config::DesignConfig& d, const config::ConfigNode& root) const override {

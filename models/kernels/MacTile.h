@@ -48,14 +48,21 @@ float adderTree(const float leaves[Tn]) {
 template <int Tm, int Tn, int KMax, int InWords, int OutWords>
 void macTile(const float in[Tn][InWords], const float w[Tm][Tn][KMax * KMax], float out[Tm][OutWords],
              const MacTile& t) {
+mac_kh:
   for (int kh = 0; kh < KMax; ++kh) {
     if (kh >= t.kernel) break;
+  mac_kw:
     for (int kw = 0; kw < KMax; ++kw) {
       if (kw >= t.kernel) break;
       const int tap = kh * t.kernel + kw;
+    mac_rows:
       for (int r = 0; r < OutWords; ++r) {
         if (r >= t.rows) break;
+      mac_cols:
         for (int c = 0; c < OutWords; ++c) {
+          // One pixel per cycle: the m and n loops below unroll into Tm x Tn
+          // multipliers and Tm adder trees (sim/resources/EfTrainHlsStructure).
+#pragma HLS PIPELINE II = 1
           if (c >= t.cols) break;
           const int p = r * t.cols + c;
           const int src = (r * t.stride + kh) * t.inCols + c * t.stride + kw;
@@ -76,14 +83,21 @@ void macTile(const float in[Tn][InWords], const float w[Tm][Tn][KMax * KMax], fl
 template <int Tm, int Tn, int KMax, int InWords, int OutWords>
 void macTileWeightGrad(const float x[Tn][InWords], const float dy[Tm][OutWords], float dw[Tm][Tn][KMax * KMax],
                        const MacTile& t) {
+wg_rows:
   for (int r = 0; r < OutWords; ++r) {
     if (r >= t.rows) break;
+  wg_cols:
     for (int c = 0; c < OutWords; ++c) {
       if (c >= t.cols) break;
       const int p = r * t.cols + c;
+    wg_kh:
       for (int kh = 0; kh < KMax; ++kh) {
         if (kh >= t.kernel) break;
+      wg_kw:
         for (int kw = 0; kw < KMax; ++kw) {
+          // One tap per cycle, Tm x Tn multiply-adds (an accumulator is
+          // revisited every K^2 cycles, past the fadd latency for K >= 3).
+#pragma HLS PIPELINE II = 1
           if (kw >= t.kernel) break;
           const int tap = kh * t.kernel + kw;
           const int src = (r * t.stride + kh) * t.inCols + c * t.stride + kw;

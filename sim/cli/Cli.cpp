@@ -13,6 +13,7 @@
 #include "families/Registry.h"
 #include "sim/cli/Common.h"
 #include "sim/cli/Compare.h"
+#include "sim/cli/HlsExport.h"
 #include "sim/cli/Dram.h"
 #include "sim/cli/Sweep.h"
 #include "sim/core/Error.h"
@@ -45,6 +46,8 @@ const char* kMainHelp =
     "                       DRAM controller and device; write dram.json\n"
     "  sweep <sweep.yaml>   run a design-space sweep (local processes or a Slurm job array);\n"
     "                       write results.csv, pareto.csv and plots of the front\n"
+    "  hls-export <design.yaml> --out DIR  write a Vitis HLS project (kernels, top, directives,\n"
+    "                       run_hls.tcl, Vivado block design, C testbench with golden vectors)\n"
     "\n"
     "options:\n"
     "  -h, --help           this help; `ftsim <command> --help` for a command's options\n"
@@ -177,7 +180,8 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (cmd == "compare") return cmdCompare(argc - 1, argv + 1, out);
     if (cmd == "dram") return cmdDram(argc - 1, argv + 1, out);
     if (cmd == "sweep") return cmdSweep(argc - 1, argv + 1, out);
-    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare, dram, sweep; see `ftsim --help`)\n";
+    if (cmd == "hls-export") return cmdHlsExport(argc - 1, argv + 1, out);
+    err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare, dram, sweep, hls-export; see `ftsim --help`)\n";
     return 2;
   } catch (const UserError& e) {
     err << "error: " << e.what() << "\n";

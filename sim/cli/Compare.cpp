@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,9 @@
 #include "sim/cli/Common.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
+#include "sim/hls/CsynthReport.h"
+#include "sim/hls/HlsCompare.h"
+#include "sim/hls/HlsExport.h"
 #include "traces/AtomicFile.h"
 #include "traces/CompareReport.h"
 #include "traces/Report.h"
@@ -56,6 +60,12 @@ const char* kCompareHelp =
     "    fitted: [power_w]       # figures a model parameter was fitted to\n"
     "    layers: {conv1_1.FP: {latency_s: 0.0123}}   # per layer x phase\n"
     "    resources: {source: '...', dsp: 1, bram36: 1, lut: 1, ff: 1, uram: 0}   # own source\n"
+    "--hls-report FILE sets a Vitis HLS synthesis report (solution1/syn/report/csynth.xml of the\n"
+    "project `ftsim hls-export` wrote) beside the run: latency min/max and interval against the\n"
+    "simulated cycles of --hls-layer (default: the layer hls-export picks) x --hls-phase (default\n"
+    "FP), DSP, BRAM_18K, URAM, LUT and FF against the estimate of the units the exported top holds,\n"
+    "the estimated clock against accelerator.clock_mhz; each with (ftsim - report) / report.\n"
+    "\n"
     "Keys are validated like every other: a wrong type or an unknown key stops with\n"
     "file:line: key = value: rule and exit status 2, before anything is simulated or written.\n"
     "\n";
@@ -91,7 +101,10 @@ void checkMeasuredLayers(const config::DesignConfig& d) {
 int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
   po::options_description opts = commonOptions();
   opts.add_options()("out,o", po::value<std::string>(), "output directory (default: out/<design name>)")(
-      "quiet,q", "no progress line and nothing printed; the files are still written");
+      "quiet,q", "no progress line and nothing printed; the files are still written")(
+      "hls-report", po::value<std::string>(), "Vitis HLS csynth.xml of the exported top")(
+      "hls-layer", po::value<std::string>(), "layer the report was synthesized for (default: hls-export's)")(
+      "hls-phase", po::value<std::string>()->default_value("FP"), "its phase: FP, BP or WU");
   const Parsed p = parse("compare", opts, argc, argv);
   if (p.vm.count("help")) {
     out << kCompareHelp << opts;
@@ -105,6 +118,23 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
                       "ftsim compare needs an analytical model to compare with (" +
                           families::titlesWith(&families::AcceleratorFamily::hasAnalyticalModel) + " designs only)");
   checkMeasuredLayers(d);
+  std::optional<hls::CsynthReport> hlsReport;
+  if (p.vm.count("hls-report")) {
+    if (!family.hasHlsExport())
+      throw ConfigError(d.kindLoc, "accelerator.kind", d.kind,
+                        "--hls-report: ftsim hls-export exports " +
+                            families::titlesWith(&families::AcceleratorFamily::hasHlsExport) + " designs only");
+    hlsReport = hls::readCsynthReport(p.vm["hls-report"].as<std::string>());
+    const std::string ph = p.vm["hls-phase"].as<std::string>();
+    if (ph != "FP" && ph != "BP" && ph != "WU") throw UserError("--hls-phase " + ph + ": must be FP, BP or WU");
+    if (p.vm.count("hls-layer")) {
+      const std::string name = p.vm["hls-layer"].as<std::string>();
+      bool found = false;
+      for (const workload::Layer& l : d.workload.layers) found = found || (l.name == name && l.isMac());
+      if (!found)
+        throw UserError("--hls-layer " + name + ": workload " + d.workload.name + " has no conv/FC layer of that name");
+    }
+  }
   const std::string outDir = outputDir(p, d);
   makeOutputDir(outDir);
 
@@ -114,6 +144,14 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
 
   traces::Comparison cmp = traces::buildComparison(report, d.measured);
   addResourceEstimate(cmp, d);
+  if (hlsReport) {
+    const std::string layer =
+        p.vm.count("hls-layer") ? p.vm["hls-layer"].as<std::string>() : hls::defaultExportLayer(d);
+    cmp.hlsSource = "Report: " + hlsReport->file + (hlsReport->topModel.empty() ? "" : ", top " + hlsReport->topModel) +
+                    (hlsReport->part.empty() ? "" : ", part " + hlsReport->part) + ".";
+    cmp.hls = hls::hlsReportRows(*hlsReport, report, families::estimateResources(d), d, layer,
+                                 p.vm["hls-phase"].as<std::string>());
+  }
   const std::string md = traces::compareMarkdown(cmp);
   traces::writeFileAtomically(outDir + "/compare.md", md);
   traces::writeFileAtomically(outDir + "/compare.csv", traces::compareCsv(cmp));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/config/ConfigNode.h"
+#include "sim/resources/EfTrainHlsStructure.h"
 #include "sim/core/Units.h"
 #include "sim/tt/OnChipBuffers.h"
 #include "sim/tt/TrainingMemory.h"
@@ -106,31 +107,23 @@ void addEfTrainUnits(const config::DesignConfig& d, ResourceEstimate& e) {
   const auto& impl = d.implementation;
   const BlockCost& mul = t.fp32Mul.at(impl.fp32Mul);
   const BlockCost& fadd = t.fp32Add.at(impl.fp32Add);
-  const double tm = a.peArray.tm, tn = a.peArray.tn;
-  // Tm·Tn multipliers; each of the Tm output channels sums its Tn products
-  // in a binary adder tree of Tn − 1 adders and adds the sum into its
-  // partial output with one more adder (the accumulator).
-  e.lines.push_back(ops("pe_array.multipliers", tm * tn, mul,
-                        num(tm * tn) + " fp32 fmul " + impl.fp32Mul, "accelerator.pe_array.tm"));
-  e.lines.push_back(ops("pe_array.adder_trees", tm * (tn - 1), fadd,
-                        num(tm) + " trees x " + num(tn - 1) + " fp32 fadd " + impl.fp32Add, "accelerator.pe_array.tm"));
-  e.lines.push_back(ops("pe_array.accumulators", tm, fadd, num(tm) + " fp32 fadd " + impl.fp32Add,
-                        "accelerator.pe_array.tm"));
+  // The MAC array's operators and the buffers are those of the exported HLS
+  // top (EfTrainHlsStructure, the rules `ftsim hls-export` writes the top
+  // from): Tm·Tn multipliers, per output channel a binary adder tree and an
+  // accumulator; every buffer lane one memory after ARRAY_PARTITION.
+  const EfTrainHlsStructure hls = efTrainHlsStructure(a);
+  for (const HlsOperators& o : hls.operators)
+    e.lines.push_back(ops(o.unit, o.count, o.multiplier ? mul : fadd,
+                          o.note + " " + (o.multiplier ? impl.fp32Mul : impl.fp32Add), o.keyPath));
   // Batch norm's per-channel scale and shift (x·a + b) on each vector lane.
   e.lines.push_back(ops("vector", a.vector.lanes, fp32MulAdd(d),
                         std::to_string(a.vector.lanes) + " lanes x (fmul + fadd)", "accelerator.vector.lanes"));
-  const auto& b = a.buffers;
-  e.lines.push_back(bufferLine("buffers.input", static_cast<std::uint64_t>(b.input.lanes),
-                               static_cast<std::uint64_t>(b.input.depthWords), b.input.wordBits, b.input.banks,
-                               impl.inputBuffer, d, "accelerator.buffers.input.depth_words"));
-  e.lines.push_back(bufferLine("buffers.output", static_cast<std::uint64_t>(b.output.lanes),
-                               static_cast<std::uint64_t>(b.output.depthWords), b.output.wordBits, b.output.banks,
-                               impl.outputBuffer, d, "accelerator.buffers.output.depth_words"));
-  // ARRAY_PARTITION complete on [tm][tn]: one memory per (m, n) holding
-  // slots × kernel_words words.
-  e.lines.push_back(bufferLine("buffers.weight", static_cast<std::uint64_t>(b.weight.tm) * b.weight.tn,
-                               static_cast<std::uint64_t>(b.weight.slots) * b.weight.kernelWords, b.weight.wordBits,
-                               b.weight.banks, impl.weightBuffer, d, "accelerator.buffers.weight.slots"));
+  for (const HlsArray& arr : hls.arrays) {
+    const RamKind kind = arr.unit == "buffers.input"    ? impl.inputBuffer
+                         : arr.unit == "buffers.output" ? impl.outputBuffer
+                                                        : impl.weightBuffer;
+    e.lines.push_back(bufferLine(arr.unit, arr.lanes(), arr.depthWords, arr.widthBits, arr.banks, kind, d, arr.keyPath));
+  }
   e.lines.push_back(ops("dma.engines", impl.dmaEngines, t.dmaEngine, std::to_string(impl.dmaEngines) + " AXI DMA",
                         "accelerator.dma"));
   e.lines.push_back(ops("dma.stream_ports", impl.streamPorts, t.streamPort,
