@@ -40,8 +40,6 @@ std::vector<traces::CompareRow> hlsReportRows(const CsynthReport& hls, const tra
       top.lut += l.lut;
       top.ff += l.ff;
     }
-  std::string unitList;
-  for (const auto& u : units) unitList += (unitList.empty() ? "" : ", ") + u;
 
   std::vector<traces::CompareRow> rows;
   const auto add = [&](const std::string& q, const std::string& unit, std::optional<double> sim,
@@ -61,7 +59,7 @@ std::vector<traces::CompareRow> hlsReportRows(const CsynthReport& hls, const tra
   add("latency_max", "cycles", cycles, hls.latencyMaxCycles, "ftsim: simulated cycles of " + what);
   add("interval", "cycles", cycles, hls.intervalMaxCycles,
       "II of the top: one call runs one layer x phase (Interval-max)");
-  const std::string est = "ftsim: estimate of " + unitList;
+  const std::string est = "ftsim: estimate of the top's units (pe_array.*, buffers.*)";
   add("dsp", "DSP48E2", top.dsp, hls.dsp, est);
   add("bram18k", "BRAM_18K", top.bram36 * 2.0, hls.bram18k, est);
   add("uram", "URAM288", top.uram, hls.uram, est);
