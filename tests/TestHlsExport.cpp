@@ -66,6 +66,8 @@ TEST(HlsStructure, AnotherStructureMovesTheEstimate) {
   const auto st = ftsim::resources::efTrainHlsStructure(d.accelerator);
   EXPECT_EQ(st.operators[1].count, 16 * 15);
   EXPECT_EQ(st.operators[0].count, 16 * 12);
+  // ... and the estimate prices those 240 adders at 2 DSPs (fadd full_dsp).
+  EXPECT_DOUBLE_EQ(line(ftsim::families::estimateResources(d), "pe_array.adder_trees").dsp, 16 * 15 * 2);
 }
 
 TEST(HlsExport, DefaultLayerOfVgg16IsConv51) {
