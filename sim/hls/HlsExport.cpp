@@ -15,7 +15,6 @@
 #include "sim/functional/FunctionalStep.h"
 #include "sim/hls/HlsEmbedded.h"
 #include "sim/resources/EfTrainHlsStructure.h"
-#include "sim/resources/ResourceModel.h"
 #include "sim/schedule/Scheduler.h"
 #include "sim/schedule/StepGen.h"
 
@@ -639,7 +638,7 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
     const int nGroups = (r.mac.inCh + sz.tn - 1) / sz.tn;
     const int tiles = (std::min(r.tiling.mOn, r.mac.outCh) + sz.tm - 1) / sz.tm *
                       ((nGroups + sz.weightBanks - 1) / sz.weightBanks);
-    if (tiles > sz.weightTiles)
+    if (r.tiling.weightsResident && tiles > sz.weightTiles)
       throw UserError("hls-export: " + layer.name + " " + r.name + ": M_on = " + std::to_string(r.tiling.mOn) +
                       " needs " + std::to_string(tiles) + " weight tiles per bank, the weight buffer holds " +
                       std::to_string(sz.weightTiles) + " of " + std::to_string(layer.kernel) + "x" +

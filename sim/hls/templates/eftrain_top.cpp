@@ -173,7 +173,9 @@ chunk_loop:
                 weight_groups:
                   for (int q = ga; q < kMaxChannels; q += kTm) {
                     if (q >= gb) break;
-                    const int tile = ((q - c0) / kTm) * slotsPerGroup + ni / kWeightBanks;
+                    // A resident slab keeps every (Tm, Tn) tile of the chunk; otherwise
+                    // one tile per bank is enough.
+                    const int tile = weights_resident ? ((q - c0) / kTm) * slotsPerGroup + ni / kWeightBanks : 0;
                     ftsim::kernels::WeightBlock b;
                     b.mCount = bp ? n1 - n0 : minInt(gb, q + kTm) - q;
                     b.nCount = bp ? minInt(gb, q + kTm) - q : n1 - n0;
@@ -194,8 +196,8 @@ chunk_loop:
                 pin = loadWindow(in_stream, pin, ifm[ib], n1 - n0, rw, cw);
                 if (n0 == 0) k::clearLanes<kTm, kOutDepth>(ofm[ob], rows * cols);
                 const k::MacTile mt{rows, cols, cw.padded, kernel, bp ? 1 : stride};
-                k::macTile<kTm, kTn, kKMax, kInDepth, kOutDepth>(ifm[ib], wbuf[wb][gi * slotsPerGroup + ni / kWeightBanks],
-                                                                 ofm[ob], mt);
+                const int tile = weights_resident ? gi * slotsPerGroup + ni / kWeightBanks : 0;
+                k::macTile<kTm, kTn, kKMax, kInDepth, kOutDepth>(ifm[ib], wbuf[wb][tile], ofm[ob], mt);
                 if (n1 == in_ch) {
                 store_rows:
                   for (int p = 0; p < kOutDepth; ++p) {
