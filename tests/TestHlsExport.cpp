@@ -59,15 +59,20 @@ TEST(HlsStructure, AnotherStructureMovesTheEstimate) {
   const DesignConfig one = DesignConfig::load(vgg16(), {"accelerator.buffers.weight.banks=1"});
   EXPECT_EQ(ftsim::resources::efTrainHlsStructure(one.accelerator).arrays[2].memories(), 256u);
   EXPECT_DOUBLE_EQ(line(ftsim::families::estimateResources(one), "buffers.weight").bram36, 256);
-  // Tn = 12 (not a power of two): the kernel's adder tree pads to 16 leaves,
-  // so each of the Tm trees has 15 adders, not 11 (kernels::treeWidth).
+  // Tn = 12 (not a power of two): kernels::adderTree pads to 16 leaves, the
+  // last 4 zeros. Level 1: 8 adds, 2 of them 0 + 0 (folded) -> 6; level 2:
+  // (6 real + 2 zero) -> 3; level 3: (3 real + 1 zero) -> 2, one of them
+  // x + 0 which strict fp32 keeps; level 4: 1. 12 adders per tree, not 11.
   DesignConfig d = DesignConfig::load(vgg16(), {});
   d.accelerator.peArray.tn = 12;
   const auto st = ftsim::resources::efTrainHlsStructure(d.accelerator);
-  EXPECT_EQ(st.operators[1].count, 16 * 15);
+  EXPECT_EQ(st.operators[1].count, 16 * 12);
   EXPECT_EQ(st.operators[0].count, 16 * 12);
-  // ... and the estimate prices those 240 adders at 2 DSPs (fadd full_dsp).
-  EXPECT_DOUBLE_EQ(line(ftsim::families::estimateResources(d), "pe_array.adder_trees").dsp, 16 * 15 * 2);
+  // ... and the estimate prices those 192 adders at 2 DSPs (fadd full_dsp).
+  EXPECT_DOUBLE_EQ(line(ftsim::families::estimateResources(d), "pe_array.adder_trees").dsp, 16 * 12 * 2);
+  // Tn = 24: 32 leaves; 12 + 6 + 3 + 2 + 1 = 24 adders per tree.
+  d.accelerator.peArray.tn = 24;
+  EXPECT_EQ(ftsim::resources::efTrainHlsStructure(d.accelerator).operators[1].count, 16 * 24);
 }
 
 TEST(HlsExport, DefaultLayerOfVgg16IsConv51) {

@@ -4,20 +4,39 @@
 
 namespace ftsim::resources {
 
+namespace {
+
+/// Adders of kernels::adderTree<Tn> after synthesis: the tree pairs
+/// treeWidth(Tn) leaves level by level, the leaves beyond Tn being 0.0f. An
+/// add of two such zeros folds to a constant; an add with one real operand
+/// stays (x + 0.0f is not x when x is −0.0f, so strict fp32 keeps it).
+int adderTreeAdders(int tn) {
+  const int width = kernels::treeWidth(tn);
+  int adders = 0;
+  int real = tn;  // operands of the current level that are not constant zeros (they come first)
+  for (int w = width / 2; w >= 1; w /= 2) {
+    const int next = (real + 1) / 2;  // pairs with at least one real operand
+    adders += next;
+    real = next;
+  }
+  return adders;
+}
+
+}  // namespace
+
 EfTrainHlsStructure efTrainHlsStructure(const models::EfTrainConfig& a) {
   EfTrainHlsStructure s;
   s.tm = a.peArray.tm;
   s.tn = a.peArray.tn;
   // macTile pipelined at II = 1 over pixels with the m and n loops unrolled:
-  // one product per (m, n), a balanced adder tree over treeWidth(Tn) leaves
-  // per m (kernels::adderTree: leaves beyond Tn are zeros, which an fp32
-  // adder cannot drop, so the tree has treeWidth(Tn) − 1 adders) and one
+  // one product per (m, n), kernels::adderTree per m (Tn − 1 adders for a
+  // power-of-two Tn, a few more otherwise: adderTreeAdders) and one
   // accumulator add per m (out[m][p] + tree).
-  const int leaves = kernels::treeWidth(s.tn);
+  const int treeAdders = adderTreeAdders(s.tn);
   s.operators.push_back({"pe_array.multipliers", true, s.tm * s.tn,
                          std::to_string(s.tm * s.tn) + " fp32 fmul", "accelerator.pe_array.tm"});
-  s.operators.push_back({"pe_array.adder_trees", false, s.tm * (leaves - 1),
-                         std::to_string(s.tm) + " trees x " + std::to_string(leaves - 1) + " fp32 fadd",
+  s.operators.push_back({"pe_array.adder_trees", false, s.tm * treeAdders,
+                         std::to_string(s.tm) + " trees x " + std::to_string(treeAdders) + " fp32 fadd",
                          "accelerator.pe_array.tm"});
   s.operators.push_back({"pe_array.accumulators", false, s.tm, std::to_string(s.tm) + " fp32 fadd",
                          "accelerator.pe_array.tm"});
