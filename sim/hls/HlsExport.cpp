@@ -487,6 +487,9 @@ std::string readme(const config::DesignConfig& d, const Layer& l, const HlsExpor
     s << "| " << p.name << " | " << p.mac.outCh << " | " << p.mac.inCh << " | " << p.mac.outH << "x" << p.mac.outW
       << " | " << p.mac.kernel << " | " << p.mac.stride << " | " << p.mac.pad << " | " << p.tiling.tr << " | "
       << p.tiling.tc << " | " << p.tiling.mOn << " | " << (p.relu ? "yes" : "no") << " |\n";
+  s << "\nTr, Tc and M_on are the design's. ReLU on store is the golden network's (the layer feeds a ReLU,\n"
+    << "fused into its store when accelerator.vector.fuse_relu is set); in the design a batch norm may sit\n"
+    << "in between. The top takes it as a register either way.\n";
   s << "\nThe five AXI-Stream ports carry fp32 words in the order the host's simple-mode DMA transfers\n"
     << "move them from DDR (`transfers_<phase>.csv`: step, stream, tensor, DDR address, bytes).\n\n"
     << "## Files\n\n"
