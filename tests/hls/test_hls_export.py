@@ -140,6 +140,10 @@ def badinput(ftsim, design):
             rc, text = run([ftsim, "hls-export", design, "--out", os.path.join(tmp, "p")] + extra)
             check(rc == 2 and needle in text, "%s: exit 2, '%s' (got %d: %s)" % (" ".join(extra), needle, rc,
                                                                                text.strip()))
+        tt = os.path.join(os.path.dirname(design), "tt-mlp-mnist-zcu102.yaml")
+        rc, text = run([ftsim, "hls-export", tt, "--out", os.path.join(tmp, "p")])
+        check(rc == 2 and "accelerator.kind = tt" in text and "EF-Train designs only" in text,
+              "a TT design: exit 2 at accelerator.kind (%s)" % text.strip())
         rc, text = run([ftsim, "hls-export", design])
         check(rc == 2 and "--out DIR is required" in text, "missing --out: exit 2")
         rc, text = run([ftsim, "hls-export", "--help"])
