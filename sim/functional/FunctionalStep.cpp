@@ -88,7 +88,7 @@ class MacEngine final : public MacEngineIF {
     const MacCoord& c = s.coord;
     const bool bp = plan.phase == Phase::BP, wu = plan.phase == Phase::WU;
     WTile* w = tile(c.m0 / Tm, c.n0 / Tn);
-    if (!wu && s.pre[S(Stream::WeightIn)].valid()) loadWeights(plan, s.pre[S(Stream::WeightIn)].tile, w, bp);
+    if (!wu && s.pre[S(Stream::WeightIn)].valid()) loadWeights(plan, s.pre[S(Stream::WeightIn)].tile, bp);
 
     // Input window: FP and WU read X (stride S); BP reads dY zero-dilated.
     const int K = m.kernel, P = m.pad, St = m.stride;
@@ -130,12 +130,16 @@ class MacEngine final : public MacEngineIF {
     };
 
     if (wu) {
+      // The output gradient of a Tm group stays in the buffer while the Tn
+      // groups of a one-strip map go by (LoadPlan::Hls brings it once).
       auto dy = m_dy.get();
-      kernels::clearLanes<Tm, kOut>(dy, rows * cols);
-      const TileRef& dyTile = s.pre[S(Stream::In2)].tile;
-      m_io.readTile(m_prog.tensors[dyTile.tensor], dyTile, [&](int i0, int i1, int i2, int i3, float v) {
-        dy[i1 - dyTile.lo[1]][outPos(i0, i2, i3)] = v;
-      });
+      if (s.pre[S(Stream::In2)].valid()) {
+        kernels::clearLanes<Tm, kOut>(dy, rows * cols);
+        const TileRef& dyTile = s.pre[S(Stream::In2)].tile;
+        m_io.readTile(m_prog.tensors[dyTile.tensor], dyTile, [&](int i0, int i1, int i2, int i3, float v) {
+          dy[i1 - dyTile.lo[1]][outPos(i0, i2, i3)] = v;
+        });
+      }
       kernels::macTileWeightGrad<Tm, Tn, KMax, kIn, kOut>(in, dy, w, mt);
       if (s.post[S(Stream::WeightOut)].valid()) writeBack(s.post[S(Stream::WeightOut)].tile, w, lr);
       return;
@@ -187,20 +191,68 @@ class MacEngine final : public MacEngineIF {
       }
   }
 
-  void loadWeights(const PhasePlan& plan, const TileRef& box, WTile* w, bool bp) {
+  /// Bring a box of weights into the slab: one (Tm, Tn) tile, or (BP with
+  /// LoadPlan::Hls) the M_on×Tn slab of an input group, each block to the
+  /// tile of the phase's channels it holds.
+  void loadWeights(const PhasePlan& plan, const TileRef& box, bool bp) {
     const TensorDesc& t = m_prog.tensors[box.tensor];
-    FTSIM_ASSERT(t.dims[2] <= KMax, "weight tile of " + plan.name + " exceeds the kernel size bound");
-    kernels::clearWeightTile<Tm, Tn, KMax>(w);
+    const int K = t.dims[2];
+    FTSIM_ASSERT(K <= KMax, "weight tile of " + plan.name + " exceeds the kernel size bound");
+    // The box in the phase's channels: BP's outputs are the layer's inputs.
+    const int pm0 = box.lo[bp ? 1 : 0], pm1 = box.hi[bp ? 1 : 0];
+    const int pn0 = box.lo[bp ? 0 : 1], pn1 = box.hi[bp ? 0 : 1];
+    for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
+      for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, ng));
     m_io.readStream(t, box, m_words);
-    forEachBlock(t, box, [&](kernels::WeightBlock b, std::size_t first) {
+    // A block's layer channels (lm, ln) → its tile and its offsets there (the
+    // kernel's convention: FP w[mOffset + m][nOffset + n], BP w[nOffset + n][mOffset + m]).
+    const auto place = [&](kernels::WeightBlock b, int lm, int ln, const float* words) {
+      const int mg = (bp ? ln : lm) / Tm, ng = (bp ? lm : ln) / Tn;
+      b.mOffset = lm - (bp ? ng * Tn : mg * Tm);
+      b.nOffset = ln - (bp ? mg * Tm : ng * Tn);
       b.flipTranspose = bp;
-      kernels::loadWeightBlock<Tm, Tn, KMax>(m_words.data() + first, b, w);
+      const bool fits = bp ? b.nOffset + b.nCount <= Tm && b.mOffset + b.mCount <= Tn
+                           : b.mOffset + b.mCount <= Tm && b.nOffset + b.nCount <= Tn;
+      FTSIM_ASSERT(fits, "a weight block of " + plan.name + " straddles two (Tm, Tn) tiles");
+      kernels::loadWeightBlock<Tm, Tn, KMax>(words, b, tile(mg, ng));
+    };
+    if (t.layout == Layout::WeightsPlain) {
+      // [M][N][K][K] over the box: the part of each tile is gathered from
+      // the stream in the same order.
+      const int boxN = box.hi[1] - box.lo[1], kk = K * K;
+      const int tm = bp ? Tn : Tm, tn = bp ? Tm : Tn;  // tile extents in layer (m, n)
+      for (int m0 = box.lo[0]; m0 < box.hi[0]; m0 = (m0 / tm + 1) * tm)
+        for (int n0 = box.lo[1]; n0 < box.hi[1]; n0 = (n0 / tn + 1) * tn) {
+          const int m1 = std::min(box.hi[0], (m0 / tm + 1) * tm), n1 = std::min(box.hi[1], (n0 / tn + 1) * tn);
+          m_part.clear();
+          for (int m = m0; m < m1; ++m)
+            for (int n = n0; n < n1; ++n)
+              for (int tap = 0; tap < kk; ++tap)
+                m_part.push_back(m_words[(static_cast<std::size_t>(m - box.lo[0]) * boxN + (n - box.lo[1])) * kk + tap]);
+          kernels::WeightBlock b;
+          b.mCount = m1 - m0;
+          b.nCount = n1 - n0;
+          b.kernel = K;
+          b.reshaped = false;
+          place(b, m0, n0, m_part.data());
+        }
+      return;
+    }
+    forEachBlock(t, box, [&](const kernels::WeightBlock& b, std::size_t first) {
+      place(b, box.lo[0] + b.mOffset, box.lo[1] + b.nOffset, m_words.data() + first);
     });
   }
 
   void writeBack(const TileRef& box, WTile* dw, float lr) {
     const TensorDesc& t = m_prog.tensors[box.tensor];
-    m_io.readStream(t, box, m_words);
+    {
+      // The old weights stream in word for word while the new ones stream
+      // out (Weights_STORE); two transactions cannot interleave per word,
+      // so the datapath takes the old words from DDR directly
+      // (docs/functional.md) and the WeightIn DMA moves them in time.
+      TileIo::Direct direct(m_io);
+      m_io.readStream(t, box, m_words);
+    }
     m_newWords.assign(m_words.size(), 0.0f);
     forEachBlock(t, box, [&](const kernels::WeightBlock& b, std::size_t first) {
       kernels::writeBackWeightBlock<Tm, Tn, KMax>(dw, m_words.data() + first, m_newWords.data() + first, b, lr);
@@ -214,7 +266,7 @@ class MacEngine final : public MacEngineIF {
   LaneBuffer<Tm, kOut> m_out, m_dy;
   std::unique_ptr<float[]> m_slab;
   int m_mGroups = 0, m_nGroups = 0;
-  std::vector<float> m_words, m_newWords;
+  std::vector<float> m_words, m_newWords, m_part;
 };
 
 template <int Tm, int Tn>
@@ -439,28 +491,105 @@ std::vector<float> FunctionalStep::activation(int layer) const {
 
 float FunctionalStep::run() {
   FTSIM_ASSERT(!m_labels.empty(), "run() before setBatch()");
-  for (const PhasePlan& p : m_prog.phases) runPhase(p);
+  std::vector<Step> steps;
+  for (const PhasePlan& p : m_prog.phases) {
+    schedule::generateSteps(m_prog, p, steps, loadPlan(p));
+    beginPhase(p);
+    for (std::size_t i = 0; i < steps.size(); ++i) computeStep(p, i, steps[i]);
+    endPhase(p);
+  }
   return m_loss;
 }
 
-void FunctionalStep::runPhase(const PhasePlan& plan) {
-  static thread_local std::vector<Step> steps;
+schedule::LoadPlan FunctionalStep::loadPlan(const PhasePlan& plan) const {
+  // The loads the controller's overlap brings (EfTrainSystem::runPhase).
+  const bool hls = m_accel.overlap == models::EfTrainConfig::Overlap::Hls && plan.unit == schedule::Unit::PeArray;
+  return hls ? schedule::LoadPlan::Hls : schedule::LoadPlan::PerTile;
+}
+
+void FunctionalStep::beginPhase(const PhasePlan& plan) {
+  m_passEnds.clear();
+  m_pass = -1;
   switch (plan.unit) {
     case schedule::Unit::PeArray: {
       const int kMax = kernelBound(plan.mac.kernel);
       m_mac = makeEngine(plan.tiling.tm, plan.tiling.tn, kMax, m_prog, *m_io);
       m_mac->beginPhase(plan);
-      schedule::generateSteps(m_prog, plan, steps);
-      for (const Step& s : steps) macStep(plan, s);
       break;
     }
-    case schedule::Unit::Vector:
-      runVecPhase(plan);
+    case schedule::Unit::Vector: {
+      const workload::Layer& l = m_net.layers[plan.layer];
+      if (l.type == LayerType::BatchNorm && !isGradientSum(plan)) {
+        TileIo::Direct direct(*m_io);  // γ, β at the phase's start (docs/functional.md)
+        loadBnParams(plan.layer);
+      }
+      // Which steps belong to which pass (vecSteps emits them pass by pass).
+      std::vector<Step> one;
+      std::size_t end = 0;
+      for (const VecPass& pass : plan.vec.passes) {
+        PhasePlan p1 = plan;
+        p1.vec.passes = {pass};
+        schedule::generateSteps(m_prog, p1, one);
+        end += one.size();
+        m_passEnds.push_back(end);
+      }
       break;
+    }
     case schedule::Unit::Host:
-      hostLoss();
       break;
   }
+}
+
+void FunctionalStep::computeStep(const PhasePlan& plan, std::size_t index, const Step& step) {
+  switch (plan.unit) {
+    case schedule::Unit::PeArray:
+      macStep(plan, step);
+      return;
+    case schedule::Unit::Host: {
+      TileIo::Direct direct(*m_io);  // the host reads the logits and writes the gradient in DDR
+      hostLoss();
+      return;
+    }
+    case schedule::Unit::Vector:
+      break;
+  }
+  int pass = 0;
+  while (pass < static_cast<int>(m_passEnds.size()) && index >= m_passEnds[pass]) ++pass;
+  FTSIM_ASSERT(pass < static_cast<int>(m_passEnds.size()), "step " + std::to_string(index) + " of " + plan.name +
+                                                               " belongs to no pass");
+  while (m_pass < pass) {
+    if (m_pass >= 0) endPass(plan, m_pass);
+    beginPass(plan, ++m_pass);
+  }
+  const VecPass& p = plan.vec.passes[pass];
+  if (p.op == VecOp::ParamUpdate) paramUpdate(plan, p);
+  else vecStep(plan, p, pass, step);
+}
+
+void FunctionalStep::endPhase(const PhasePlan& plan) {
+  if (plan.unit == schedule::Unit::Vector && m_pass >= 0) endPass(plan, m_pass);
+  m_pass = -1;
+}
+
+void FunctionalStep::beginPass(const PhasePlan& plan, int index) {
+  const workload::Layer& l = m_net.layers[plan.layer];
+  const VecPass& pass = plan.vec.passes[index];
+  if (l.type != LayerType::BatchNorm || isGradientSum(plan) || pass.op != VecOp::Reduce) return;
+  LayerState& st = m_state[plan.layer];
+  auto& a = plan.phase == Phase::FP ? st.sum : st.sumDy;
+  auto& b = plan.phase == Phase::FP ? st.sumSq : st.sumDyXhat;
+  std::fill(a.begin(), a.end(), 0.0f);
+  std::fill(b.begin(), b.end(), 0.0f);
+}
+
+void FunctionalStep::endPass(const PhasePlan& plan, int index) {
+  const workload::Layer& l = m_net.layers[plan.layer];
+  const VecPass& pass = plan.vec.passes[index];
+  if (l.type != LayerType::BatchNorm || isGradientSum(plan) || pass.op != VecOp::Reduce || plan.phase != Phase::FP)
+    return;
+  LayerState& st = m_state[plan.layer];
+  for (int c = 0; c < l.in.c; ++c)
+    kernels::bnFinalizeStats(st.sum[c], st.sumSq[c], st.count, m_opt.bnEps, st.mean[c], st.invStd[c]);
 }
 
 void FunctionalStep::macStep(const PhasePlan& plan, const Step& step) {
@@ -484,34 +613,6 @@ void FunctionalStep::loadBnParams(int layer) {
   });
   const bool vec = l.in.h * l.in.w == 1;
   s.count = static_cast<float>(m_net.batch) * static_cast<float>(vec ? 1 : l.in.h * l.in.w);
-}
-
-void FunctionalStep::runVecPhase(const PhasePlan& plan) {
-  static thread_local std::vector<Step> steps;
-  const workload::Layer& l = m_net.layers[plan.layer];
-  const bool bn = l.type == LayerType::BatchNorm && !isGradientSum(plan);
-  if (bn) loadBnParams(plan.layer);
-  for (std::size_t i = 0; i < plan.vec.passes.size(); ++i) {
-    const VecPass& pass = plan.vec.passes[i];
-    LayerState& st = m_state[plan.layer];
-    if (bn && pass.op == VecOp::Reduce) {
-      auto& a = plan.phase == Phase::FP ? st.sum : st.sumDy;
-      auto& b = plan.phase == Phase::FP ? st.sumSq : st.sumDyXhat;
-      std::fill(a.begin(), a.end(), 0.0f);
-      std::fill(b.begin(), b.end(), 0.0f);
-    }
-    if (pass.op == VecOp::ParamUpdate) {
-      paramUpdate(plan, pass);
-      continue;
-    }
-    PhasePlan one = plan;
-    one.vec.passes = {pass};
-    schedule::generateSteps(m_prog, one, steps);
-    for (const Step& s : steps) vecStep(plan, pass, static_cast<int>(i), s);
-    if (bn && pass.op == VecOp::Reduce && plan.phase == Phase::FP)
-      for (int c = 0; c < l.in.c; ++c)
-        kernels::bnFinalizeStats(st.sum[c], st.sumSq[c], st.count, m_opt.bnEps, st.mean[c], st.invStd[c]);
-  }
 }
 
 void FunctionalStep::vecStep(const PhasePlan& plan, const VecPass& pass, int passIndex, const Step& step) {
@@ -658,6 +759,9 @@ void FunctionalStep::poolGradStep(const PhasePlan& plan, const VecPass& pass, co
   xBox.tensor = pass.in2;
   xBox.lo[2] = rw.lo;
   xBox.hi[2] = rw.hi;
+  // An overlapping window (K > S) reads the neighbouring strips' rows too,
+  // which the schedule's tile does not bring (docs/functional.md).
+  TileIo::Halo halo(*m_io);
   for (int img = to.lo[0]; img < to.hi[0]; ++img) {
     TileRef dyOne = dyBox, xOne = xBox, dxOne = to;
     dyOne.lo[0] = xOne.lo[0] = dxOne.lo[0] = img;

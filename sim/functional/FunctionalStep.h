@@ -21,6 +21,7 @@
 #include "sim/functional/BackingStore.h"
 #include "sim/functional/TileIo.h"
 #include "sim/schedule/Program.h"
+#include "sim/schedule/StepGen.h"
 #include "sim/workload/Network.h"
 
 namespace ftsim::functional {
@@ -64,11 +65,19 @@ class FunctionalStep {
   std::vector<float> activation(int layer) const;
   std::vector<std::int64_t> activationShape(int layer) const;
 
-  // Per-step entry points (what the SystemC models call per tile).
-  void macStep(const schedule::PhasePlan& plan, const schedule::Step& step);
-  void vecStep(const schedule::PhasePlan& plan, const schedule::VecPass& pass, int passIndex,
-               const schedule::Step& step);
-  void hostLoss();
+  // Per-step entry points: run() calls them in the schedule's order; the
+  // SystemC top calls them when the PE array (vector unit, host) starts a
+  // step, with the I/O fed by the DMAs' buffers (io().feed).
+  /// The loads a phase's steps carry (the controller's `pipeline.overlap`).
+  schedule::LoadPlan loadPlan(const schedule::PhasePlan& plan) const;
+  void beginPhase(const schedule::PhasePlan& plan);
+  /// Step `index` of the phase's steps (generateSteps with loadPlan(plan)).
+  void computeStep(const schedule::PhasePlan& plan, std::size_t index, const schedule::Step& step);
+  void endPhase(const schedule::PhasePlan& plan);
+  /// The loss of the last step (the host's, before BP).
+  float loss() const { return m_loss; }
+  TileIo& io() { return *m_io; }
+  BackingStore& store() { return m_store; }
 
   std::uint64_t bytesRead() const { return m_io->bytesRead(); }
   std::uint64_t bytesWritten() const { return m_io->bytesWritten(); }
@@ -77,8 +86,12 @@ class FunctionalStep {
  private:
   struct LayerState;
   struct VecBuffers;
-  void runPhase(const schedule::PhasePlan& plan);
-  void runVecPhase(const schedule::PhasePlan& plan);
+  void macStep(const schedule::PhasePlan& plan, const schedule::Step& step);
+  void vecStep(const schedule::PhasePlan& plan, const schedule::VecPass& pass, int passIndex,
+               const schedule::Step& step);
+  void hostLoss();
+  void beginPass(const schedule::PhasePlan& plan, int index);
+  void endPass(const schedule::PhasePlan& plan, int index);
   void elementwiseStep(const schedule::PhasePlan& plan, const schedule::VecPass& pass, int passIndex,
                        const schedule::Step& step);
   void poolStep(const schedule::PhasePlan& plan, const schedule::VecPass& pass, const schedule::Step& step);
@@ -103,6 +116,8 @@ class FunctionalStep {
   std::vector<bool> m_fusedRelu; ///< per layer: the FP store rectifies (a ReLU is fused into it)
   std::vector<LayerState> m_state;
   std::vector<float> m_streamA;
+  std::vector<std::size_t> m_passEnds;  ///< vector phase: one past each pass's last step
+  int m_pass = -1;                      ///< vector phase: the pass being run
   float m_loss = 0.0f;
 };
 

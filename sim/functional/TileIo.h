@@ -82,10 +82,61 @@ void forEachInStreamOrder(const schedule::TensorDesc& t, const schedule::TileRef
   }
 }
 
+/// What the DMAs brought for the step being computed (each load's tile and
+/// its bytes in stream order) and where its results go: in the SystemC top
+/// (`ftsim run --functional`) the datapath reads only these buffers and its
+/// stores leave as the store DMAs' payloads; without it, the executor reads
+/// and writes the backing store directly.
+struct StepBuffers {
+  struct Load {
+    schedule::TileRef tile;
+    const std::vector<std::uint8_t>* bytes = nullptr;
+  };
+  struct Result {
+    schedule::TileRef tile;
+    std::vector<float> words;  ///< stream order
+  };
+  std::vector<Load> loads;
+  std::vector<Result>* results = nullptr;
+};
+
 /// The DMA side: the tile's words in stream order, from / to the store.
 class TileIo {
  public:
   explicit TileIo(BackingStore& store) : m_store(store) {}
+
+  /// From now on reads come from `b`'s loads and writes go to its results
+  /// (nullptr: the store). A read that no load covers is an internal error.
+  void feed(StepBuffers* b) { m_fed = b; }
+  /// Within its scope, reads and writes go to the store even while fed: the
+  /// host's own accesses (loss, parameters) and the executor's documented
+  /// side reads (docs/functional.md).
+  class Direct {
+   public:
+    explicit Direct(TileIo& io) : m_io(io), m_saved(io.m_direct) { io.m_direct = true; }
+    ~Direct() { m_io.m_direct = m_saved; }
+    Direct(const Direct&) = delete;
+    Direct& operator=(const Direct&) = delete;
+
+   private:
+    TileIo& m_io;
+    bool m_saved;
+  };
+  /// Within its scope a read that no load covers falls back to the store
+  /// (the halo of an overlapping pooling window's BP).
+  class Halo {
+   public:
+    explicit Halo(TileIo& io) : m_io(io), m_saved(io.m_halo) { io.m_halo = true; }
+    ~Halo() { m_io.m_halo = m_saved; }
+    Halo(const Halo&) = delete;
+    Halo& operator=(const Halo&) = delete;
+
+   private:
+    TileIo& m_io;
+    bool m_saved;
+  };
+  /// Reads the fed mode let through to the store (Halo), in bytes.
+  std::uint64_t haloBytes() const { return m_haloBytes; }
 
   /// Read the tile's segments into `words` (resized to the tile's elements).
   void readStream(const schedule::TensorDesc& t, const schedule::TileRef& tile, std::vector<float>& words);
@@ -111,7 +162,13 @@ class TileIo {
   std::uint64_t bytesWritten() const { return m_bytesWritten; }
 
  private:
+  void readStore(const schedule::TensorDesc& t, const schedule::TileRef& tile, std::vector<float>& words);
+  bool readFed(const schedule::TensorDesc& t, const schedule::TileRef& tile, std::vector<float>& words);
+
   BackingStore& m_store;
+  StepBuffers* m_fed = nullptr;
+  bool m_direct = false, m_halo = false;
+  std::uint64_t m_haloBytes = 0;
   std::vector<models::Segment> m_segs;
   std::vector<float> m_words;
   std::uint64_t m_bytesRead = 0, m_bytesWritten = 0;
