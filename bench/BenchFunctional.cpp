@@ -1,13 +1,18 @@
 // Wall time and peak memory of one functional training step (through the
-// HLS kernels, no timing model) of LeNet-5 batch 16 and CIFAR VGG-11 batch 2.
-//   ftsim_bench_functional [--runs N]
+// HLS kernels, no timing model) of LeNet-5 batch 16 and CIFAR VGG-11 batch 2;
+// then the cost of functional mode in the SystemC models: `ftsim run` of
+// LeNet-5 batch 16 (DDR4) with and without --functional, each in its own
+// process (SystemC elaborates once per process).
+//   ftsim_bench_functional [--runs N] [--ftsim PATH]
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <systemc>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -37,14 +42,50 @@ double runOnce(const std::string& design, const std::vector<std::string>& sets, 
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+/// `ftsim run` of `design` as a child process: its wall time, and the
+/// simulation's own (summary.json simulator.wall_seconds).
+struct RunTimes {
+  double processSeconds = 0, simulateSeconds = 0;
+};
+
+RunTimes timeFtsimRun(const std::string& ftsim, const std::string& design, const std::string& extra,
+                      const std::string& out) {
+  const std::string cmd = ftsim + " run " + design + " --quiet --out " + out + " " + extra;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (std::system(cmd.c_str()) != 0) {
+    std::fprintf(stderr, "failed: %s\n", cmd.c_str());
+    std::exit(1);
+  }
+  RunTimes r;
+  r.processSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::FILE* f = std::fopen((out + "/summary.json").c_str(), "r");
+  if (f) {
+    std::string text;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+    const auto at = text.find("\"wall_seconds\":");
+    if (at != std::string::npos) r.simulateSeconds = std::atof(text.c_str() + at + 15);
+  }
+  return r;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
   int runs = 3;
+  std::string ftsim = FTSIM_BINARY_DIR "/ftsim";
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--ftsim") && i + 1 < argc) ftsim = argv[++i];
     else {
-      std::printf("usage: ftsim_bench_functional [--runs N]\n");
+      std::printf("usage: ftsim_bench_functional [--runs N] [--ftsim PATH]\n");
       return std::strcmp(argv[i], "--help") ? 2 : 0;
     }
   }
@@ -65,6 +106,23 @@ int sc_main(int argc, char* argv[]) {
                 c.name, t[t.size() / 2], t.front(), t.back(), runs, static_cast<double>(loss),
                 static_cast<double>(ru.ru_maxrss) / 1024.0);
   }
+  // Functional mode's cost in the SystemC models, LeNet-5 batch 16 on DDR4.
+  const std::string lenet = root + "/configs/designs/eftrain-lenet5-zcu102.yaml --set workload.batch=16";
+  const std::string out = "/tmp/ftsim-bench-functional-" + std::to_string(::getpid());
+  std::vector<double> tp, ts, fp, fs;
+  for (int r = 0; r < runs; ++r) {
+    const RunTimes t = timeFtsimRun(ftsim, lenet, "", out + "/timing");
+    const RunTimes f = timeFtsimRun(ftsim, lenet, "--functional", out + "/functional");
+    tp.push_back(t.processSeconds);
+    ts.push_back(t.simulateSeconds);
+    fp.push_back(f.processSeconds);
+    fs.push_back(f.simulateSeconds);
+  }
+  std::printf("ftsim run LeNet-5 batch 16 (DDR4), medians of %d runs:\n", runs);
+  std::printf("  timing only      process %.3f s, simulation %.3f s\n", median(tp), median(ts));
+  std::printf("  --functional     process %.3f s, simulation %.3f s  (x%.2f the simulation's time)\n", median(fp),
+              median(fs), median(ts) > 0 ? median(fs) / median(ts) : 0.0);
+  std::system(("rm -rf " + out).c_str());
   return 0;
 }
 

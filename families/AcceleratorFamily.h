@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sim/config/DesignConfig.h"
+#include "sim/core/Error.h"
 #include "sim/core/Units.h"
 #include "sim/resources/ResourceModel.h"
 #include "sim/stats/SimObserver.h"
@@ -22,11 +23,28 @@ namespace ftsim::config { class ConfigNode; }
 
 namespace ftsim::families {
 
+/// The data files of a functional run (`ftsim run --functional`).
+struct FunctionalFiles {
+  std::string initDir;         ///< --init: initial parameters and data (.npy); empty: seeded
+  float learningRate = 0.01f;  ///< --lr
+  bool activations = false;    ///< --activations: every layer's output
+  bool dumpInit = false;       ///< --dump-init: the initial parameters and data
+  bool given = false;          ///< any of the above was on the command line
+};
+
 /// One design point of a family with its program built, ready to simulate
 /// once (SystemC elaborates once per process).
 class DesignRun {
  public:
   virtual ~DesignRun() = default;
+
+  /// The data files of a functional run, and the directory its outputs go
+  /// to. A UserError if the run is not functional or the family takes none.
+  virtual void setFunctionalFiles(const FunctionalFiles& files, const std::string& outDir) {
+    if (files.given)
+      throw UserError("--init, --lr, --activations and --dump-init belong to an EF-Train functional run "
+                      "(--functional)");
+  }
 
   /// A UserError when `--timeline-window` names what the program does not have.
   virtual void checkTimelineWindow(const traces::TimelineOptions& window) const {}

@@ -70,6 +70,16 @@ struct Report {
   stats::EnergyFj energy;        ///< sum of the rows
   double wallSeconds = 0;
   std::optional<resources::ResourceEstimate> resources;  ///< summary.json "resources" when set
+  /// A functional run's results (summary.json "functional"; docs/functional.md).
+  struct Functional {
+    double loss = 0;                    ///< mean cross entropy of the batch, before BP
+    double learningRate = 0;
+    std::string weightChecksumFnv1a64;  ///< of the updated parameters (16 hex digits)
+    double weightSum = 0;
+    std::uint64_t bytesLoaded = 0, bytesStored = 0;  ///< payload bytes the DMAs carried to / from the datapath
+    std::uint64_t backingStoreBytes = 0;             ///< DRAM pages the run touched
+  };
+  std::optional<Functional> functional;
 
   double seconds() const { return static_cast<double>(totalCycles) / (clockMhz * 1e6); }
   bool hasDdr() const { return memoryModel == "ddr4"; }

@@ -216,6 +216,14 @@ std::string summaryJson(const Report& r) {
     bufs[b.name] = Json{{"capacity_bytes", b.capacityBytes}, {"peak_bytes", b.peakBytes}, {"peak_at", b.peakAt}};
   j["buffers"] = bufs;
   if (r.resources) j["resources"] = resourcesJson(*r.resources);
+  if (r.functional)
+    j["functional"] = Json{{"loss", r.functional->loss},
+                           {"learning_rate", r.functional->learningRate},
+                           {"weight_checksum_fnv1a64", r.functional->weightChecksumFnv1a64},
+                           {"weight_sum", r.functional->weightSum},
+                           {"payload_bytes_loaded", r.functional->bytesLoaded},
+                           {"payload_bytes_stored", r.functional->bytesStored},
+                           {"backing_store_bytes", r.functional->backingStoreBytes}};
   j["simulator"] = Json{{"wall_seconds", r.wallSeconds}};
   return j.dump(2) + "\n";
 }
@@ -314,6 +322,9 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
     item("LUT", e.total.lut, e.budgetLut);
     item("FF", e.total.ff, e.budgetFf);
   }
+  if (r.functional)
+    os << "\nfunctional    loss " << fmt(r.functional->loss, 7) << ", updated weights checksum "
+       << r.functional->weightChecksumFnv1a64 << " (fnv1a64)\n";
   os << "\nsimulated in  " << fmt(r.wallSeconds, 2) << " s wall ("
      << human(r.wallSeconds > 0 ? static_cast<double>(r.totalCycles) / r.wallSeconds : 0.0) << " cycles/s)\n";
 }

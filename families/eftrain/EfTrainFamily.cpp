@@ -10,6 +10,9 @@
 #include "sim/analytical/RunAnnotation.h"
 #include "sim/config/ConfigNode.h"
 #include "sim/energy/EnergyModel.h"
+#include "sim/functional/Npy.h"
+#include "sim/functional/StepFiles.h"
+#include "sim/functional/SystemDatapath.h"
 #include "sim/schedule/BufferUsage.h"
 #include "traces/SummaryWriter.h"
 
@@ -35,10 +38,33 @@ class EfTrainRun final : public DesignRun {
                     " (layers: " + list + ")");
   }
 
+  void setFunctionalFiles(const FunctionalFiles& files, const std::string& outDir) override {
+    if (files.given && !m_d.accelerator.functional)
+      throw UserError("--init, --lr, --activations and --dump-init need a functional run (--functional or "
+                      "accelerator.functional: true)");
+    if (!(files.learningRate > 0.0f)) throw UserError("--lr " + std::to_string(files.learningRate) + ": must be > 0");
+    m_files = files;
+    m_outDir = outDir;
+  }
+
   void simulate(bool progress, stats::SimObserver* observer) override {
     models::SimOptions opts;
     opts.progress = progress;
     opts.observer = observer;
+    // Functional mode: the parameters and the batch in the DRAM's backing
+    // store before the accelerator starts, as the host puts them there.
+    std::unique_ptr<functional::FunctionalStep> step;
+    std::unique_ptr<functional::SystemDatapath> datapath;
+    if (m_d.accelerator.functional) {
+      functional::FunctionalOptions fo;
+      fo.learningRate = m_files.learningRate;
+      step = std::make_unique<functional::FunctionalStep>(m_prog, m_d.workload, m_d.accelerator, fo);
+      const functional::StepData data = functional::loadStepData(*step, m_d.workload, m_files.initDir, m_d.seed, 1);
+      if (m_files.dumpInit) functional::dumpInit(*step, m_d.workload, data, m_outDir + "/init");
+      functional::setBatch(*step, m_d.workload, data, 0);
+      datapath = std::make_unique<functional::SystemDatapath>(*step);
+      opts.datapath = datapath.get();
+    }
     stats::RunResult run = models::simulate(m_d.accelerator, m_d.memory, m_prog, opts);
     analytical::annotateModels(m_d, run);
     run.design = m_d.name;
@@ -47,6 +73,22 @@ class EfTrainRun final : public DesignRun {
     energy::annotateDesignRun(m_d, m_prog, run);
     m_report = makeReport(run, m_d.workload, schedule::bufferUsage(m_prog, m_d.accelerator));
     m_report.resources = resources::estimateEfTrainResources(m_d);
+    if (step) {
+      // The host reads the updated weights (and the activations) back.
+      traces::Report::Functional f;
+      f.loss = step->loss();
+      f.learningRate = m_files.learningRate;
+      const functional::WeightDigest w = functional::writeWeights(*step, m_outDir + "/weights");
+      f.weightChecksumFnv1a64 = w.checksumFnv1a64;
+      f.weightSum = w.sum;
+      f.bytesLoaded = datapath->bytesLoaded();
+      f.bytesStored = datapath->bytesStored();
+      f.backingStoreBytes = step->store().residentBytes();
+      const float loss = step->loss();
+      functional::writeNpy(m_outDir + "/loss.npy", {1}, &loss);
+      if (m_files.activations) functional::writeActivations(*step, m_d.workload, m_outDir + "/activations");
+      m_report.functional = f;
+    }
   }
 
   const traces::Report& report() const override { return m_report; }
@@ -57,6 +99,8 @@ class EfTrainRun final : public DesignRun {
   const config::DesignConfig& m_d;
   const schedule::Scheduler m_sched;
   const schedule::Program m_prog;
+  FunctionalFiles m_files;
+  std::string m_outDir = ".";
   traces::Report m_report;
 };
 
@@ -79,6 +123,10 @@ class EfTrainFamily final : public AcceleratorFamily {
     d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
                                               d.accelerator.clock);
     root.checkNoUnknownKeys();
+    if (d.accelerator.functional) {
+      const std::string why = functional::FunctionalStep::unsupported(d.workload, d.accelerator);
+      if (!why.empty()) root.at("accelerator").at("functional").fail(why);
+    }
     // The ideal section is checked whenever it is written, so that
     // --set memory.model=ideal never turns a valid design into an invalid one.
     const bool idealRateGiven = root.has("memory") && root.at("memory").has("ideal") &&

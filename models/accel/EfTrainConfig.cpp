@@ -58,6 +58,7 @@ EfTrainConfig EfTrainConfig::fromYaml(const config::ConfigNode& node, double hos
   if (const auto t = node.find("tiling")) c.tiling = TilingConfig::fromYaml(*t);
   if (const auto pipeline = node.find("pipeline"))
     c.overlap = pipeline->getEnum("overlap", "hls", {"hls", "lockstep"}) == "hls" ? Overlap::Hls : Overlap::Lockstep;
+  c.functional = node.getBool("functional", false);
 
   if (c.peArray.tn != c.peArray.tm)
     node.at("pe_array").at("tn").fail("must equal pe_array.tm: FP and BP read the same Tm x Tn weight tiles and the "

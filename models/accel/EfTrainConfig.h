@@ -73,6 +73,9 @@ struct EfTrainConfig {
   VectorUnitConfig vector;
   TilingConfig tiling;
   Overlap overlap = Overlap::Hls;
+  /// `functional: true`: real values through the models (docs/functional.md);
+  /// cycles are the same as without.
+  bool functional = false;
 
   /// `hostDmaStartNs` is the board's per-transfer host cost, the default of
   /// dma.start_cycles.

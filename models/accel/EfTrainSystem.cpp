@@ -37,6 +37,8 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
                                            static_cast<Stream>(s), program.tensors, m_join);
   m_memory = MemoryIF::create("memory", memory, accel.clock, accel.dma.maxOutstanding);
   for (auto& d : m_dma) m_memory->bindStream(d->socket);
+  m_datapath = opts.datapath;
+  if (m_datapath) m_memory->attachStore(&m_datapath->store());
   if (stats::SimObserver* tl = m_opts.observer) {
     m_peTrack = tl->track("accelerator", "pe_array");
     m_vectorTrack = tl->track("accelerator", "vector");
@@ -86,6 +88,7 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   const Cycles start = nowCycle(m_cfg.clock);
   stats::SimObserver* const tl = m_opts.observer;
   if (tl) tl->phaseBegin(plan.name, plan.phase, unitName(plan.unit), nowPs());
+  if (m_datapath) m_datapath->beginPhase(plan);
 
   Breakdown b;
   if (hls)
@@ -99,6 +102,10 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
     sc_core::wait(cyclesFromNow(m_cfg.clock, m_pe->resultsReadyCycle() - now));
   }
 
+  if (m_datapath) {
+    m_datapath->endPhase(plan);
+    FTSIM_ASSERT(m_loadBytes.empty() && m_storeBytes.empty(), plan.name + ": loads or stores left over at the phase's end");
+  }
   r.startCycle = start.value();
   r.cycles = (nowCycle(m_cfg.clock) - start).value();
   FTSIM_ASSERT(b.computeCycles + b.dmaWaitCycles + b.ddrStallCycles == r.cycles,
@@ -129,6 +136,8 @@ void EfTrainSystem::runLockstep(const schedule::PhasePlan& plan, Breakdown& b) {
     Slot slot;
     if (k < n) slot.load = k;
     if (k >= 1 && k <= n && m_steps[k - 1].iterations > 0) slot.compute = k - 1;
+    // A step without datapath iterations takes no slot, but its values still flow.
+    if (k >= 1 && k <= n && m_steps[k - 1].iterations == 0 && m_datapath) computeValues(plan, k - 1);
     if (k >= 2) slot.stores.push_back({k - 2, m_pe->resultsReadyCycle()});
     runSlot(plan, slot, b);
   }
@@ -206,23 +215,29 @@ Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot,
   const Cycles t0 = nowCycle(m_cfg.clock);
   std::array<bool, schedule::kNumStreams> started{};
   std::uint64_t busy = 0;
-  const auto startStores = [&](const schedule::Step& step, Cycles drained) {
+  const auto startStores = [&](std::size_t index, Cycles drained) {
+    const schedule::Step& step = m_steps[index];
+    StepBytes* bytes = m_datapath ? &m_storeBytes[index] : nullptr;
     for (int s = 0; s < schedule::kNumStreams; ++s)
       if (step.post[s].valid()) {
-        m_dma[s]->start(step.post[s], drained);
+        if (bytes && schedule::isWrite(static_cast<Stream>(s))) m_datapath->storeBytes(index, step.post[s], (*bytes)[s]);
+        m_dma[s]->start(step.post[s], drained, bytes ? &(*bytes)[s] : nullptr);
         started[s] = true;
         if (drained > t0) busy = std::max(busy, (drained - t0).value());
       }
   };
-  if (load)
+  if (load) {
+    StepBytes* bytes = m_datapath ? &m_loadBytes[slot.load] : nullptr;
     for (int s = 0; s < schedule::kNumStreams; ++s)
       if (load->pre[s].valid()) {
-        m_dma[s]->start(load->pre[s]);
+        m_dma[s]->start(load->pre[s], Cycles(0), bytes ? &(*bytes)[s] : nullptr);
         started[s] = true;
       }
+  }
   Cycles drained = m_pe->resultsReadyCycle();
   if (comp) {
     m_pe->start(*comp);
+    if (m_datapath) computeValues(plan, slot.compute);
     drained = m_pe->resultsReadyCycle();
     busy = std::max(busy, m_pe->timing().occupancyCycles(*comp).value());
     stats::SimObserver* const tl = m_opts.observer;
@@ -234,10 +249,15 @@ Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot,
                {stats::SimObserver::Arg("step", static_cast<std::uint64_t>(slot.compute)),
                 stats::SimObserver::Arg("iterations", comp->iterations)});
     }
-    if (slot.storeAfterCompute) startStores(*comp, drained);
+    if (slot.storeAfterCompute) startStores(slot.compute, drained);
   }
-  for (const PendingStore& st : slot.stores) startStores(m_steps[st.step], st.drained);
+  for (const PendingStore& st : slot.stores) startStores(st.step, st.drained);
   sc_core::wait(m_join.done());
+  if (m_datapath) {
+    // Every DMA of the slot is done: the stores' bytes are in DRAM.
+    if (comp && slot.storeAfterCompute) m_storeBytes.erase(slot.compute);
+    for (const PendingStore& st : slot.stores) m_storeBytes.erase(st.step);
+  }
   const std::uint64_t d = (nowCycle(m_cfg.clock) - t0).value();
   std::uint64_t ideal = busy;
   for (int s = 0; s < schedule::kNumStreams; ++s)
@@ -248,6 +268,13 @@ Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot,
   b.dmaWaitCycles += ideal - busy;
   b.ddrStallCycles += d - ideal;
   return drained;
+}
+
+void EfTrainSystem::computeValues(const schedule::PhasePlan& plan, std::size_t index) {
+  static const StepBytes kNothing{};
+  const auto it = m_loadBytes.find(index);
+  m_datapath->compute(plan, index, m_steps[index], it != m_loadBytes.end() ? it->second : kNothing);
+  if (it != m_loadBytes.end()) m_loadBytes.erase(it);
 }
 
 void EfTrainSystem::occupyBuffers(const schedule::Step& step, unsigned bank) {

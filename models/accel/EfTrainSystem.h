@@ -11,9 +11,11 @@
 
 #include <array>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "models/accel/EfTrainConfig.h"
+#include "models/accel/FunctionalDatapathIF.h"
 #include "models/buffer/PingPongBuffer.h"
 #include "models/common/SimTime.h"
 #include "models/dma/DmaEngine.h"
@@ -30,6 +32,9 @@ namespace ftsim::models {
 struct SimOptions {
   bool progress = false;  ///< print a progress line on stderr
   stats::SimObserver* observer = nullptr;  ///< reported to while running (nullptr: nobody listens)
+  /// Functional mode: real bytes in the payloads, computed by this datapath
+  /// (nullptr: timing only). Cycles are the same either way.
+  FunctionalDatapathIF* datapath = nullptr;
 };
 
 class EfTrainSystem : public sc_core::sc_module {
@@ -68,6 +73,8 @@ class EfTrainSystem : public sc_core::sc_module {
   Cycles runSlot(const schedule::PhasePlan& plan, const Slot& slot, Breakdown& b);
   /// Check the tiles a step brings fit their banks, and track the peak.
   void occupyBuffers(const schedule::Step& step, unsigned bank);
+  /// Functional mode: the datapath computes step `index` on its loads' bytes.
+  void computeValues(const schedule::PhasePlan& plan, std::size_t index);
   void progress(std::size_t index, const schedule::PhasePlan& plan, bool final);
 
   EfTrainConfig m_cfg;
@@ -79,6 +86,10 @@ class EfTrainSystem : public sc_core::sc_module {
   std::array<std::unique_ptr<DmaEngine>, schedule::kNumStreams> m_dma;
   std::unique_ptr<MemoryIF> m_memory;
   std::vector<schedule::Step> m_steps;
+  FunctionalDatapathIF* m_datapath = nullptr;
+  /// Functional mode: per step, the bytes its loads brought (until it
+  /// computes) and its stores carry (until they are done).
+  std::unordered_map<std::size_t, StepBytes> m_loadBytes, m_storeBytes;
   PingPongBuffer m_inputBuffer;
   PingPongBuffer m_outputBuffer;
   double m_lastProgressWall = -1;

@@ -1,5 +1,7 @@
 #include "models/dma/DmaEngine.h"
 
+#include <algorithm>
+
 #include "sim/core/Error.h"
 
 namespace ftsim::models {
@@ -10,16 +12,19 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaConfig& cfg, const C
       m_join(join), m_log(log::get(this->name())) {
   socket.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
   m_trans.set_command(schedule::isWrite(stream) ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  m_trans.set_streaming_width(0);
+  // Base protocol: no byte enables (every byte is written), no streaming
+  // (the width equals each transaction's length, set per segment).
   m_trans.set_byte_enable_ptr(nullptr);
+  m_trans.set_byte_enable_length(0);
   SC_HAS_PROCESS(DmaEngine);
   SC_THREAD(run);
 }
 
-void DmaEngine::start(const schedule::DmaOp& op, Cycles notBefore) {
+void DmaEngine::start(const schedule::DmaOp& op, Cycles notBefore, std::vector<std::uint8_t>* data) {
   FTSIM_ASSERT(!m_busy, std::string(name()) + " started while busy");
   m_op = op;
   m_notBefore = notBefore;
+  m_data = data;
   m_busy = true;
   m_startEv.notify();
 }
@@ -53,11 +58,30 @@ void DmaEngine::run() {
     tileSegments(m_tensors[m_op.tile.tensor], m_op.tile, m_segments);
     FTSIM_TRACE(m_log, "{}: {} segment(s) of {}", m_tensors[m_op.tile.tensor].name, m_segments.size(),
                 schedule::toString(m_tensors[m_op.tile.tensor].layout));
+    std::uint64_t total = 0, largest = 0;
+    for (const Segment& seg : m_segments) {
+      total += seg.bytes;
+      largest = std::max(largest, seg.bytes);
+    }
+    std::uint8_t* bytes = nullptr;
+    if (m_data) {
+      // The tile's bytes in stream order: segment k at the sum of the earlier ones.
+      if (!schedule::isWrite(m_stream)) m_data->resize(total);
+      FTSIM_ASSERT(m_data->size() == total, std::string(name()) + ": a store of " + std::to_string(total) +
+                                                " bytes was handed " + std::to_string(m_data->size()));
+      bytes = m_data->data();
+    } else {
+      if (m_scratch.size() < largest) m_scratch.resize(largest);
+      bytes = m_scratch.data();
+    }
+    std::uint64_t offset = 0;
     for (const Segment& seg : m_segments) {
       const Cycles issue = nowCycle(m_clock) + Cycles(m_cfg.startCycles);
       m_trans.set_address(seg.addr);
       m_trans.set_data_length(static_cast<unsigned int>(seg.bytes));
-      m_trans.set_data_ptr(nullptr);  // timing only: no data moves
+      m_trans.set_streaming_width(static_cast<unsigned int>(seg.bytes));
+      m_trans.set_data_ptr(bytes + (m_data ? offset : 0));
+      offset += seg.bytes;
       m_trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
       tlm::tlm_phase phase = tlm::BEGIN_REQ;
       sc_core::sc_time delay = psTime(m_clock.edgePs(issue) - nowPs());
@@ -86,6 +110,7 @@ void DmaEngine::run() {
       m_timeline->dmaSpan(m_track, transferPs, nowPs(), m_tensors[m_op.tile.tensor], m_op.tile, m_segments.size(),
                           bytes);
     }
+    m_data = nullptr;
     m_busy = false;
     m_join.arrive();
   }

@@ -32,8 +32,11 @@ class DmaEngine : public sc_core::sc_module {
 
   /// Start an operation now, or at cycle `notBefore` if that is later (a
   /// store waits for the datapath to drain); Join::arrive() when its last
-  /// byte has moved.
-  void start(const schedule::DmaOp& op, Cycles notBefore = Cycles(0));
+  /// byte has moved. Functional mode passes `data`: a load fills it with the
+  /// tile's bytes in stream order (segment after segment), a store sends
+  /// what it holds; it must stay alive until the operation is done. Without
+  /// it the payloads point to scratch bytes that no memory copies.
+  void start(const schedule::DmaOp& op, Cycles notBefore = Cycles(0), std::vector<std::uint8_t>* data = nullptr);
   bool busy() const { return m_busy; }
   const stats::StreamCounters& counters() const { return m_counters; }
   /// Cycles the last operation would have taken at the stream rate with
@@ -55,6 +58,8 @@ class DmaEngine : public sc_core::sc_module {
   Join& m_join;
   schedule::DmaOp m_op;
   Cycles m_notBefore;
+  std::vector<std::uint8_t>* m_data = nullptr;
+  std::vector<std::uint8_t> m_scratch;  ///< timing only: the payloads' bytes, never read
   bool m_busy = false;
   sc_core::sc_event m_startEv;
   sc_core::sc_event m_respEv;

@@ -34,6 +34,7 @@ AxiInterconnect::AxiInterconnect(sc_core::sc_module_name name, const Interconnec
       m_maxOutstanding(maxOutstanding), m_log(log::get(this->name())) {
   FTSIM_ASSERT(maxOutstanding >= 1, "at least one burst in flight per port");
   target.register_nb_transport_fw(this, &AxiInterconnect::nb_transport_fw);
+  target.register_transport_dbg(this, &AxiInterconnect::transport_dbg);
   initiator.register_nb_transport_bw(this, &AxiInterconnect::nb_transport_bw);
   SC_HAS_PROCESS(AxiInterconnect);
   SC_METHOD(update);
@@ -54,8 +55,8 @@ void AxiInterconnect::end_of_elaboration() {
       auto* ref = new BurstRef;
       ref->burst = b;
       b->trans.set_extension(ref);
-      b->trans.set_byte_enable_ptr(nullptr);
-      b->trans.set_data_ptr(nullptr);  // timing only
+      b->trans.set_byte_enable_ptr(nullptr);  // base protocol: every byte enabled
+      b->trans.set_byte_enable_length(0);
       port.free.push_back(b);
     }
   }
@@ -102,6 +103,9 @@ AxiInterconnect::Burst* AxiInterconnect::takeBurst(int port) {
   b->trans.set_address(a.addr);
   b->trans.set_data_length(static_cast<unsigned int>(a.bytes));
   b->trans.set_streaming_width(static_cast<unsigned int>(a.bytes));
+  // The burst's bytes are its window of the DMA transaction's data.
+  unsigned char* const data = t.trans->get_data_ptr();
+  b->trans.set_data_ptr(data ? data + (a.addr - t.trans->get_address()) : nullptr);
   b->trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   p.inflight.push_back(b);
   p.peak = std::max(p.peak, static_cast<int>(p.inflight.size()));
@@ -151,6 +155,11 @@ void AxiInterconnect::endRequest(sc_core::sc_time at) {
 void AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
   FTSIM_ASSERT(b.trans.is_response_ok(), std::string(name()) + ": the controller returned an error response");
   b.resp = m_clock.edgeAtOrAfter(at.value()).value();
+  if (m_store) {
+    tlm::tlm_generic_payload& t = b.trans;
+    if (b.write) m_store->write(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    else m_store->read(t.get_address(), t.get_data_ptr(), t.get_data_length());
+  }
   Port& p = m_ports[b.port];
   if (b.write) {
     b.done = b.resp;
@@ -198,6 +207,16 @@ tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(tlm::tlm_generic_payload& tr
   m_wakeEv.notify(sc_core::SC_ZERO_TIME);
   phase = tlm::END_RESP;
   return tlm::TLM_COMPLETED;
+}
+
+unsigned int AxiInterconnect::transport_dbg(int, tlm::tlm_generic_payload& trans) {
+  if (!m_store) return 0;
+  const unsigned int n = trans.get_data_length();
+  if (trans.is_write()) m_store->write(trans.get_address(), trans.get_data_ptr(), n);
+  else if (trans.is_read()) m_store->read(trans.get_address(), trans.get_data_ptr(), n);
+  else return 0;
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  return n;
 }
 
 void AxiInterconnect::update() {

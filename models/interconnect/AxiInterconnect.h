@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "models/interconnect/InterconnectConfig.h"
+#include "sim/functional/BackingStore.h"
 #include "sim/core/Log.h"
 
 namespace ftsim::models {
@@ -43,6 +44,12 @@ class AxiInterconnect : public sc_core::sc_module {
   ~AxiInterconnect() override;
 
   std::uint64_t axiBursts() const { return m_axiBursts; }
+  /// Functional mode: the DRAM's contents. Each burst's bytes move between
+  /// its payload (a window of its DMA transaction's data) and the store when
+  /// the controller answers it: a read's data is what the DRAM holds then, a
+  /// write lands then. Debug transport (transport_dbg) reads and writes it
+  /// without time.
+  void setStore(functional::BackingStore* store) { m_store = store; }
   /// Most bursts a port has had in flight at once (tests).
   int peakOutstanding(int port) const { return m_ports[port].peak; }
 
@@ -68,6 +75,7 @@ class AxiInterconnect : public sc_core::sc_module {
   tlm::tlm_sync_enum nb_transport_fw(int port, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
   void update();
   Burst* takeBurst(int port);
   Burst* candidate(int port, std::uint64_t t);
@@ -86,6 +94,7 @@ class AxiInterconnect : public sc_core::sc_module {
   tlm::tlm_generic_payload* m_reqTrans = nullptr;
   std::uint64_t m_nextReq = 0;   ///< first cycle the request channel is free
   std::uint64_t m_axiBursts = 0;
+  functional::BackingStore* m_store = nullptr;
   sc_core::sc_event m_wakeEv;
   std::shared_ptr<spdlog::logger> m_log;
 };

@@ -18,6 +18,9 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
   stats::DdrCounters counters() override;
   void finish(stats::MemoryRunStats& out) override;
   void setTimeline(stats::SimObserver* timeline) override { m_controller.setTimeline(timeline); }
+  /// The controller models the commands' timing; the bytes of each burst
+  /// move at the interconnect when the controller answers it.
+  void attachStore(functional::BackingStore* store) override { m_interconnect.setStore(store); }
 
   AxiInterconnect& interconnect() { return m_interconnect; }
   Ddr4Controller& controller() { return m_controller; }

@@ -25,6 +25,7 @@ class IdealMemory : public sc_core::sc_module, public MemoryIF {
 
   void bindStream(tlm::tlm_initiator_socket<>& s) override { s.bind(socket); }
   stats::DdrCounters counters() override { return {}; }
+  void attachStore(functional::BackingStore* store) override { m_store = store; }
   void finish(stats::MemoryRunStats&) override {}
 
   std::uint64_t bytesRead() const { return m_bytesRead; }
@@ -34,6 +35,9 @@ class IdealMemory : public sc_core::sc_module, public MemoryIF {
   tlm::tlm_sync_enum nb_transport_fw(int port, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
+  /// Functional mode: move the payload's bytes to or from the store.
+  void moveData(tlm::tlm_generic_payload& trans);
   /// Time (ps) the last beat of a request arriving at `arrivalPs` on `port` leaves.
   Picoseconds serve(int port, Picoseconds arrivalPs, std::uint64_t bytes);
 
@@ -41,6 +45,7 @@ class IdealMemory : public sc_core::sc_module, public MemoryIF {
   Clock m_clock;
   std::vector<Cycles> m_portFree;  ///< first cycle each port's data path is free
   std::uint64_t m_bytesRead = 0, m_bytesWritten = 0;
+  functional::BackingStore* m_store = nullptr;
 };
 
 }  // namespace ftsim::models

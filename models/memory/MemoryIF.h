@@ -12,6 +12,7 @@
 #include "sim/stats/RunResult.h"
 
 namespace ftsim::stats { class SimObserver; }
+namespace ftsim::functional { class BackingStore; }
 
 namespace ftsim::models {
 
@@ -27,6 +28,10 @@ class MemoryIF {
   /// Record the memory's activity in `timeline` (DDR4: its commands; the
   /// ideal memory has nothing of its own to show).
   virtual void setTimeline(stats::SimObserver* timeline) {}
+  /// Functional mode: the DRAM's contents, which the payloads' bytes move
+  /// to and from (nullptr: timing only, no data moves). A memory model that
+  /// does not move data refuses a store (a UserError naming it).
+  virtual void attachStore(functional::BackingStore* store);
 
   /// `accelClock` clocks the ideal memory; `dmaMaxOutstanding` is the DMA
   /// engines' own limit on bursts in flight.

@@ -113,13 +113,23 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
       "(PHASE: FP, BP or WU); implies --timeline")(
       "timeline-max-events", po::value<std::string>(),
       "record at most N events (default 1000000); later ones are dropped with a warning and a note in the "
-      "file; implies --timeline");
+      "file; implies --timeline")(
+      "functional", "functional mode (= --set accelerator.functional=true): real values through the models, "
+                    "the same cycles; EF-Train: DIR/weights/<param>.npy, DIR/loss.npy and the loss and a weight "
+                    "checksum in summary.json (docs/functional.md)")(
+      "init", po::value<std::string>(), "functional: initial parameters <param>.npy and data input.npy, "
+                                        "labels.npy from DIR (PyTorch's shapes); the rest seeded by --seed")(
+      "lr", po::value<float>(), "functional: SGD learning rate (default 0.01)")(
+      "activations", "functional: also write DIR/activations/<layer>.npy, every layer's output")(
+      "dump-init", "functional: also write the initial parameters and data to DIR/init");
   const Parsed p = parse("run", opts, argc, argv);
   if (p.vm.count("help")) {
     out << "usage: ftsim run <design.yaml> [options]\n\n"
            "Simulate one training iteration (FP, loss, BP, WU over one mini-batch) of a design\n"
            "point and write DIR/summary.json (schema ftsim.summary/1) and DIR/layers.csv, and with\n"
-           "--timeline DIR/timeline.json (see traces/README.md).\n\n"
+           "--timeline DIR/timeline.json (see traces/README.md). With --functional the models move\n"
+           "and compute real values (same cycles) and the run also writes the updated weights and\n"
+           "the loss (docs/functional.md).\n\n"
         << opts;
     return 0;
   }
@@ -131,6 +141,13 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   const families::AcceleratorFamily& family = families::of(d);
   const std::unique_ptr<families::DesignRun> run = family.prepare(d);
   run->checkTimelineWindow(tlOpts);
+  families::FunctionalFiles files;
+  files.given = p.vm.count("init") || p.vm.count("lr") || p.vm.count("activations") || p.vm.count("dump-init");
+  if (p.vm.count("init")) files.initDir = p.vm["init"].as<std::string>();
+  if (p.vm.count("lr")) files.learningRate = p.vm["lr"].as<float>();
+  files.activations = p.vm.count("activations") > 0;
+  files.dumpInit = p.vm.count("dump-init") > 0;
+  run->setFunctionalFiles(files, outDir);
   makeOutputDir(outDir);
 
   std::unique_ptr<traces::Timeline> timeline;
@@ -152,6 +169,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   if (!quiet) {
     run->printSummary(out);
     out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv";
+    if (report.functional) out << ", " << outDir << "/weights/, " << outDir << "/loss.npy";
     if (timeline) out << ", " << tlOpts.path << " (" << timeline->recorded() << " events)";
     out << "\n";
   }

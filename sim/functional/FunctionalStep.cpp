@@ -360,6 +360,25 @@ FunctionalStep::FunctionalStep(const schedule::Program& program, const workload:
 
 FunctionalStep::~FunctionalStep() = default;
 
+std::string FunctionalStep::unsupported(const workload::Network& net, const models::EfTrainConfig& accel) {
+  try {
+    BackingStore store;
+    TileIo io(store);
+    const schedule::Program none;
+    makeEngine(accel.peArray.tm, accel.peArray.tn, 1, none, io);
+    for (const workload::Layer& l : net.layers) {
+      if (l.type == LayerType::Conv) kernelBound(l.kernel);
+      if (l.type == LayerType::Fc && l.inputs[0] < 0 && l.in.h * l.in.w > 1 && l.in.c % accel.peArray.tn != 0)
+        return "layer " + l.name + ": functional mode cannot flatten a " + std::to_string(l.in.c) +
+               "-channel input image into an FC layer: the channels must be a multiple of " +
+               std::to_string(accel.peArray.tn) + " (the DDR layout's channel group)";
+    }
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 int FunctionalStep::tensorId(const std::string& name) const {
   for (std::size_t i = 0; i < m_prog.tensors.size(); ++i)
     if (m_prog.tensors[i].name == name) return static_cast<int>(i);

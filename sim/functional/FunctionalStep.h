@@ -46,6 +46,11 @@ class FunctionalStep {
                  FunctionalOptions options);
   ~FunctionalStep();
 
+  /// Why functional mode cannot run `net` on `accel` (empty: it can): the
+  /// kernel instances (Tm × Tn, K) and the FC layout rule. What the
+  /// constructor would throw, for a design check to name the key.
+  static std::string unsupported(const workload::Network& net, const models::EfTrainConfig& accel);
+
   const std::vector<ParamInfo>& parameters() const { return m_params; }
   /// Write a parameter into DDR (values in PyTorch's order and shape).
   void setParameter(const std::string& name, const std::vector<float>& values);
@@ -77,6 +82,7 @@ class FunctionalStep {
   /// The loss of the last step (the host's, before BP).
   float loss() const { return m_loss; }
   TileIo& io() { return *m_io; }
+  const schedule::Program& program() const { return m_prog; }
   BackingStore& store() { return m_store; }
 
   std::uint64_t bytesRead() const { return m_io->bytesRead(); }

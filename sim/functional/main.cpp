@@ -19,6 +19,7 @@
 #include "sim/core/Error.h"
 #include "sim/functional/FunctionalStep.h"
 #include "sim/functional/Npy.h"
+#include "sim/functional/StepFiles.h"
 #include "sim/schedule/Scheduler.h"
 
 namespace po = boost::program_options;
@@ -38,15 +39,6 @@ const char* kUsage =
     "Outputs in --out DIR: weights/<param>.npy (updated), loss.npy [steps], summary.json (loss,\n"
     "losses, weight checksum), activations/<layer>.npy with --activations (after the last step's FP),\n"
     "init/ (the initial parameters and data) with --dump-init.\n\noptions";
-
-std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t bytes) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < bytes; ++i) {
-    h ^= p[i];
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 int run(int argc, char** argv) {
   po::options_description opts(kUsage);
@@ -95,90 +87,21 @@ int run(int argc, char** argv) {
   functional::FunctionalOptions fo;
   fo.learningRate = lr;
   functional::FunctionalStep step(prog, net, d.accelerator, fo);
-  step.initParameters(seed);
-
   const std::string init = vm.count("init") ? vm["init"].as<std::string>() : "";
-  auto exists = [&](const std::string& f) { return !init.empty() && std::filesystem::exists(init + "/" + f); };
-  for (const auto& p : step.parameters()) {
-    if (!exists(p.name + ".npy")) continue;
-    const std::string f = init + "/" + p.name + ".npy";
-    const functional::NpyArray a = functional::readNpy(f);
-    if (a.shape != p.shape) {
-      std::string want, got;
-      for (auto e : p.shape) want += (want.empty() ? "" : ", ") + std::to_string(e);
-      for (auto e : a.shape) got += (got.empty() ? "" : ", ") + std::to_string(e);
-      throw UserError(f + ": shape (" + got + ") but parameter " + p.name + " has shape (" + want + ")");
-    }
-    step.setParameter(p.name, a.data);
-  }
-  const auto& inShape = net.input;
-  const std::int64_t perImage = static_cast<std::int64_t>(inShape.c) * inShape.h * inShape.w;
-  std::vector<float> images;
-  std::vector<std::int64_t> labels;
-  if (exists("input.npy")) {
-    const std::string f = init + "/input.npy";
-    const functional::NpyArray a = functional::readNpy(f);
-    const std::vector<std::int64_t> one{net.batch, inShape.c, inShape.h, inShape.w};
-    const std::vector<std::int64_t> all{static_cast<std::int64_t>(steps) * net.batch, inShape.c, inShape.h, inShape.w};
-    if (a.shape != one && a.shape != all)
-      throw UserError(f + ": shape must be [B][C][H][W] = [" + std::to_string(net.batch) + "][" + std::to_string(inShape.c) +
-                      "][" + std::to_string(inShape.h) + "][" + std::to_string(inShape.w) + "] or with steps*B images");
-    images = a.data;
-    std::vector<std::int64_t> ls;
-    labels = functional::readNpyInt(init + "/labels.npy", &ls);
-    if (static_cast<std::int64_t>(labels.size()) * perImage != static_cast<std::int64_t>(images.size()))
-      throw UserError(init + "/labels.npy: " + std::to_string(labels.size()) + " labels for " +
-                      std::to_string(images.size() / perImage) + " images in input.npy");
-  } else {
-    // Seeded data: inputs uniform in [-1, 1), labels uniform over the classes.
-    std::uint64_t s = seed ^ 0xD1B54A32D192ED03ull;
-    auto next = [&]() {
-      std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      return z ^ (z >> 31);
-    };
-    images.resize(static_cast<std::size_t>(net.batch * perImage));
-    for (float& x : images) x = static_cast<float>(static_cast<std::int64_t>(next() >> 40) - (1 << 23)) / (1 << 23);
-    labels.resize(net.batch);
-    for (auto& y : labels) y = static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(net.numClasses));
-  }
-
-  std::filesystem::create_directories(out + "/weights");
-  if (vm.count("dump-init")) {
-    std::filesystem::create_directories(out + "/init");
-    for (const auto& p : step.parameters()) functional::writeNpy(out + "/init/" + p.name + ".npy", p.shape, step.parameter(p.name).data());
-    functional::writeNpy(out + "/init/input.npy",
-                         {static_cast<std::int64_t>(images.size() / perImage), inShape.c, inShape.h, inShape.w}, images.data());
-    functional::writeNpyInt(out + "/init/labels.npy", {static_cast<std::int64_t>(labels.size())}, labels.data());
-  }
+  const functional::StepData data = functional::loadStepData(step, net, init, seed, steps);
+  if (vm.count("dump-init")) functional::dumpInit(step, net, data, out + "/init");
 
   std::vector<float> losses;
-  const std::size_t batches = labels.size() / static_cast<std::size_t>(net.batch);
   for (int s = 0; s < steps; ++s) {
-    const std::size_t b = batches == 1 ? 0 : static_cast<std::size_t>(s);
-    step.setBatch(std::vector<float>(images.begin() + b * net.batch * perImage, images.begin() + (b + 1) * net.batch * perImage),
-                  std::vector<std::int64_t>(labels.begin() + b * net.batch, labels.begin() + (b + 1) * net.batch));
+    functional::setBatch(step, net, data, s);
     losses.push_back(step.run());
   }
 
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  double sum = 0.0;
-  for (const auto& p : step.parameters()) {
-    const std::vector<float> v = step.parameter(p.name);
-    functional::writeNpy(out + "/weights/" + p.name + ".npy", p.shape, v.data());
-    hash = fnv1a(hash, v.data(), v.size() * sizeof(float));
-    for (float x : v) sum += x;
-  }
+  const functional::WeightDigest digest = functional::writeWeights(step, out + "/weights");
   functional::writeNpy(out + "/loss.npy", {static_cast<std::int64_t>(losses.size())}, losses.data());
-  if (vm.count("activations")) {
-    std::filesystem::create_directories(out + "/activations");
-    for (int i = 0; i < static_cast<int>(net.layers.size()); ++i)
-      functional::writeNpy(out + "/activations/" + net.layers[i].name + ".npy", step.activationShape(i),
-                           step.activation(i).data());
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, hash);
+  if (vm.count("activations")) functional::writeActivations(step, net, out + "/activations");
+  const char* buf = digest.checksumFnv1a64.c_str();
+  const double sum = digest.sum;
   {
     std::ofstream js(out + "/summary.json.tmp");
     js.precision(9);

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """ftsim's functional training step against PyTorch's (tools/torch_reference.py).
 
-Runs ftsim_train_step on a design (initial parameters and data seeded by ftsim
+Runs ftsim_train_step (or, with --systemc, `ftsim run --functional`: the
+SystemC models) on a design (initial parameters and data seeded by ftsim
 and dumped with --dump-init, or a data set given with --data), runs the
 PyTorch reference from the same files, and compares:
   - every updated parameter tensor: max |w_ftsim - w_torch| <= rtol * max|w_torch| + atol
@@ -44,7 +45,9 @@ def learnable_set(path, steps, batch, shape, classes, seed):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ftsim", required=True, help="the ftsim_train_step binary")
+    ap.add_argument("--ftsim", required=True, help="the ftsim_train_step binary (with --systemc: ftsim)")
+    ap.add_argument("--systemc", action="store_true",
+                    help="run the step through the SystemC models: ftsim run --functional (one step)")
     ap.add_argument("--design", required=True)
     ap.add_argument("--workload", required=True, help="the workload YAML the design includes")
     ap.add_argument("--work", required=True, help="scratch directory")
@@ -64,8 +67,15 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ref = os.path.join(here, "..", "..", "tools", "torch_reference.py")
     fdir, tdir = f"{a.work}/ftsim", f"{a.work}/torch"
-    cmd = [a.ftsim, a.design, "--out", fdir, "--dump-init", "--lr", str(a.lr), "--steps", str(a.steps),
-           "--seed", str(a.seed), "--set", f"workload.batch={a.batch}"]
+    if a.systemc:
+        if a.steps != 1 or a.learnable:
+            print("--systemc runs one step (ftsim run --functional)", file=sys.stderr)
+            return 2
+        cmd = [a.ftsim, "run", a.design, "--functional", "--quiet", "--out", fdir, "--dump-init", "--lr", str(a.lr),
+               "--seed", str(a.seed), "--set", f"workload.batch={a.batch}"]
+    else:
+        cmd = [a.ftsim, a.design, "--out", fdir, "--dump-init", "--lr", str(a.lr), "--steps", str(a.steps),
+               "--seed", str(a.seed), "--set", f"workload.batch={a.batch}"]
     for s in a.set:
         cmd += ["--set", s]
     if a.learnable:
