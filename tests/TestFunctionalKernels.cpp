@@ -139,7 +139,7 @@ void checkWeightLoader(int M, int N) {
   for (int m = 0; m < M; ++m)
     for (int n = 0; n < N; ++n)
       for (int kh = 0; kh < K; ++kh)
-        for (int kw = 0; kw < K; ++kw) ddr[models::elementOffset(t, m, n, kh, kw) / 4] = value(m, n, kh, kw);
+        for (int kw = 0; kw < K; ++kw) ddr.at(models::elementOffset(t, m, n, kh, kw) / 4) = value(m, n, kh, kw);
   // Block (0, 0): the first mg·ng·K² words.
   const int mg = std::min(16, M), ng = std::min(16, N);
   static float w[Tm][Tn][KMax * KMax];
@@ -167,6 +167,10 @@ void checkWeightLoader(int M, int N) {
 TEST(FunctionalKernels, WeightLoaderFollowsTensorLayoutAndFlipsForBp) {
   checkWeightLoader<16, 16>(32, 48);
   checkWeightLoader<16, 16>(16, 8);
+  // Fewer than four input channels in the last quad (an RGB input: n = 3),
+  // where TensorLayout's offsets must keep the quad compact as the loader does.
+  checkWeightLoader<16, 16>(6, 3);
+  checkWeightLoader<16, 16>(8, 7);
 }
 
 TEST(FunctionalKernels, WeightWriteBackIsOldMinusLrTimesDw) {

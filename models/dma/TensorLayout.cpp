@@ -152,7 +152,9 @@ std::uint64_t elementOffset(const TensorDesc& t, int i0, int i1, int i2, int i3)
   one.lo = {i0, i1, i2, i3};
   one.hi = {i0 + 1, i1 + 1, i2 + 1, i3 + 1};
   if (t.layout == Layout::WeightsReshaped) {
-    // Inside a block the order is [ng/4][mg][K][K][4]; report the block start
+    // Inside a block the order is [ng/4][mg][K][K][4], the last quad compact
+    // ([mg][K][K][ng − 4·⌊ng/4⌋] when ng is not a multiple of 4, as the
+    // weight loader reads it: kernels/WeightLoader.h); report the block start
     // plus the element's position in that order.
     const auto [M, N, K, K2] = t.dims;
     (void)K2;
@@ -162,7 +164,9 @@ std::uint64_t elementOffset(const TensorDesc& t, int i0, int i1, int i2, int i3)
     const std::uint64_t kk = static_cast<std::uint64_t>(K) * K;
     const std::uint64_t block = static_cast<std::uint64_t>(a) * G * N * kk + static_cast<std::uint64_t>(c) * G * mg * kk;
     const std::uint64_t m = static_cast<std::uint64_t>(i0 - a * G), n = static_cast<std::uint64_t>(i1 - c * G);
-    const std::uint64_t inBlock = (((n / 4) * mg + m) * kk + static_cast<std::uint64_t>(i2) * K + i3) * 4 + n % 4;
+    const std::uint64_t ng = groupSize(N, c, G);
+    const std::uint64_t quad = std::min<std::uint64_t>(4, ng - (n / 4) * 4);
+    const std::uint64_t inBlock = (n / 4) * 4 * mg * kk + (m * kk + static_cast<std::uint64_t>(i2) * K + i3) * quad + n % 4;
     return (block + inBlock) * kWord;
   }
   std::vector<Segment> seg;
