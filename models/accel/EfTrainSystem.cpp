@@ -88,7 +88,15 @@ void EfTrainSystem::runPhase(const schedule::PhasePlan& plan) {
   const Cycles start = nowCycle(m_cfg.clock);
   stats::SimObserver* const tl = m_opts.observer;
   if (tl) tl->phaseBegin(plan.name, plan.phase, unitName(plan.unit), nowPs());
-  if (m_datapath) m_datapath->beginPhase(plan);
+  if (m_datapath) {
+    m_datapath->beginPhase(plan);
+    m_writers.clear();
+    m_stored.assign(m_steps.size(), false);
+    for (std::size_t j = 0; j < m_steps.size(); ++j)
+      for (int s = 0; s < schedule::kNumStreams; ++s)
+        if (m_steps[j].post[s].valid() && schedule::isWrite(static_cast<Stream>(s)))
+          m_writers[m_steps[j].post[s].tile.tensor].push_back(j);
+  }
 
   Breakdown b;
   if (hls)
@@ -227,6 +235,7 @@ Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot,
       }
   };
   if (load) {
+    if (m_datapath) checkLoadAfterStores(plan, slot.load);
     StepBytes* bytes = m_datapath ? &m_loadBytes[slot.load] : nullptr;
     for (int s = 0; s < schedule::kNumStreams; ++s)
       if (load->pre[s].valid()) {
@@ -255,8 +264,14 @@ Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot,
   sc_core::wait(m_join.done());
   if (m_datapath) {
     // Every DMA of the slot is done: the stores' bytes are in DRAM.
-    if (comp && slot.storeAfterCompute) m_storeBytes.erase(slot.compute);
-    for (const PendingStore& st : slot.stores) m_storeBytes.erase(st.step);
+    if (comp && slot.storeAfterCompute) {
+      m_storeBytes.erase(slot.compute);
+      m_stored[slot.compute] = true;
+    }
+    for (const PendingStore& st : slot.stores) {
+      m_storeBytes.erase(st.step);
+      m_stored[st.step] = true;
+    }
   }
   const std::uint64_t d = (nowCycle(m_cfg.clock) - t0).value();
   std::uint64_t ideal = busy;
@@ -268,6 +283,33 @@ Cycles EfTrainSystem::runSlot(const schedule::PhasePlan& plan, const Slot& slot,
   b.dmaWaitCycles += ideal - busy;
   b.ddrStallCycles += d - ideal;
   return drained;
+}
+
+void EfTrainSystem::checkLoadAfterStores(const schedule::PhasePlan& plan, std::size_t index) {
+  // A load that reads what an earlier step of the phase stores (a vector
+  // pass reading the previous pass's output) must start after that store
+  // is done, or its bytes would be stale. The controller's slots keep that
+  // order for the programs the scheduler builds; this says so if one does not.
+  const auto overlaps = [](const schedule::TileRef& a, const schedule::TileRef& b) {
+    for (int i = 0; i < 4; ++i)
+      if (a.hi[i] <= b.lo[i] || b.hi[i] <= a.lo[i]) return false;
+    return true;
+  };
+  for (const auto& op : m_steps[index].pre) {
+    if (!op.valid()) continue;
+    const auto w = m_writers.find(op.tile.tensor);
+    if (w == m_writers.end()) continue;
+    for (const std::size_t j : w->second) {
+      if (j >= index || m_stored[j]) continue;
+      for (int s = 0; s < schedule::kNumStreams; ++s) {
+        const auto& st = m_steps[j].post[s];
+        FTSIM_ASSERT(!(st.valid() && schedule::isWrite(static_cast<Stream>(s)) && overlaps(st.tile, op.tile)),
+                     plan.name + ": functional mode: step " + std::to_string(index) + " loads " +
+                         m_program.tensors[op.tile.tensor].name + " before step " + std::to_string(j) +
+                         "'s store of it is done; the loaded values would be stale");
+      }
+    }
+  }
 }
 
 void EfTrainSystem::computeValues(const schedule::PhasePlan& plan, std::size_t index) {

@@ -90,6 +90,11 @@ class EfTrainSystem : public sc_core::sc_module {
   /// Functional mode: per step, the bytes its loads brought (until it
   /// computes) and its stores carry (until they are done).
   std::unordered_map<std::size_t, StepBytes> m_loadBytes, m_storeBytes;
+  /// Functional mode: per tensor the phase writes, the steps that store it,
+  /// and which steps' stores are done (a load must not overtake them).
+  std::unordered_map<int, std::vector<std::size_t>> m_writers;
+  std::vector<bool> m_stored;
+  void checkLoadAfterStores(const schedule::PhasePlan& plan, std::size_t index);
   PingPongBuffer m_inputBuffer;
   PingPongBuffer m_outputBuffer;
   double m_lastProgressWall = -1;
