@@ -37,7 +37,7 @@ const char* kMainHelp =
     "\n"
     "commands:\n"
     "  run <design.yaml>    simulate one training step of a design point; print a summary and\n"
-    "                       write summary.json and layers.csv\n"
+    "                       write summary.json and layers.csv (--functional: on real values too)\n"
     "  check <design.yaml>  validate a design, print its resolved configuration, schedule and\n"
     "                       on-chip buffer use against the board, without simulating\n"
     "  compare <design.yaml> simulate and set the run beside the analytical model and the\n"
