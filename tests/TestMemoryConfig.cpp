@@ -83,7 +83,7 @@ TEST(MemoryConfig, EveryShippedDesignLoadsWithEitherModel) {
     }
     EXPECT_EQ(DesignConfig::load(path, {}).memory.model, "ddr4") << path;
   }
-  EXPECT_EQ(eftrain, 5);
+  EXPECT_EQ(eftrain, 8);  // five, and MobileNetV2 (ImageNet, CIFAR-10) and the two-group AlexNet
 }
 
 TEST(MemoryConfig, TensorizedTrainingStaysOnTheIdealMemory) {

@@ -5,12 +5,13 @@
 
 Reads the graph of a CNN (one image input [N, C, H, W] or a feature vector [N, F]), infers the
 shape of every tensor and prints the `workload:` section ftsim reads (sim/workload/Network.cpp):
-one layer per Conv, Gemm/MatMul, BatchNormalization, Relu, MaxPool, AveragePool,
-GlobalAveragePool and Add, named after its ONNX node (sanitised, unique). Flatten and Reshape
-before an FC layer, Identity and Constant make no layer; Dropout makes none either (ftsim has no
-dropout layer) and is named in a comment. Anything else — another op type, a grouped or
-dilated convolution, an asymmetric padding, a Concat — is refused: every offending node is
-named with its op type and the rule, nothing is written to stdout and the exit status is 2.
+one layer per Conv (grouped and depthwise included), Gemm/MatMul, BatchNormalization, Relu,
+Clip(0, 6) (as relu6), MaxPool, AveragePool, GlobalAveragePool, Add, Concat (of channels) and
+Dropout, named after its ONNX node (sanitised, unique). Flatten and Reshape before an FC layer,
+Identity and Constant make no layer. Anything else — another op type, a dilated convolution, an
+asymmetric padding, a Clip other than (0, 6), a Concat along another axis — is refused: every
+offending node is named with its op type and the rule, nothing is written to stdout and the exit
+status is 2.
 docs/onnx.md has the op table.
 
 Needs Debian's python3-onnx (exit status 2 with a message when it is missing).
@@ -243,12 +244,7 @@ class Importer:
         a = self.attrs(node)
         w = self.weight_shape(node.input[1])
         ok = True
-        if a.get("group", 1) != 1:
-            g = a["group"]
-            kind = ("a depthwise convolution" if w is not None and len(w) == 4 and w[1] == 1
-                    else "a grouped convolution")
-            self.refuse(node, f"group = {g} ({kind}): ftsim has no grouped or depthwise convolution yet")
-            ok = False
+        g = int(a.get("group", 1))
         if w is None:
             self.refuse(node, "the weights are not a constant initializer: ftsim trains a conv's own weights")
             return
@@ -261,8 +257,11 @@ class Importer:
         k, s = sp
         if len(x.dims) != 3:
             return self.refuse(node, f"its input is a vector of {x.dims[0]} features: a conv reads a feature map")
-        if x.dims[0] != w[1]:
-            return self.refuse(node, f"weights for {w[1]} input channels, input has {x.dims[0]}")
+        if x.dims[0] != w[1] * g:
+            return self.refuse(node, f"weights for {w[1]} input channels per group x {g} groups, input has "
+                                     f"{x.dims[0]}")
+        if w[0] % g != 0:
+            return self.refuse(node, f"group = {g} does not divide the {w[0]} output channels")
         p = self.pads(node, a, x, k, s)
         if p is None:
             return
@@ -272,6 +271,8 @@ class Importer:
             fields.append(("stride", s))
         if p != 0:
             fields.append(("pad", p))
+        if g != 1:
+            fields.append(("groups", g))
         name = self.add_layer(node, [x], fields)
         self.set_out(node, Act(name, out))
 
@@ -400,14 +401,46 @@ class Importer:
         if ratio is None and len(node.input) > 1 and node.input[1]:
             r = self.const_of(node.input[1])
             ratio = float(r) if r is not None else None
-        where = "'image'" if x.producer == "image" else f"'{x.producer}'"
-        text = f"ratio {ratio:g}" if ratio is not None else "ratio 0.5"
-        self.comments.setdefault(len(self.layers), []).append(
-            f"# dropout '{node.name}' ({text}) left out: ftsim has no dropout layer; its consumers read {where}")
-        self.values[node.output[0]] = x
-        for extra in node.output[1:]:
-            if extra:
-                self.values[extra] = Unmodelled(f"the mask of Dropout node '{node.name}'")
+        ratio = 0.5 if ratio is None else float(ratio)
+        if not 0.0 <= ratio < 1.0:
+            return self.refuse(node, f"ratio = {ratio:g}: ftsim's dropout takes 0 <= p < 1")
+        if x.is_flattened_map():
+            return self.refuse(node, "reads a flattened feature map: ftsim flattens only into an FC layer")
+        # ONNX exports a training-mode dropout with the mask as a second output;
+        # ftsim regenerates the mask from a seed, so the mask output is not modelled.
+        name = self.add_layer(node, [x], [("type", "dropout"), ("p", f"{ratio:g}")])
+        self.set_out(node, Act(name, x.dims))
+
+    def op_concat(self, node, ins):
+        axis = self.attrs(node).get("axis", 1)
+        acts = [v for v in ins if isinstance(v, Act)]
+        if len(acts) != len(ins):
+            return self.refuse(node, "concatenates a constant: ftsim's concat joins layers' outputs")
+        if axis not in (1, -3) or any(len(v.dims) != 3 for v in acts):
+            return self.refuse(node, f"axis = {axis}: ftsim concatenates feature maps along the channels (axis 1)")
+        if len({tuple(v.dims[1:]) for v in acts}) != 1:
+            return self.refuse(node, "inputs of different heights and widths: ftsim's concat joins maps of one size")
+        if len(acts) < 2:
+            self.values[node.output[0]] = acts[0]
+            return
+        if len({v.producer for v in acts}) != len(acts):
+            return self.refuse(node, "concatenates a tensor with itself: ftsim's concat takes different layers' "
+                                     "outputs")
+        name = self.add_layer(node, acts, [("type", "concat")])
+        self.set_out(node, Act(name, [sum(v.dims[0] for v in acts)] + list(acts[0].dims[1:])))
+
+    def op_clip(self, node, x, ins):
+        a = self.attrs(node)
+        lo, hi = a.get("min"), a.get("max")
+        if len(ins) > 1 and node.input[1]:
+            c = self.const_of(node.input[1])
+            lo = float(c) if c is not None else "?"
+        if len(ins) > 2 and node.input[2]:
+            c = self.const_of(node.input[2])
+            hi = float(c) if c is not None else "?"
+        if lo is None or hi is None or float(lo) != 0.0 or float(hi) != 6.0:
+            return self.refuse(node, f"min = {lo}, max = {hi}: ftsim imports Clip only as ReLU6 (min 0, max 6)")
+        self.op_elementwise(node, x, "relu6")
 
     def run(self):
         self.read_inputs()
@@ -434,7 +467,7 @@ class Importer:
                     self.values[out] = Unknown()
                 continue
             before = len(self.refusals)
-            if isinstance(first, Const) and op not in ("Identity", "Add"):
+            if isinstance(first, Const) and op not in ("Identity", "Add", "Concat"):
                 self.refuse(node, "its first input is a constant, not an activation: ftsim simulates layers on "
                                   "the data that flows from the network input")
                 for out in node.output:
@@ -466,10 +499,9 @@ class Importer:
                 if isinstance(first, (Act, Const)):
                     self.values[node.output[0]] = first
             elif op == "Concat":
-                self.refuse(node, "ftsim has no concat layer yet")
+                self.op_concat(node, ins)
             elif op == "Clip":
-                self.refuse(node, "op not supported by ftsim: a clipped ReLU (ReLU6) is no ReLU, and ftsim has "
-                                  "no clip layer")
+                self.op_clip(node, first, ins)
             else:
                 self.refuse(node, "op not supported by ftsim (docs/onnx.md lists the ops it imports)")
             for out in node.output:
@@ -570,8 +602,9 @@ def load_model(onnx, path):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="onnx2ftsim.py",
-        description="Print the ftsim workload (YAML) of an ONNX model: its conv, FC, batch-norm, ReLU, pooling "
-                    "and residual-add layers with the shapes inferred. Unsupported nodes are named and refused "
+        description="Print the ftsim workload (YAML) of an ONNX model: its conv (grouped, depthwise), FC, "
+                    "batch-norm, ReLU, ReLU6, pooling, residual-add, concat and dropout layers with the shapes "
+                    "inferred. Unsupported nodes are named and refused "
                     "(exit 2). See docs/onnx.md.",
         epilog="example: tools/onnx2ftsim.py resnet18.onnx --batch 16 > resnet18.yaml")
     ap.add_argument("model", help="the .onnx file")

@@ -33,6 +33,33 @@ def out_extent(n, k, s, p):
     return (n + 2 * p - k) // s + 1
 
 
+def padding_of(l, h, w, k, s):
+    """`padding: valid | same | N` or `pad: N` (symmetric zero padding)."""
+    p = l.get("padding", l.get("pad", 0))
+    if p == "valid":
+        return 0
+    if p == "same":
+        pads = {max(0, (-(-n // s) - 1) * s + k - n) for n in (h, w)}
+        if len(pads) != 1 or next(iter(pads)) % 2:
+            fail(f"layer {l['name']}: 'same' padding is not symmetric")
+        return next(iter(pads)) // 2
+    return int(p)
+
+
+def dropout_mask(seed, p, shape):
+    """Kept elements of a dropout layer: element i (its [B][C][H][W] index) is
+    dropped when the top 24 bits of splitmix64's finalizer of
+    seed + (i+1)*0x9E3779B97F4A7C15 fall below round(p * 2^24)."""
+    with np.errstate(over="ignore"):
+        i = np.arange(int(np.prod(shape)), dtype=np.uint64)
+        z = np.uint64(seed) + (i + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    keep = (z >> np.uint64(40)) >= np.uint64(int(round(p * 16777216.0)))
+    return torch.tensor(keep.reshape(shape), dtype=torch.float32)
+
+
 def build(workload):
     """Layers with their inputs and shapes, as ftsim infers them."""
     inp = workload["input"]
@@ -50,20 +77,27 @@ def build(workload):
         c, h, w = shape
         k = l.get("kernel", 1)
         if t == "conv":
-            s, p = l.get("stride", 1), l.get("pad", 0)
+            s = l.get("stride", 1)
+            p = padding_of(l, h, w, k, s)
             out = (l["out_channels"], out_extent(h, k, s, p), out_extent(w, k, s, p))
         elif t == "fc":
             out = (l["out_features"], 1, 1)
         elif t in ("maxpool", "avgpool"):
-            s, p = l.get("stride", k), l.get("pad", 0)
+            s = l.get("stride", k)
+            p = padding_of(l, h, w, k, s)
             out = (c, out_extent(h, k, s, p), out_extent(w, k, s, p))
         elif t == "global_avgpool":
             out = (c, 1, 1)
-        elif t in ("batchnorm", "relu", "add"):
+        elif t in ("batchnorm", "relu", "relu6", "add", "dropout"):
             out = shape
+        elif t == "concat":
+            parts = [image if src == "image" else layers[src]["out"] for src in srcs]
+            out = (sum(q[0] for q in parts), h, w)
         else:
             fail(f"layer {l['name']}: type {t} has no reference")
-        layers.append(dict(cfg=l, type=t, srcs=srcs, inp=shape, out=out))
+        pad = padding_of(l, h, w, k, l.get("stride", k if t in ("maxpool", "avgpool") else 1)) if t in (
+            "conv", "maxpool", "avgpool") else 0
+        layers.append(dict(cfg=l, type=t, srcs=srcs, inp=shape, out=out, pad=pad, index=i))
         by_name[l["name"]] = i
     return layers
 
@@ -115,22 +149,33 @@ def main():
             xs = [x_img if s == "image" else outs[s] for s in l["srcs"]]
             x = xs[0]
             if t == "conv":
-                v = F.conv2d(x, params[name + ".weight"], stride=cfg.get("stride", 1), padding=cfg.get("pad", 0))
+                v = F.conv2d(x, params[name + ".weight"], stride=cfg.get("stride", 1), padding=l["pad"],
+                             groups=cfg.get("groups", 1))
             elif t == "fc":
                 v = torch.flatten(x, 1) @ params[name + ".weight"].t()
                 v = v.reshape(batch, -1, 1, 1)
             elif t == "maxpool":
                 k = cfg["kernel"]
-                v = F.max_pool2d(x, k, stride=cfg.get("stride", k), padding=cfg.get("pad", 0))
+                v = F.max_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
             elif t == "avgpool":
                 k = cfg["kernel"]
-                v = F.avg_pool2d(x, k, stride=cfg.get("stride", k), padding=cfg.get("pad", 0))
+                v = F.avg_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
             elif t == "global_avgpool":
                 v = x.mean(dim=(2, 3), keepdim=True)
             elif t == "batchnorm":
                 v = F.batch_norm(x, None, None, params[name + ".weight"], params[name + ".bias"], training=True, eps=1e-5)
             elif t == "relu":
                 v = F.relu(x)
+            elif t == "relu6":
+                v = F.relu6(x)
+            elif t == "dropout":
+                # Inverted dropout with ftsim's seeded mask (the layer's `seed`,
+                # by default its position in the list + 1).
+                pr = float(cfg.get("p", 0.5))
+                scale = torch.tensor(1.0, dtype=torch.float32) / (1.0 - torch.tensor(pr, dtype=torch.float32))
+                v = x * (dropout_mask(int(cfg.get("seed", l["index"] + 1)), pr, tuple(x.shape)) * scale)
+            elif t == "concat":
+                v = torch.cat(xs, dim=1)
             elif t == "add":
                 v = xs[0]
                 for o in xs[1:]:

@@ -131,6 +131,10 @@ void weightsPlain(const TensorDesc& t, const TileRef& b, std::vector<Segment>& o
 }  // namespace
 
 void tileSegments(const TensorDesc& t, const TileRef& tile, std::vector<Segment>& out) {
+  if (t.isView()) {
+    tileSegments(schedule::viewParentDesc(t), tile.inParent(t), out);
+    return;
+  }
   out.clear();
   switch (t.layout) {
     case Layout::Reshaped: reshaped(t, tile, out); break;
@@ -148,6 +152,7 @@ void tileSegments(const TensorDesc& t, const TileRef& tile, std::vector<Segment>
 }
 
 std::uint64_t elementOffset(const TensorDesc& t, int i0, int i1, int i2, int i3) {
+  if (t.isView()) return elementOffset(schedule::viewParentDesc(t), i0, i1 + t.channelOffset, i2, i3);
   TileRef one;
   one.lo = {i0, i1, i2, i3};
   one.hi = {i0 + 1, i1 + 1, i2 + 1, i3 + 1};

@@ -6,6 +6,9 @@
 // reads the call graph GCC writes for this unit (-fcallgraph-info).
 #include "models/kernels/HlsSubset.h"
 
+#include "models/kernels/Clip.h"
+#include "models/kernels/Dropout.h"
+#include "models/kernels/GroupWeights.h"
 #include "models/kernels/Lfsr.h"
 #include "models/kernels/MacTile.h"
 #include "models/kernels/VectorKernels.h"
@@ -21,7 +24,11 @@ namespace ftsim::kernels {
   template void loadWeightBlock<TM, TN, 11>(const float*, const WeightBlock&, float[TM][TN][121]);               \
   template void writeBackWeightBlock<TM, TN, 11>(const float[TM][TN][121], const float*, float*,                 \
                                                  const WeightBlock&, float);                                     \
-  template void clearWeightTile<TM, TN, 11>(float[TM][TN][121]);
+  template void clearWeightTile<TM, TN, 11>(float[TM][TN][121]);                                               \
+  template void loadGroupWeightBlock<TM, TN, 11>(const float*, const WeightBlock&, const GroupTile&,             \
+                                                 float[TM][TN][121]);                                            \
+  template void writeBackGroupWeightBlock<TM, TN, 11>(const float[TM][TN][121], const float*, float*,            \
+                                                      const WeightBlock&, const GroupTile&, float);
 
 FTSIM_MAC_INSTANCES(16, 16)
 FTSIM_MAC_INSTANCES(8, 16)
@@ -47,6 +54,10 @@ template void bnAccumulateGrad<16, 2016>(const float[16][2016], const float[16][
 template void bnBackward<16, 2016>(const float[16][2016], const float[16][2016], float[16][2016], const float[16],
                                    const float[16], const float[16], const float[16], const float[16], float, int,
                                    int);
+template void relu6Forward<16, 2016>(const float[16][2016], float[16][2016], int, int);
+template void relu6Backward<16, 2016>(const float[16][2016], const float[16][2016], float[16][2016], int, int);
+template void copyLanes<16, 2016>(const float[16][2016], float[16][2016], int, int);
+template void dropoutApply<16, 2016>(const float[16][2016], float[16][2016], const DropoutTile&, int, int);
 template void bnParamUpdate<16>(float[16], float[16], const float[16], const float[16], float, int);
 
 /// Non-template kernels must be odr-used to appear in the call graph.

@@ -44,7 +44,7 @@ EfTrainParams EfTrainParams::fromConfig(const models::EfTrainConfig& a) {
   return p;
 }
 
-ConvShape shapeOf(const workload::Layer& l, Pass pass, int batch) {
+ConvShape shapeOf(const workload::Layer& l, Pass pass, int batch, int tm, int tn) {
   ConvShape s;
   if (l.type == workload::LayerType::Fc) {
     // The batch is the width of a 1×B map (one image), K = 1.
@@ -75,6 +75,12 @@ ConvShape shapeOf(const workload::Layer& l, Pass pass, int batch) {
     s.r = l.out.h;
     s.c = l.out.w;
     s.s = l.stride;
+  }
+  if (l.type == workload::LayerType::Conv && l.groups > 1) {
+    const int outPerGroup = s.m / l.groups, inPerGroup = s.n / l.groups;
+    const int groupsPerTm = outPerGroup >= tm ? 1 : (tm + outPerGroup - 1) / outPerGroup;
+    const int span = (groupsPerTm * inPerGroup + tn - 1) / tn * tn;
+    s.n = span < s.n ? span : s.n;
   }
   return s;
 }

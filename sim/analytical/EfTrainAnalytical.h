@@ -58,7 +58,11 @@ struct ConvShape {
 
 /// The phase shape of a conv/FC layer: FP and WU as the layer (M = out, N =
 /// in), BP with M and N swapped over the input map; FC layers as a 1×B map.
-ConvShape shapeOf(const workload::Layer& layer, Pass pass, int batch);
+/// A grouped conv (outside the script's domain) as the Tm×Tn array runs it:
+/// a Tm group of outputs reads only its groups' inputs, so N is the input
+/// channels one Tm group spans, ⌈Tm/(M/G)⌉·(N/G) rounded up to Tn (at most
+/// N); the FLOPs stay the useful 2·M·(N/G)·R·C·K²·B (docs/layers.md).
+ConvShape shapeOf(const workload::Layer& layer, Pass pass, int batch, int tm = 16, int tn = 16);
 
 struct EfTrainTiling {
   int mOn = 0;  ///< M_on: output channels whose weights stay on chip for the batch

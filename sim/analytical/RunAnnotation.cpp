@@ -35,7 +35,7 @@ void annotateModels(const config::DesignConfig& d, stats::RunResult& run) {
     const workload::Layer& layer = d.workload.layers[p.layer];
     if (!layer.isMac()) continue;
     const Pass pass = passOf(p.phase);
-    const ConvShape shape = shapeOf(layer, pass, d.workload.batch);
+    const ConvShape shape = shapeOf(layer, pass, d.workload.batch, params.tm, params.tn);
     EfTrainTiling t;
     t.mOn = p.tiling.mOn;
     t.tr = p.tiling.tr;

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <map>
 
+#include "models/kernels/Clip.h"
+#include "models/kernels/Dropout.h"
+#include "models/kernels/GroupWeights.h"
 #include "models/kernels/MacTile.h"
 #include "models/kernels/VectorKernels.h"
 #include "models/kernels/WeightLoader.h"
@@ -141,12 +144,12 @@ class MacEngine final : public MacEngineIF {
         });
       }
       kernels::macTileWeightGrad<Tm, Tn, KMax, kIn, kOut>(in, dy, w, mt);
-      if (s.post[S(Stream::WeightOut)].valid()) writeBack(s.post[S(Stream::WeightOut)].tile, w, lr);
+      if (s.post[S(Stream::WeightOut)].valid()) writeBack(plan, s.post[S(Stream::WeightOut)].tile, w, lr, c);
       return;
     }
 
     auto out = m_out.get();
-    if (c.n0 == 0) kernels::clearLanes<Tm, kOut>(out, rows * cols);
+    if (c.n0 == schedule::inputSpan(m, c.m0, c.m1, Tn).lo) kernels::clearLanes<Tm, kOut>(out, rows * cols);
     kernels::macTile<Tm, Tn, KMax, kIn, kOut>(in, w, out, mt);
     if (s.post[S(Stream::Out)].valid()) {
       const TileRef& o = s.post[S(Stream::Out)].tile;
@@ -191,10 +194,52 @@ class MacEngine final : public MacEngineIF {
       }
   }
 
+  /// A grouped conv's box of weights against the tile at (c.m0, c.n0).
+  static kernels::GroupTile groupTile(const PhasePlan& plan, const TileRef& box, const MacCoord& c, bool bp) {
+    const MacProblem& m = plan.mac;
+    kernels::GroupTile g;
+    g.layerOut0 = box.lo[0];
+    g.localIn0 = box.lo[1];
+    g.outPerGroup = bp ? m.inPerGroup : m.outPerGroup;
+    g.inPerGroup = bp ? m.outPerGroup : m.inPerGroup;
+    g.tileOut0 = c.m0;
+    g.tileIn0 = c.n0;
+    g.flipTranspose = bp;
+    return g;
+  }
+
+  /// A grouped conv's box of weights: each block's words go to the tiles of
+  /// the phase's channels they meet (a slab may cover several), the others
+  /// of a tile stay 0 (kernels/GroupWeights.h).
+  void loadGroupWeights(const PhasePlan& plan, const TileRef& box, bool bp) {
+    const TensorDesc& t = m_prog.tensors[box.tensor];
+    FTSIM_ASSERT(t.dims[2] <= KMax, "weight tile of " + plan.name + " exceeds the kernel size bound");
+    kernels::GroupTile g = groupTile(plan, box, MacCoord{}, bp);
+    // Layer channels the box touches: outputs [lo0, hi0), inputs of their groups.
+    const int mo0 = box.lo[0], mo1 = box.hi[0];
+    const int ni0 = (mo0 / g.outPerGroup) * g.inPerGroup + box.lo[1];
+    const int ni1 = ((mo1 - 1) / g.outPerGroup) * g.inPerGroup + box.hi[1];
+    const int pm0 = bp ? ni0 : mo0, pm1 = bp ? ni1 : mo1;  // phase outputs
+    const int pn0 = bp ? mo0 : ni0, pn1 = bp ? mo1 : ni1;  // phase inputs
+    for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
+      for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, ng));
+    m_io.readStream(t, box, m_words);
+    forEachBlock(t, box, [&](kernels::WeightBlock b, std::size_t first) {
+      b.flipTranspose = bp;
+      for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
+        for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) {
+          g.tileOut0 = mg * Tm;
+          g.tileIn0 = ng * Tn;
+          kernels::loadGroupWeightBlock<Tm, Tn, KMax>(m_words.data() + first, b, g, tile(mg, ng));
+        }
+    });
+  }
+
   /// Bring a box of weights into the slab: one (Tm, Tn) tile, or (BP with
   /// LoadPlan::Hls) the M_on×Tn slab of an input group, each block to the
   /// tile of the phase's channels it holds.
   void loadWeights(const PhasePlan& plan, const TileRef& box, bool bp) {
+    if (plan.mac.groups > 1) return loadGroupWeights(plan, box, bp);
     const TensorDesc& t = m_prog.tensors[box.tensor];
     const int K = t.dims[2];
     FTSIM_ASSERT(K <= KMax, "weight tile of " + plan.name + " exceeds the kernel size bound");
@@ -243,7 +288,7 @@ class MacEngine final : public MacEngineIF {
     });
   }
 
-  void writeBack(const TileRef& box, WTile* dw, float lr) {
+  void writeBack(const PhasePlan& plan, const TileRef& box, WTile* dw, float lr, const MacCoord& c) {
     const TensorDesc& t = m_prog.tensors[box.tensor];
     {
       // The old weights stream in word for word while the new ones stream
@@ -254,8 +299,14 @@ class MacEngine final : public MacEngineIF {
       m_io.readStream(t, box, m_words);
     }
     m_newWords.assign(m_words.size(), 0.0f);
+    const bool grouped = plan.mac.groups > 1;
+    const kernels::GroupTile g = groupTile(plan, box, c, false);
     forEachBlock(t, box, [&](const kernels::WeightBlock& b, std::size_t first) {
-      kernels::writeBackWeightBlock<Tm, Tn, KMax>(dw, m_words.data() + first, m_newWords.data() + first, b, lr);
+      if (grouped)
+        kernels::writeBackGroupWeightBlock<Tm, Tn, KMax>(dw, m_words.data() + first, m_newWords.data() + first, b,
+                                                         g, lr);
+      else
+        kernels::writeBackWeightBlock<Tm, Tn, KMax>(dw, m_words.data() + first, m_newWords.data() + first, b, lr);
     });
     m_io.writeStream(t, box, m_newWords);
   }
@@ -327,7 +378,9 @@ FunctionalStep::FunctionalStep(const schedule::Program& program, const workload:
   for (const PhasePlan& p : m_prog.phases) {
     if (p.layer < 0 || p.phase != Phase::FP) continue;
     const workload::Layer& l = net.layers[p.layer];
-    if (p.unit == schedule::Unit::PeArray) {
+    if (l.type == LayerType::Concat) {
+      m_act[p.layer] = tensorId(l.name + ".y");
+    } else if (p.unit == schedule::Unit::PeArray) {
       m_act[p.layer] = p.tOut;
     } else if (!p.vec.passes.empty()) {
       m_act[p.layer] = p.vec.passes.back().out;
@@ -340,7 +393,7 @@ FunctionalStep::FunctionalStep(const schedule::Program& program, const workload:
   for (int i = 0; i < n; ++i) {
     const workload::Layer& l = net.layers[i];
     if (l.type == LayerType::Conv) {
-      m_params.push_back({l.name + ".weight", {l.out.c, l.in.c, l.kernel, l.kernel}, i});
+      m_params.push_back({l.name + ".weight", {l.out.c, l.in.c / l.groups, l.kernel, l.kernel}, i});
     } else if (l.type == LayerType::Fc) {
       // The scheduler checks this for a producer layer; the image has none.
       if (l.inputs[0] < 0 && l.in.h * l.in.w > 1 && l.in.c % accel.peArray.tn != 0)
@@ -668,6 +721,26 @@ void FunctionalStep::elementwiseStep(const PhasePlan& plan, const VecPass& pass,
   } else if (l.type == LayerType::Relu) {
     if (fp) kernels::reluForward<kVecLanes, kVecWords>(A, Out, lanes, words);
     else kernels::reluBackward<kVecLanes, kVecWords>(A, B, Out, lanes, words);
+  } else if (l.type == LayerType::Relu6) {
+    if (fp) kernels::relu6Forward<kVecLanes, kVecWords>(A, Out, lanes, words);
+    else kernels::relu6Backward<kVecLanes, kVecWords>(A, B, Out, lanes, words);
+  } else if (l.type == LayerType::Concat) {
+    kernels::copyLanes<kVecLanes, kVecWords>(A, Out, lanes, words);
+  } else if (l.type == LayerType::Dropout) {
+    kernels::DropoutTile t;
+    t.seed = l.dropSeed;
+    t.dropBelow = static_cast<std::uint32_t>(std::lround(l.dropP * 16777216.0f));
+    t.scale = 1.0f / (1.0f - l.dropP);
+    t.channels = l.in.c;
+    t.height = l.in.h;
+    t.width = l.in.w;
+    t.c0 = ta.lo[1];
+    t.img0 = ta.lo[0];
+    t.row0 = ta.lo[2];
+    t.col0 = ta.lo[3];
+    t.rows = ta.hi[2] - ta.lo[2];
+    t.cols = ta.hi[3] - ta.lo[3];
+    kernels::dropoutApply<kVecLanes, kVecWords>(A, Out, t, lanes, words);
   } else if (l.type == LayerType::BatchNorm) {
     if (fp && pass.op == VecOp::Reduce) {
       kernels::bnAccumulateStats<kVecLanes, kVecWords>(A, &st.sum[c0], &st.sumSq[c0], lanes, words);

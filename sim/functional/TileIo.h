@@ -26,8 +26,16 @@ namespace ftsim::functional {
 /// f(i0, i1, i2, i3) for every element of `tile`, in stream order. For
 /// weights, (i0, i1, i2, i3) = (m, n, kh, kw).
 template <typename F>
-void forEachInStreamOrder(const schedule::TensorDesc& t, const schedule::TileRef& b, F&& f) {
+void forEachInStreamOrder(const schedule::TensorDesc& tensor, const schedule::TileRef& tile, F&& visit) {
   using schedule::Layout;
+  // A concat's channel range (a view) streams in its parent's order, its
+  // channels shifted back (not a recursive call: each would be a new lambda type).
+  schedule::TensorDesc parent;
+  if (tensor.isView()) parent = schedule::viewParentDesc(tensor);
+  const schedule::TensorDesc& t = tensor.isView() ? parent : tensor;
+  const schedule::TileRef b = tile.inParent(tensor);
+  const int off = tensor.channelOffset;
+  const auto f = [&](int n, int c, int h, int w) { visit(n, c - off, h, w); };
   const int G = t.group;
   switch (t.layout) {
     case Layout::Reshaped:

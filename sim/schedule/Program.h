@@ -4,6 +4,7 @@
 // (how their loads, computes and stores overlap is the controller's
 // `pipeline.overlap`, docs/modelling.md).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -35,7 +36,26 @@ struct TensorDesc {
   std::int32_t group = 16;  ///< G of the layout
   std::uint64_t baseAddr = 0;
   std::uint64_t bytes = 0;
+  /// A view of channels [channelOffset, channelOffset + dims[1]) of a
+  /// `parentChannels`-channel tensor (a concat's input, or its input's
+  /// gradient): it owns no bytes; its tiles are the parent's at shifted
+  /// channels (viewParent: the parent's id; baseAddr: the parent's).
+  std::int32_t viewParent = -1;
+  std::int32_t channelOffset = 0;
+  std::int32_t parentChannels = 0;
+  bool isView() const { return viewParent >= 0; }
 };
+
+/// The parent tensor's description and a tile in its coordinates, for a view
+/// (the same tensor and tile otherwise).
+inline TensorDesc viewParentDesc(const TensorDesc& t) {
+  TensorDesc p = t;
+  if (!t.isView()) return p;
+  p.dims[1] = t.parentChannels;
+  p.viewParent = -1;
+  p.channelOffset = 0;
+  return p;
+}
 
 /// A box of a tensor, [lo, hi) in each logical dimension.
 struct TileRef {
@@ -43,6 +63,13 @@ struct TileRef {
   std::array<std::int32_t, 4> lo{};
   std::array<std::int32_t, 4> hi{};
   bool valid() const { return tensor >= 0; }
+  /// This tile in a view's parent coordinates (channels shifted).
+  TileRef inParent(const TensorDesc& t) const {
+    TileRef r = *this;
+    r.lo[1] += t.channelOffset;
+    r.hi[1] += t.channelOffset;
+    return r;
+  }
   std::uint64_t elements() const {
     std::uint64_t n = 1;
     for (int i = 0; i < 4; ++i) n *= static_cast<std::uint64_t>(hi[i] - lo[i]);
@@ -107,7 +134,49 @@ struct MacProblem {
   int kernel = 1, stride = 1, pad = 0;
   int images = 1;           ///< 1 when the batch is the width (FC layers)
   bool batchAsWidth = false;
+  /// Grouped conv: `groups` groups of outPerGroup phase outputs that read
+  /// inPerGroup phase inputs each (BP: the layer's in.c/G and out.c/G).
+  int groups = 1;
+  int outPerGroup = 0, inPerGroup = 0;
 };
+
+/// Phase input channels [lo, hi) the phase outputs [o0, o1) read, widened to
+/// whole groups of `tn` (the DDR layout's channel group): all inputs unless
+/// the conv is grouped.
+struct ChannelSpan {
+  int lo = 0, hi = 0;
+};
+inline ChannelSpan inputSpan(const MacProblem& m, int o0, int o1, int tn) {
+  if (m.groups <= 1) return ChannelSpan{0, m.inCh};
+  const int g0 = o0 / m.outPerGroup, g1 = (o1 - 1) / m.outPerGroup + 1;
+  const int lo = g0 * m.inPerGroup / tn * tn;
+  const int hi = g1 * m.inPerGroup;
+  return ChannelSpan{lo, hi};
+}
+/// Input channels the weight slab of one Tm group spans: the widest
+/// inputSpan over the phase's Tm groups (all inputs unless grouped).
+inline int slabInputChannels(const MacProblem& m, int tm, int tn) {
+  if (m.groups <= 1) return m.inCh;
+  int widest = 0;
+  for (int o0 = 0; o0 < m.outCh; o0 += tm) {
+    const ChannelSpan s = inputSpan(m, o0, std::min(m.outCh, o0 + tm), tn);
+    widest = std::max(widest, std::min(m.inCh, s.hi) - s.lo);
+  }
+  return widest;
+}
+
+/// Useful MACs per tap and pixel of a (phase outputs [o0, o1)) × (phase inputs
+/// [n0, n1)) tile: the pairs that share a group.
+inline std::uint64_t groupPairs(const MacProblem& m, int o0, int o1, int n0, int n1) {
+  if (m.groups <= 1) return static_cast<std::uint64_t>(o1 - o0) * (n1 - n0);
+  std::uint64_t pairs = 0;
+  for (int g = o0 / m.outPerGroup; g * m.outPerGroup < o1; ++g) {
+    const int outs = std::min(o1, (g + 1) * m.outPerGroup) - std::max(o0, g * m.outPerGroup);
+    const int ins = std::min(n1, (g + 1) * m.inPerGroup) - std::max(n0, g * m.inPerGroup);
+    if (ins > 0) pairs += static_cast<std::uint64_t>(outs) * ins;
+  }
+  return pairs;
+}
 
 struct MacTiling {
   int tm = 0, tn = 0, tr = 0, tc = 0, mOn = 0;

@@ -130,13 +130,59 @@ class ProgramBuilder {
       const Layer& l = m_net.layers[i];
       m_act[i] = actTensorLike(l.name + ".y", i, false);
       if (l.isMac()) {
-        const int n = static_cast<int>(l.type == LayerType::Fc ? l.in.elements() : l.in.c);
+        const int n = static_cast<int>(l.type == LayerType::Fc ? l.in.elements() : l.in.c / l.groups);
         m_weights[i] = addTensor(l.name + ".w", m_in.plainLayout ? Layout::WeightsPlain : Layout::WeightsReshaped,
                                  {l.out.c, n, l.kernel, l.kernel}, false);
       } else if (l.type == LayerType::BatchNorm) {
         m_weights[i] = addTensor(l.name + ".gamma_beta", Layout::Flat, {1, 2 * l.in.c, 1, 1}, false);
       }
     }
+    // A concat's inputs write straight into its output where the layout lets
+    // a channel range be addressed as a tensor of its own (docs/layers.md).
+    for (int i = 0; i < static_cast<int>(m_net.layers.size()); ++i) {
+      const Layer& l = m_net.layers[i];
+      if (l.type != LayerType::Concat) continue;
+      int offset = 0;
+      for (int p : l.inputs) {
+        if (p >= 0 && !m_prog.tensors[m_act[p]].isView() && canView(m_act[p], m_act[i]))
+          makeView(m_act[p], m_act[i], offset);
+        offset += p < 0 ? m_net.input.c : m_net.layers[p].out.c;
+      }
+    }
+  }
+
+  /// Tensor `t` (same extents but channels) can be channels [offset, …) of
+  /// `parent` when both have the same layout. An offset off a channel-group
+  /// boundary of the reshaped layout is allowed but costs: the producer's
+  /// stores split into one transfer per pixel (docs/layers.md).
+  bool canView(int t, int parent) const {
+    return m_prog.tensors[t].layout == m_prog.tensors[parent].layout;
+  }
+
+  /// Turn tensor `t` into a view of `parent` at channel `offset` (a view of a
+  /// view is a view of the root).
+  void makeView(int t, int parent, int offset) {
+    TensorDesc& d = m_prog.tensors[t];
+    const TensorDesc& root = m_prog.tensors[parent];
+    d.viewParent = root.isView() ? root.viewParent : parent;
+    d.channelOffset = offset + (root.isView() ? root.channelOffset : 0);
+    d.parentChannels = root.isView() ? root.parentChannels : root.dims[1];
+    d.bytes = 0;
+    // Views made earlier of `t` now point through it to the root.
+    for (TensorDesc& o : m_prog.tensors)
+      if (o.viewParent == t) {
+        o.viewParent = d.viewParent;
+        o.channelOffset += d.channelOffset;
+        o.parentChannels = d.parentChannels;
+      }
+  }
+
+  /// A new view of channels [offset, offset + channels) of `parent`.
+  int addView(const std::string& name, int parent, int offset, int channels) {
+    const TensorDesc& p = m_prog.tensors[parent];
+    const int t = addTensor(name, p.layout, {p.dims[0], channels, p.dims[2], p.dims[3]}, m_transient[parent]);
+    makeView(t, parent, offset);
+    return t;
   }
 
   int act(int producer) const { return producer < 0 ? m_image : m_act[producer]; }
@@ -177,6 +223,7 @@ class ProgramBuilder {
 
   void touch(int tensor) {
     if (tensor < 0) return;
+    if (m_prog.tensors[tensor].isView()) touch(m_prog.tensors[tensor].viewParent);
     const int idx = static_cast<int>(m_prog.phases.size()) - 1;
     m_firstUse[tensor] = std::min(m_firstUse[tensor], idx);
     m_lastUse[tensor] = std::max(m_lastUse[tensor], idx);
@@ -293,6 +340,35 @@ class ProgramBuilder {
       case LayerType::GlobalAvgPool:
         addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Pool, x, -1, m_act[i]}}, false);
         break;
+      case LayerType::Relu6:
+        addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
+        break;
+      case LayerType::Dropout:
+        // The mask pass: the mask comes from a seeded hash on chip, so BP can
+        // regenerate it instead of storing it.
+        addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
+        break;
+      case LayerType::Concat: {
+        // Inputs already stored in place cost nothing; the others (the image,
+        // a tensor already placed in another concat, a layout that cannot
+        // be viewed) are copied into their channels.
+        std::vector<VecPass> passes;
+        int offset = 0;
+        for (int p : l.inputs) {
+          const TensorDesc& d = m_prog.tensors[act(p)];
+          const TensorDesc& o = m_prog.tensors[m_act[i]];
+          const bool inPlace = d.isView() && d.viewParent == (o.isView() ? o.viewParent : m_act[i]) &&
+                               d.channelOffset == offset + (o.isView() ? o.channelOffset : 0);
+          const int c = d.dims[1];
+          if (!inPlace)
+            passes.push_back(VecPass{VecOp::Copy, act(p),  -1,
+                                     addView(l.name + ".y_from_" + (p < 0 ? std::string("image") : m_net.layers[p].name),
+                                             m_act[i], offset, c)});
+          offset += c;
+        }
+        addVecPhase(i, Phase::FP, l.in, l.out, passes, vec);
+        break;
+      }
       case LayerType::Add: {
         std::vector<VecPass> passes{VecPass{VecOp::Copy, x, act(l.inputs[1]), m_act[i]}};
         for (std::size_t k = 2; k < l.inputs.size(); ++k)
@@ -347,9 +423,29 @@ class ProgramBuilder {
           break;
         }
         case LayerType::Relu:
+        case LayerType::Relu6:
           addVecPhase(i, Phase::BP, l.in, l.out,
                       {VecPass{VecOp::Copy, dy, m_act[i], contributionTarget(i, l.inputs[0])}}, vec);
           break;
+        case LayerType::Dropout:
+          addVecPhase(i, Phase::BP, l.in, l.out, {VecPass{VecOp::Copy, dy, -1, contributionTarget(i, l.inputs[0])}},
+                      vec);
+          break;
+        case LayerType::Concat: {
+          // Each input's gradient is its channels of dY: a view, no pass.
+          int offset = 0;
+          for (int p : l.inputs) {
+            const int c = p < 0 ? m_net.input.c : m_net.layers[p].out.c;
+            if (needsGrad(p)) {
+              const int view = addView(m_net.layers[p].name + ".dy_from_" + l.name, dy, offset, c);
+              if (m_consumers[p].size() == 1) m_grad[p] = view;
+              m_contribs[p].push_back(view);
+            }
+            offset += c;
+          }
+          addVecPhase(i, Phase::BP, l.in, l.out, {}, vec);
+          break;
+        }
         case LayerType::MaxPool:
           addVecPhase(i, Phase::BP, l.in, l.out,
                       {VecPass{VecOp::PoolGrad, dy, x, contributionTarget(i, l.inputs[0])}}, false);
@@ -408,7 +504,7 @@ class ProgramBuilder {
   void assignAddresses() {
     std::uint64_t next = 0;
     for (std::size_t t = 0; t < m_prog.tensors.size(); ++t) {
-      if (m_transient[t]) continue;
+      if (m_transient[t] || m_prog.tensors[t].isView()) continue;
       m_prog.tensors[t].baseAddr = next;
       next = alignUp(next + m_prog.tensors[t].bytes);
     }
@@ -416,7 +512,7 @@ class ProgramBuilder {
     std::vector<std::size_t> placed;
     std::uint64_t gradEnd = gradBase;
     for (std::size_t t = 0; t < m_prog.tensors.size(); ++t) {
-      if (!m_transient[t]) continue;
+      if (!m_transient[t] || m_prog.tensors[t].isView()) continue;
       TensorDesc& d = m_prog.tensors[t];
       std::uint64_t addr = gradBase;
       bool moved = true;
@@ -436,6 +532,8 @@ class ProgramBuilder {
       gradEnd = std::max(gradEnd, alignUp(addr + d.bytes));
       placed.push_back(t);
     }
+    for (TensorDesc& d : m_prog.tensors)
+      if (d.isView()) d.baseAddr = m_prog.tensors[d.viewParent].baseAddr;
     m_prog.ddrBytes = gradEnd;
     if (m_in.ddrCapacityBytes > 0 && gradEnd > m_in.ddrCapacityBytes)
       throw UserError("workload " + m_net.name + " (batch " + std::to_string(m_net.batch) + ") needs " +
@@ -504,6 +602,11 @@ MacProblem Scheduler::macProblem(const Layer& l, Phase ph, int batch) {
     m.inH = l.in.h;
     m.inW = l.in.w;
   }
+  if (l.isGrouped()) {
+    m.groups = l.groups;
+    m.outPerGroup = m.outCh / l.groups;
+    m.inPerGroup = m.inCh / l.groups;
+  }
   return m;
 }
 
@@ -547,7 +650,7 @@ MacTiling Scheduler::authorsTiling(const PhasePlan& plan) const {
   const auto& acc = *m_in.accel;
   const analytical::EfTrainParams params = analytical::EfTrainParams::fromConfig(acc);
   const analytical::Pass pass = passOf(plan.phase);
-  const analytical::ConvShape shape = analytical::shapeOf(m_in.net->layers[plan.layer], pass, m_in.net->batch);
+  const analytical::ConvShape shape = analytical::shapeOf(m_in.net->layers[plan.layer], pass, m_in.net->batch, params.tm, params.tn);
   const analytical::EfTrainTiling a = analytical::chooseTiling(shape, pass, params, whereOf(plan));
   MacTiling t;
   t.tm = acc.peArray.tm;
@@ -587,7 +690,7 @@ void Scheduler::applyPin(const models::TilingPin& pin, const PhasePlan& plan, Ma
     if (pin.mOn > roundUp(m.outCh, t.tm))
       bad("m_on", pin.mOn, "must be <= the phase's " + std::to_string(m.outCh) + " output channels");
     t.mOn = pin.mOn;
-    t.weightsResident = m.images == 1 || slabSlots(t.mOn, m.inCh, m.kernel) <= m_in.accel->buffers.weight.slots;
+    t.weightsResident = m.images == 1 || slabSlots(t.mOn, slabInputChannels(m, t.tm, t.tn), m.kernel) <= m_in.accel->buffers.weight.slots;
   }
   if (!fitsBuffers(plan, t.tr, t.tc)) {
     const auto& bufs = m_in.accel->buffers;
@@ -617,11 +720,11 @@ MacTiling Scheduler::simulatedTiling(const Program& prog, const PhasePlan& plan)
   } else {
     t.mOn = 0;
     for (int on = t.tm; on <= maxOn; on += t.tm)
-      if (slabSlots(on, m.inCh, m.kernel) <= bufs.weight.slots) t.mOn = on;
+      if (slabSlots(on, slabInputChannels(m, t.tm, t.tn), m.kernel) <= bufs.weight.slots) t.mOn = on;
     if (t.mOn == 0) {
       if (plan.phase == Phase::WU)
         throw UserError(where + ": the dW slab of one Tm group (" +
-                        std::to_string(slabSlots(t.tm, m.inCh, m.kernel)) + " slots) exceeds the weight buffer (" +
+                        std::to_string(slabSlots(t.tm, slabInputChannels(m, t.tm, t.tn), m.kernel)) + " slots) exceeds the weight buffer (" +
                         std::to_string(bufs.weight.slots) + " slots per bank); dW must stay on chip for the batch");
       if (ceilDiv(static_cast<std::uint64_t>(m.kernel) * m.kernel, bufs.weight.kernelWords) >
           static_cast<std::uint64_t>(bufs.weight.slots))

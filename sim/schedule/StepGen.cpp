@@ -50,6 +50,27 @@ TileRef weightBox(int tensor, int m0, int m1, int n0, int n1, int k) {
   return t;
 }
 
+/// The weights of a grouped conv are [M][N/G][K][K]: the box of layer outputs
+/// [a0, a1) × layer inputs [b0, b1) covers, in the tensor's local input
+/// channels, every group's part of [b0, b1), widened to whole blocks of the
+/// layout's channel group (a weight transfer moves whole blocks).
+TileRef groupedWeightBox(const Program& prog, int tensor, int layerOutPerGroup, int layerInPerGroup, int a0, int a1,
+                         int b0, int b1, int k) {
+  int lo = layerInPerGroup, hi = 0;
+  for (int g = a0 / layerOutPerGroup; g * layerOutPerGroup < a1; ++g) {
+    const int l0 = std::max(b0, g * layerInPerGroup) - g * layerInPerGroup;
+    const int l1 = std::min(b1, (g + 1) * layerInPerGroup) - g * layerInPerGroup;
+    if (l1 <= l0) continue;
+    lo = std::min(lo, l0);
+    hi = std::max(hi, l1);
+  }
+  FTSIM_ASSERT(hi > lo, "a grouped weight tile with no weights");
+  const int G = prog.tensors[tensor].group;
+  lo = lo / G * G;
+  hi = std::min(layerInPerGroup, (hi + G - 1) / G * G);
+  return weightBox(tensor, a0, a1, lo, hi, k);
+}
+
 DmaOp op(TileRef tile, OpKind kind, int lanes, std::uint64_t modelPixels) {
   DmaOp o;
   o.tile = tile;
@@ -69,7 +90,14 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
   // The weight tensor is (M, N) of the layer; in BP the phase's output
   // channels are the layer's N and its input channels the layer's M.
   const auto wbox = [&](int o0, int o1, int i0, int i1) {
+    if (m.groups > 1)
+      return bp ? groupedWeightBox(prog, p.tWeights, m.inPerGroup, m.outPerGroup, i0, i1, o0, o1, k)
+                : groupedWeightBox(prog, p.tWeights, m.outPerGroup, m.inPerGroup, o0, o1, i0, i1, k);
     return bp ? weightBox(p.tWeights, i0, i1, o0, o1, k) : weightBox(p.tWeights, o0, o1, i0, i1, k);
+  };
+  const auto wop = [&](int o0, int o1, int i0, int i1) {
+    const TileRef box = wbox(o0, o1, i0, i1);
+    return op(box, OpKind::Weights, (box.hi[0] - box.lo[0]) * (box.hi[1] - box.lo[1]), k2);
   };
   const int lastImage = m.images - 1;
   const bool hls = loads == LoadPlan::Hls;
@@ -82,6 +110,8 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
     for (int img = 0; img < m.images; ++img) {
       for (int g0 = c0; g0 < c1; g0 += t.tm) {
         const int g1 = std::min(c1, g0 + t.tm);
+        // A grouped conv's Tm group reads only its groups' input channels.
+        const ChannelSpan span = inputSpan(m, g0, g1, t.tn);
         if (!wu) {
           // FP/BP: Tm group → row strip → column tile → Tn group.
           for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
@@ -91,8 +121,9 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
               const int x1 = std::min(m.outW, x0 + t.tc);
               const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : columnWindow(m, bp, x0, x1);
               const int pixels = (r1 - r0) * (x1 - x0);
-              for (int n0 = 0; n0 < m.inCh; n0 += t.tn) {
+              for (int n0 = span.lo; n0 < span.hi; n0 += t.tn) {
                 const int n1 = std::min(m.inCh, n0 + t.tn);
+                const bool lastN = n0 + t.tn >= span.hi;
                 Step s;
                 s.coord = MacCoord{img, g0, g1, n0, n1, r0, r1, x0, x1};
                 s.mode = bp ? ComputeMode::Bp : ComputeMode::Fp;
@@ -105,27 +136,23 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
                 // group with the first Tm group (acc(): `ba==0 && row==0 &&
                 // (state[1]==1 || to==0)`; LOAD_Weights loops over every Tm).
                 if (!t.weightsResident) {
-                  s.pre[static_cast<int>(Stream::WeightIn)] =
-                      op(wbox(g0, g1, n0, n1), OpKind::Weights, (g1 - g0) * (n1 - n0), k2);
+                  s.pre[static_cast<int>(Stream::WeightIn)] = wop(g0, g1, n0, n1);
                 } else if (img == 0 && r0 == 0 && x0 == 0) {
                   if (hls && bp) {
-                    if (g0 == c0)
-                      s.pre[static_cast<int>(Stream::WeightIn)] =
-                          op(wbox(c0, c1, n0, n1), OpKind::Weights, (c1 - c0) * (n1 - n0), k2);
+                    if (g0 == c0) s.pre[static_cast<int>(Stream::WeightIn)] = wop(c0, c1, n0, n1);
                   } else {
-                    s.pre[static_cast<int>(Stream::WeightIn)] =
-                        op(wbox(g0, g1, n0, n1), OpKind::Weights, (g1 - g0) * (n1 - n0), k2);
+                    s.pre[static_cast<int>(Stream::WeightIn)] = wop(g0, g1, n0, n1);
                   }
                 }
                 // acc(): one ping-pong loop over the Tn groups of a strip;
                 // the strip's store waits for the next strip's last FIRE,
                 // the image's last store runs after its Tm loop.
-                s.groupStart = n0 == 0;
-                s.scopeEnd = n1 == m.inCh && g1 == c1 && r1 == m.outH && x1 == m.outW;
+                s.groupStart = n0 == span.lo;
+                s.scopeEnd = lastN && g1 == c1 && r1 == m.outH && x1 == m.outW;
                 s.iterations = static_cast<std::uint64_t>(pixels) * k2;
                 s.dependenceDistance = static_cast<std::uint32_t>(pixels);
-                s.macs = s.iterations * (g1 - g0) * (n1 - n0);
-                if (n1 == m.inCh)
+                s.macs = s.iterations * groupPairs(m, g0, g1, n0, n1);
+                if (lastN)
                   s.post[static_cast<int>(Stream::Out)] =
                       op(actBox(prog, p.tOut, m.batchAsWidth, img, g0, g1, r0, r1, x0, x1), OpKind::Ofm,
                          g1 - g0, static_cast<std::uint64_t>(pixels));
@@ -136,8 +163,9 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
         } else {
           // WU: Tm group → Tn group → row strip → column tile; dW of the
           // (Tm, Tn) pair accumulates in the weight buffer over the batch.
-          for (int n0 = 0; n0 < m.inCh; n0 += t.tn) {
+          for (int n0 = span.lo; n0 < span.hi; n0 += t.tn) {
             const int n1 = std::min(m.inCh, n0 + t.tn);
+            const bool lastN = n0 + t.tn >= span.hi;
             for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
               const int r1 = std::min(m.outH, r0 + t.tr);
               const Window rw = m.batchAsWidth ? Window{0, 1, 1} : rowWindow(m, bp, r0, r1);
@@ -151,7 +179,7 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
                 s.pre[static_cast<int>(Stream::In)] =
                     op(actBox(prog, p.tIn, m.batchAsWidth, img, n0, n1, rw.lo, rw.hi, cw.lo, cw.hi),
                        OpKind::Ifm, n1 - n0, static_cast<std::uint64_t>(rw.padded) * cw.padded);
-                if (!(hls && wuOneStrip && n0 > 0))
+                if (!(hls && wuOneStrip && n0 > span.lo))
                   s.pre[static_cast<int>(Stream::In2)] =
                       op(actBox(prog, p.tIn2, m.batchAsWidth, img, g0, g1, r0, r1, x0, x1), OpKind::OutGrad,
                          g1 - g0, static_cast<std::uint64_t>(pixels));
@@ -160,18 +188,18 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
                 // bank; with several strips it runs over the strips of a
                 // (Tm, Tn) pair and the pair's Weights_STORE overlaps the
                 // next pair's last FIRE, the Tm group's last one runs alone.
-                s.groupStart = wuOneStrip ? n0 == 0 : (r0 == 0 && x0 == 0);
+                s.groupStart = wuOneStrip ? n0 == span.lo : (r0 == 0 && x0 == 0);
                 s.storeAfterCompute = wuOneStrip;
-                s.scopeEnd = n1 == m.inCh && r1 == m.outH && x1 == m.outW;
+                s.scopeEnd = lastN && r1 == m.outH && x1 == m.outW;
                 s.iterations = static_cast<std::uint64_t>(pixels) * k2;
                 s.dependenceDistance = static_cast<std::uint32_t>(k2);
-                s.macs = s.iterations * (g1 - g0) * (n1 - n0);
+                s.macs = s.iterations * groupPairs(m, g0, g1, n0, n1);
                 if (img == lastImage && r1 == m.outH && x1 == m.outW) {
                   // w − lr·ΣdW: old weights stream in while the new ones stream out.
-                  s.post[static_cast<int>(Stream::WeightIn)] =
-                      op(wbox(g0, g1, n0, n1), OpKind::WeightUpdate, (g1 - g0) * (n1 - n0), k2);
-                  s.post[static_cast<int>(Stream::WeightOut)] =
-                      op(wbox(g0, g1, n0, n1), OpKind::WeightUpdate, (g1 - g0) * (n1 - n0), k2);
+                  DmaOp update = wop(g0, g1, n0, n1);
+                  update.kind = OpKind::WeightUpdate;
+                  s.post[static_cast<int>(Stream::WeightIn)] = update;
+                  s.post[static_cast<int>(Stream::WeightOut)] = update;
                 }
                 out.push_back(s);
               }
@@ -205,11 +233,13 @@ void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
       continue;
     }
     const int group = pass.in >= 0 ? prog.tensors[pass.in].group : 16;
+    // A concat's copy pass moves its input's channels, not the layer's first input's.
+    const int channels = pass.out >= 0 && prog.tensors[pass.out].isView() ? prog.tensors[pass.out].dims[1] : v.channels;
     const int bStep = std::max(1, v.imagesPerStep);
     for (int img = 0; img < v.images; img += bStep) {
       const int nImg = std::min(bStep, v.images - img);
-      for (int c0 = 0; c0 < v.channels; c0 += group) {
-        const int c1 = std::min(v.channels, c0 + group);
+      for (int c0 = 0; c0 < channels; c0 += group) {
+        const int c1 = std::min(channels, c0 + group);
         for (int r0 = 0; r0 < v.outH; r0 += v.tr) {
           const int r1 = std::min(v.outH, r0 + v.tr);
           Step s;

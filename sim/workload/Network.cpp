@@ -1,5 +1,6 @@
 #include "sim/workload/Network.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 
@@ -19,6 +20,9 @@ const char* toString(LayerType t) {
     case LayerType::BatchNorm: return "batchnorm";
     case LayerType::Relu: return "relu";
     case LayerType::Add: return "add";
+    case LayerType::Concat: return "concat";
+    case LayerType::Dropout: return "dropout";
+    case LayerType::Relu6: return "relu6";
     case LayerType::TtLinear: return "tt_linear";
     case LayerType::TtEmbedding: return "tt_embedding";
     case LayerType::Attention: return "attention";
@@ -31,7 +35,7 @@ const char* toString(LayerType t) {
 std::uint64_t Layer::paramCount() const {
   switch (type) {
     case LayerType::Conv:
-      return static_cast<std::uint64_t>(out.c) * in.c * kernel * kernel;
+      return static_cast<std::uint64_t>(out.c) * (in.c / groups) * kernel * kernel;
     case LayerType::Fc:
       return static_cast<std::uint64_t>(out.c) * in.elements();
     case LayerType::BatchNorm:
@@ -48,7 +52,7 @@ std::uint64_t Layer::paramCount() const {
 std::uint64_t Layer::macsPerImage() const {
   switch (type) {
     case LayerType::Conv:
-      return static_cast<std::uint64_t>(out.c) * in.c * kernel * kernel * out.h * out.w;
+      return static_cast<std::uint64_t>(out.c) * (in.c / groups) * kernel * kernel * out.h * out.w;
     case LayerType::Fc:
       return static_cast<std::uint64_t>(out.c) * in.elements();
     default:
@@ -77,13 +81,14 @@ LayerType parseType(const ConfigNode& layerNode) {
       {"maxpool", LayerType::MaxPool},   {"avgpool", LayerType::AvgPool},
       {"global_avgpool", LayerType::GlobalAvgPool},
       {"batchnorm", LayerType::BatchNorm}, {"relu", LayerType::Relu},
-      {"add", LayerType::Add}};
+      {"add", LayerType::Add},           {"concat", LayerType::Concat},
+      {"dropout", LayerType::Dropout},   {"relu6", LayerType::Relu6}};
   static const std::map<std::string, LayerType> kTtTypes = {
       {"tt_linear", LayerType::TtLinear}, {"tt_embedding", LayerType::TtEmbedding},
       {"attention", LayerType::Attention}, {"layernorm", LayerType::LayerNorm}, {"gelu", LayerType::Gelu}};
   const std::string t = layerNode.getEnum(
-      "type", {"conv", "fc", "maxpool", "avgpool", "global_avgpool", "batchnorm", "relu", "add", "tt_linear",
-               "tt_embedding", "attention", "layernorm", "gelu"});
+      "type", {"conv", "fc", "maxpool", "avgpool", "global_avgpool", "batchnorm", "relu", "add", "concat", "dropout",
+               "relu6", "tt_linear", "tt_embedding", "attention", "layernorm", "gelu"});
   return kTypes.count(t) ? kTypes.at(t) : kTtTypes.at(t);
 }
 
@@ -93,6 +98,37 @@ int outExtent(const ConfigNode& node, int in, int k, int s, int p) {
     node.fail("kernel " + std::to_string(k) + " is larger than the padded input (" +
               std::to_string(in) + " + 2*" + std::to_string(p) + ")");
   return span / s + 1;
+}
+
+/// `padding: valid | same | N` (or the older `pad: N`): the zero padding on
+/// every side. `same` gives ⌈in/S⌉ outputs; it needs the total padding
+/// (out−1)·S + K − in to be even, since padding is symmetric here.
+int parsePadding(const ConfigNode& ln, int inH, int inW, int k, int s) {
+  if (ln.has("pad") && ln.has("padding")) ln.at("padding").fail("give either `padding` or `pad`, not both");
+  if (!ln.has("padding")) return static_cast<int>(ln.getInt("pad", 0, 0, 64));
+  const ConfigNode p = ln.at("padding");
+  const std::string v = p.isScalar() ? p.asString() : std::string();
+  if (v == "valid") return 0;
+  if (v == "same") {
+    int pad = -1;
+    for (int in : {inH, inW}) {
+      const int out = (in + s - 1) / s;
+      const int total = std::max(0, (out - 1) * s + k - in);
+      if (total % 2 != 0)
+        p.fail("'same' padding of a " + std::to_string(in) + "-pixel input with kernel " + std::to_string(k) +
+               " and stride " + std::to_string(s) + " needs " + std::to_string(total) +
+               " pixels of padding, which cannot be split evenly; asymmetric padding is not supported: give "
+               "`padding: N`");
+      if (pad >= 0 && pad != total / 2)
+        p.fail("'same' padding differs between height and width (" + std::to_string(pad) + " and " +
+               std::to_string(total / 2) + "); give `padding: N`");
+      pad = total / 2;
+    }
+    return pad;
+  }
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+    p.fail("must be valid, same or a number of pixels (0 to 64)");
+  return static_cast<int>(ln.getInt("padding", 0, 64));
 }
 
 /// `out_modes`/`in_modes` (or the embedding's names), `rank` or `ranks`, and
@@ -186,8 +222,12 @@ Network Network::fromYaml(const ConfigNode& node) {
       case LayerType::Conv: {
         l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
         l.stride = static_cast<int>(ln.getInt("stride", 1, 1, 64));
-        l.pad = static_cast<int>(ln.getInt("pad", 0, 0, 64));
+        l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
         const int m = static_cast<int>(ln.getInt("out_channels", 1, 1 << 20));
+        l.groups = static_cast<int>(ln.getInt("groups", 1, 1, 1 << 20));
+        if (l.in.c % l.groups != 0 || m % l.groups != 0)
+          ln.at("groups").fail("must divide both the input channels (" + std::to_string(l.in.c) +
+                               ") and out_channels (" + std::to_string(m) + ")");
         l.out = Shape{m, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
                       outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
         break;
@@ -199,7 +239,7 @@ Network Network::fromYaml(const ConfigNode& node) {
       case LayerType::AvgPool: {
         l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
         l.stride = static_cast<int>(ln.getInt("stride", l.kernel, 1, 64));
-        l.pad = static_cast<int>(ln.getInt("pad", 0, 0, 64));
+        l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
         if (l.pad * 2 > l.kernel) ln.at("pad").fail("must be <= kernel/2");
         l.out = Shape{l.in.c, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
                       outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
@@ -209,8 +249,27 @@ Network Network::fromYaml(const ConfigNode& node) {
         l.kernel = l.in.h;
         l.out = Shape{l.in.c, 1, 1};
         break;
+      case LayerType::Dropout:
+        l.dropP = static_cast<float>(ln.getDouble("p", 0.5, 0.0, 0.999));
+        l.dropSeed = static_cast<std::uint64_t>(ln.getInt("seed", self + 1, 0, INT64_MAX));
+        l.out = l.in;
+        break;
+      case LayerType::Concat: {
+        if (l.inputs.size() < 2) ln.fail("a concat layer needs `inputs:` naming at least two layers");
+        int c = 0;
+        for (int idx : l.inputs) {
+          const Shape s = shapeOf(idx);
+          if (s.h != l.in.h || s.w != l.in.w)
+            ln.at("inputs").fail("all inputs of a concat must have the same height and width (" +
+                                 std::to_string(l.in.h) + "x" + std::to_string(l.in.w) + ")");
+          c += s.c;
+        }
+        l.out = Shape{c, l.in.h, l.in.w};
+        break;
+      }
       case LayerType::BatchNorm:
       case LayerType::Relu:
+      case LayerType::Relu6:
       case LayerType::LayerNorm:
       case LayerType::Gelu:
         l.out = l.in;
@@ -253,8 +312,10 @@ Network Network::fromYaml(const ConfigNode& node) {
         l.out = l.in;
         break;
     }
-    if (l.type != LayerType::Add && l.type != LayerType::Attention && l.inputs.size() != 1)
-      ln.at("inputs").fail("only an add layer takes more than one input (an attention layer takes q, k and v)");
+    if (l.type != LayerType::Add && l.type != LayerType::Concat && l.type != LayerType::Attention &&
+        l.inputs.size() != 1)
+      ln.at("inputs").fail("only add and concat layers take more than one input (an attention layer takes q, k "
+                           "and v)");
 
     bool trainableUpstream = false;
     for (int idx : l.inputs)

@@ -14,6 +14,9 @@ namespace ftsim::workload {
 
 enum class LayerType {
   Conv, Fc, MaxPool, AvgPool, GlobalAvgPool, BatchNorm, Relu, Add,
+  Concat,   ///< channels of its inputs, in order (a view in DDR: docs/layers.md)
+  Dropout,  ///< training: y = x·mask/(1−p), the mask from a seeded hash (docs/layers.md)
+  Relu6,    ///< min(max(x, 0), 6) (ONNX Clip(0, 6))
   // Layers of tensorized training (accelerator kind `tt` only).
   TtLinear, TtEmbedding, Attention, LayerNorm, Gelu
 };
@@ -36,6 +39,12 @@ struct Layer {
   Shape in;   ///< shape of the first input
   Shape out;
   int kernel = 1, stride = 1, pad = 0;
+  /// conv: channel groups (1: dense; in.c: depthwise). Each group of out.c/G
+  /// outputs reads only its in.c/G inputs; weights are [out.c][in.c/G][K][K].
+  int groups = 1;
+  /// dropout: the probability of dropping an element, and the mask's seed.
+  float dropP = 0.0f;
+  std::uint64_t dropSeed = 0;
   /// Gradient w.r.t. this layer's input is needed (some producer upstream
   /// has trainable parameters).
   bool needsInputGrad = false;
@@ -50,6 +59,8 @@ struct Layer {
   int heads = 1;  ///< attention
 
   bool isMac() const { return type == LayerType::Conv || type == LayerType::Fc; }
+  /// A conv with more than one channel group.
+  bool isGrouped() const { return type == LayerType::Conv && groups > 1; }
   bool isTt() const { return type == LayerType::TtLinear || type == LayerType::TtEmbedding; }
   /// Layer types only the tensorized-training accelerator runs.
   bool needsTtEngine() const { return type >= LayerType::TtLinear; }

@@ -82,7 +82,7 @@ def normalised(workload):
         row = {"type": t}
         if t == "conv":
             row.update(out_channels=layer["out_channels"], kernel=layer["kernel"], stride=layer.get("stride", 1),
-                       pad=layer.get("pad", 0))
+                       pad=layer.get("pad", 0), groups=layer.get("groups", 1))
         elif t in ("maxpool", "avgpool"):
             row.update(kernel=layer["kernel"], stride=layer.get("stride", layer["kernel"]), pad=layer.get("pad", 0))
         elif t == "fc":
@@ -186,26 +186,41 @@ class ResNet18(unittest.TestCase):
 
 
 class MobileNetV2(unittest.TestCase):
-    def test_refused_naming_every_depthwise_conv(self):
+    def test_imports_every_depthwise_conv_and_relu6_and_simulates(self):
         path = exported("mobilenet_v2")
-        rc, so, se = import_onnx(path, "--batch", "16")
-        self.assertEqual(rc, 2, se)
-        self.assertEqual(so, "")
+        rc, yml, se = import_onnx(path, "--batch", "16")
+        self.assertEqual(rc, 0, se)
+        w = yaml.safe_load(yml)["workload"]
         graph = onnx.load(path).graph
         inits = {t.name: t for t in graph.initializer}
-        depthwise = []
+        depthwise = {}
         for n in graph.node:
             g = [a.i for a in n.attribute if a.name == "group"]
             if n.op_type == "Conv" and g and g[0] > 1 and list(inits[n.input[1]].dims)[1] == 1:
-                depthwise.append((n.name, g[0]))
+                depthwise[n.name] = g[0]
         # Sandler et al., Table 2: one depthwise conv per bottleneck, 1+2+3+4+3+3+1 = 17.
         self.assertEqual(len(depthwise), 17)
-        for name, g in depthwise:
-            self.assertIn(f"node '{name}' (Conv): group = {g} (a depthwise convolution)", se)
-        self.assertIn("(Clip): op not supported", se)
-        # ReLU6 (Clip): the stem, two per bottleneck but one in the t = 1 bottleneck (16 x 2 + 1),
-        # the last 1x1 conv: 1 + 33 + 1 = 35; with the 17 depthwise convs, 52 refusals.
-        self.assertIn("52 node(s) refused (Clip x35, Conv x17); nothing written", se)
+        convs = [l for l in w["layers"] if l["type"] == "conv"]
+        grouped = [l for l in convs if l.get("groups", 1) > 1]
+        self.assertEqual(len(grouped), 17)
+        for l in grouped:  # depthwise: one group per channel, as many outputs as inputs
+            self.assertEqual(l["groups"], l["out_channels"])
+        self.assertEqual(sorted(l["groups"] for l in grouped), sorted(depthwise.values()))
+        # 52 convs: the stem, 3 per bottleneck but 2 in the t = 1 one (16 x 3 + 2), the last 1x1.
+        self.assertEqual(len(convs), 52)
+        # ReLU6 (Clip 0..6): the stem, two per bottleneck but one in the t = 1 one, the last 1x1: 35.
+        self.assertEqual(sum(l["type"] == "relu6" for l in w["layers"]), 35)
+        self.assertEqual([(l["type"], l.get("p")) for l in w["layers"] if l["type"] == "dropout"], [("dropout", 0.2)])
+        self.assertEqual(sum(l["type"] == "add" for l in w["layers"]), 10)  # stride-1 blocks with cin == cout
+        self.assertEqual(w["layers"][-1]["out_features"], 1000)
+        self.assertEqual(normalised(w), normalised(shipped("mobilenetv2-imagenet.yaml")))
+        design = design_with(yml, "mobilenet-v2-onnx")
+        rc, so, se = run([FTSIM, "check", design])
+        self.assertEqual(rc, 0, so + se)
+        total, rows = simulate(design, "workload.batch=1")
+        self.assertGreater(total, 0)
+        types = {t for t, _, _ in rows}
+        self.assertTrue({"conv", "relu6", "dropout", "add", "fc"} <= types, types)
 
 
 def tensor(name, shape):
@@ -256,18 +271,17 @@ class SmallGraphs(unittest.TestCase):
             {"name": "act", "type": "relu"},
             {"name": "fc_MatMul", "type": "fc", "out_features": 10}])
 
-    def test_dropout_is_left_out_with_a_comment_and_its_consumer_rewired(self):
+    def test_dropout_is_a_layer_with_its_ratio(self):
         path = save([helper.make_node("Flatten", ["x"], ["f"], name="flat"),
                      helper.make_node("Gemm", ["f", "w1"], ["h"], name="fc1", transB=1),
                      helper.make_node("Relu", ["h"], ["r"], name="relu"),
                      helper.make_node("Dropout", ["r"], ["d"], name="drop"),
                      helper.make_node("Gemm", ["d", "w2"], ["y"], name="fc2", transB=1)],
                     [weight("w1", 32, 48), weight("w2", 10, 32)], [2, 3, 4, 4], [2, 10], "dropout")
-        text, w = self.imported(path)
-        self.assertIn("# dropout 'drop' (ratio 0.5) left out: ftsim has no dropout layer; its consumers read 'relu'",
-                      text)
-        self.assertEqual([l["name"] for l in w["layers"]], ["fc1", "relu", "fc2"])
-        self.assertEqual(w["layers"][2], {"name": "fc2", "type": "fc", "out_features": 10})
+        _, w = self.imported(path)
+        self.assertEqual([l["name"] for l in w["layers"]], ["fc1", "relu", "drop", "fc2"])
+        self.assertEqual(w["layers"][2], {"name": "drop", "type": "dropout", "p": 0.5})
+        self.assertEqual(w["layers"][3], {"name": "fc2", "type": "fc", "out_features": 10})
         self.assertEqual(w["input"], {"channels": 3, "height": 4, "width": 4})
 
     def test_average_pool_stride_and_names_made_unique(self):
@@ -289,16 +303,37 @@ class SmallGraphs(unittest.TestCase):
         self.refused(path, f"{path}: node 'gate' (Sigmoid): op not supported by ftsim",
                      "1 node(s) refused (Sigmoid x1); nothing written")
 
-    def test_concat_dilation_groups_and_asymmetric_pads_are_refused(self):
+    def test_dilation_asymmetric_pads_other_clips_and_concat_axes_are_refused(self):
+        lo, hi = numpy_helper.from_array(np.array(0, dtype=np.float32), "lo"), \
+            numpy_helper.from_array(np.array(1, dtype=np.float32), "hi")
         path = save([conv("dil", "x", "a", "w", kernel_shape=[3, 3], dilations=[2, 2]),
-                     conv("grp", "x", "b", "wg", kernel_shape=[3, 3], group=2, pads=[1, 1, 1, 1]),
                      conv("asym", "x", "c", "w", kernel_shape=[3, 3], pads=[0, 0, 1, 1]),
-                     helper.make_node("Concat", ["a", "c"], ["y"], name="cat", axis=1)],
-                    [weight("w", 4, 4, 3, 3), weight("wg", 4, 2, 3, 3)], [1, 4, 8, 8], [1, 8, 4, 4], "refusals")
+                     conv("ok", "x", "d", "w", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                     helper.make_node("Clip", ["d", "lo", "hi"], ["e"], name="clip01"),
+                     helper.make_node("Concat", ["d", "e"], ["y"], name="cat", axis=2)],
+                    [weight("w", 4, 4, 3, 3), lo, hi], [1, 4, 8, 8], [1, 4, 16, 8], "refusals")
         self.refused(path, "node 'dil' (Conv): dilations = [2, 2]: ftsim has no dilated convolution",
-                     "node 'grp' (Conv): group = 2 (a grouped convolution)",
                      "node 'asym' (Conv): pads = [0, 0, 1, 1]",
-                     "node 'cat' (Concat): ftsim has no concat layer yet")
+                     "node 'clip01' (Clip): min = 0.0, max = 1.0: ftsim imports Clip only as ReLU6",
+                     "node 'cat' (Concat): axis = 2: ftsim concatenates feature maps along the channels")
+
+    def test_grouped_and_depthwise_convs_relu6_and_concat(self):
+        lo, hi = numpy_helper.from_array(np.array(0, dtype=np.float32), "lo"), \
+            numpy_helper.from_array(np.array(6, dtype=np.float32), "hi")
+        path = save([conv("grp", "x", "a", "wg", kernel_shape=[3, 3], group=2, pads=[1, 1, 1, 1]),
+                     conv("dw", "a", "b", "wd", kernel_shape=[3, 3], group=8, strides=[2, 2], pads=[1, 1, 1, 1]),
+                     helper.make_node("Clip", ["b", "lo", "hi"], ["c"], name="act"),
+                     conv("pw", "x", "d", "wp", kernel_shape=[1, 1], strides=[2, 2]),
+                     helper.make_node("Concat", ["c", "d"], ["y"], name="cat", axis=1)],
+                    [weight("wg", 8, 2, 3, 3), weight("wd", 8, 1, 3, 3), weight("wp", 16, 4, 1, 1), lo, hi],
+                    [1, 4, 8, 8], [1, 24, 4, 4], "grouped")
+        _, w = self.imported(path)
+        self.assertEqual(w["layers"], [
+            {"name": "grp", "type": "conv", "out_channels": 8, "kernel": 3, "pad": 1, "groups": 2},
+            {"name": "dw", "type": "conv", "out_channels": 8, "kernel": 3, "stride": 2, "pad": 1, "groups": 8},
+            {"name": "act", "type": "relu6"},
+            {"name": "pw", "type": "conv", "out_channels": 16, "kernel": 1, "stride": 2, "input": "image"},
+            {"name": "cat", "type": "concat", "inputs": ["act", "pw"]}])
 
     def test_flattened_map_into_relu_and_ceil_mode_pool_are_refused(self):
         path = save([helper.make_node("MaxPool", ["x"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2],
