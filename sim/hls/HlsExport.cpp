@@ -555,6 +555,9 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
     throw UserError("hls-export: --layer " + layerName + ": workload " + d.workload.name +
                     " has no conv layer of that name (conv layers: " + convNames(d.workload) + ")");
   const Layer& layer = d.workload.layers[li];
+  if (layer.isGrouped())
+    throw UserError("hls-export: --layer " + layerName + ": a grouped conv (groups: " + std::to_string(layer.groups) +
+                    "); the exported top's loop nest runs dense convolutions only (docs/layers.md)");
   if (o.images < 1 || o.images > d.workload.batch)
     throw UserError("hls-export: --images " + std::to_string(o.images) + ": must be in [1, workload.batch = " +
                     std::to_string(d.workload.batch) + "]");
