@@ -414,9 +414,13 @@ class Importer:
     def op_concat(self, node, ins):
         axis = self.attrs(node).get("axis", 1)
         acts = [v for v in ins if isinstance(v, Act)]
-        if len(acts) != len(ins):
+        if axis not in (1, -3):
+            return self.refuse(node, f"axis = {axis}: ftsim concatenates feature maps along the channels (axis 1)")
+        if any(isinstance(v, Const) for v in ins):
             return self.refuse(node, "concatenates a constant: ftsim's concat joins layers' outputs")
-        if axis not in (1, -3) or any(len(v.dims) != 3 for v in acts):
+        if len(acts) != len(ins):
+            return  # an input already refused
+        if any(len(v.dims) != 3 for v in acts):
             return self.refuse(node, f"axis = {axis}: ftsim concatenates feature maps along the channels (axis 1)")
         if len({tuple(v.dims[1:]) for v in acts}) != 1:
             return self.refuse(node, "inputs of different heights and widths: ftsim's concat joins maps of one size")
