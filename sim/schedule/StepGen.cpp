@@ -204,7 +204,11 @@ void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
       out.push_back(s);
       continue;
     }
-    const int group = pass.in >= 0 ? prog.tensors[pass.in].group : 16;
+    // Channels per step: the layout's group, widened to whole groups that
+    // fill the vector lanes where the group is narrower (Tm ≠ Tn: gcd(Tm, Tn)).
+    // A flattened FC map is read one group at a time (actBox).
+    const int layoutGroup = pass.in >= 0 ? prog.tensors[pass.in].group : 16;
+    const int group = v.batchAsWidth ? layoutGroup : layoutGroup * std::max(1, v.lanes / layoutGroup);
     const int bStep = std::max(1, v.imagesPerStep);
     for (int img = 0; img < v.images; img += bStep) {
       const int nImg = std::min(bStep, v.images - img);
