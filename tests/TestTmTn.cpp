@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "models/dma/TensorLayout.h"
 #include "models/pe_array/PeArrayTiming.h"
 #include "sim/analytical/EfTrainAnalytical.h"
@@ -110,6 +112,62 @@ TEST(TmTn, TwoStrips7x64) {
   //   strip 1: load X = 25984 → 52130; FIRE 1 ‖ store Y0 (2835) → 54965
   //            store Y1 alone (results at 52130 + 162 + 42 = 52334) → 57800
   EXPECT_EQ(phaseCycles(r, "c1", Phase::FP), 57800u);
+}
+
+// The per-cycle reference written from acc()'s loop nest (tests/HlsLoopReference),
+// which derives the layout runs and the pipeline depth on its own, against
+// the simulator for FP and WU of a small training step with Tm ≠ Tn: two
+// Tm groups (64 + 6) and two Tn groups (7 + 3) in c0, ten Tn groups and a
+// stride in c1, an FC (the reference has BP's cut weight blocks only for
+// Tm = Tn). `sets` varies the strips and chunks.
+const char* kSmallNet = R"(  name: tmtn-ref
+  batch: 2
+  input: {channels: 10, height: 10, width: 9}
+  layers:
+    - {name: c0, type: conv, out_channels: 70, kernel: 3, pad: 1}
+    - {name: c1, type: conv, out_channels: 20, kernel: 3, stride: 2, pad: 1}
+    - {name: gap, type: global_avgpool}
+    - {name: fc, type: fc, out_features: 12}
+)";
+
+void expectReferenceCycles(int tm, int tn, const std::vector<std::string>& more, const std::string& extra = "") {
+  const std::vector<std::string> sets = array(tm, tn, more);
+  const std::string design = writeDesign(tempDir("d"), kSmallNet, std::string(kIdeal) + extra);
+  const config::DesignConfig d = config::DesignConfig::load(design, sets);
+  const stats::RunResult run = simulateDesign(design, sets);
+  const std::map<std::string, hlsref::Layer> layers{{"c0", {70, 10, 10, 9, 3, 1, 1, 2, false}},
+                                                    {"c1", {20, 70, 10, 9, 3, 2, 1, 2, false}},
+                                                    {"fc", {12, 20, 1, 1, 1, 1, 0, 2, true}}};
+  int compared = 0;
+  for (const stats::PhaseResult& r : run.phases) {
+    const auto it = layers.find(r.name);
+    if (it == layers.end() || r.phase == Phase::BP) continue;
+    const hlsref::Phase ph = r.phase == Phase::FP ? hlsref::Phase::FP : hlsref::Phase::WU;
+    EXPECT_EQ(r.cycles, hlsref::phaseCycles(it->second, ph, {r.tiling.tr, r.tiling.mOn}, d.accelerator, d.memory.ideal))
+        << r.name << " " << schedule::toString(r.phase) << " (Tr " << r.tiling.tr << ", M_on " << r.tiling.mOn << ")";
+    ++compared;
+  }
+  EXPECT_EQ(compared, 6);  // c0, c1, fc: FP and WU
+}
+
+TEST(TmTn, ReferenceAgrees64x7) { expectReferenceCycles(64, 7, {}); }
+TEST(TmTn, ReferenceAgrees7x64) { expectReferenceCycles(7, 64, {}); }
+// Several strips per map (WU's `custom_Tr < R` branch) and, in 7×64 with 2
+// weight slots, several M_on chunks (ftsim's own tiling policy keeps the slab
+// on chip; 64×7's c1 WU needs ⌈⌈70/7⌉/2⌉ = 5 slots for one Tm group's dW).
+const char* kStrips =
+    "accelerator:\n  tiling:\n    pin:\n      c0.FP: {tr: 3}\n      c0.WU: {tr: 4}\n      c1.FP: {tr: 2}\n"
+    "      c1.WU: {tr: 3}\n";
+
+TEST(TmTn, ReferenceAgrees64x7ManyStrips) {
+  expectReferenceCycles(64, 7, {"accelerator.tiling.policy=simulated", "accelerator.buffers.weight.slots=5",
+                                "memory.ideal.latency_cycles=5"},
+                        kStrips);
+}
+TEST(TmTn, ReferenceAgrees7x64ManyStrips) {
+  expectReferenceCycles(7, 64, {"accelerator.tiling.policy=simulated", "accelerator.buffers.weight.slots=2",
+                                "accelerator.dma.start_cycles=37"},
+                        kStrips);
 }
 
 TEST(TmTn, FillHasTheAdderTreeOfTn) {
