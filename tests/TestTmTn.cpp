@@ -309,3 +309,39 @@ TEST(TmTn, WorkloadModeIsChecked) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TmTn, TtEngineRefusesInference) {
+  EXPECT_NE(errorOf(sourceDir() + "/configs/designs/tt-mlp-mnist-zcu102.yaml", {"workload.mode=inference"})
+                .find("workload.mode = inference: the tensorized-training engine simulates training steps only"),
+            std::string::npos);
+}
+
+TEST(TmTn, InferenceProgramIsTheForwardPass) {
+  const char* net = R"(  name: bn-net
+  mode: inference
+  batch: 1
+  input: {channels: 16, height: 4, width: 4}
+  layers:
+    - {name: c1, type: conv, out_channels: 16, kernel: 3, pad: 1}
+    - {name: bn1, type: batchnorm}
+    - {name: relu1, type: relu}
+    - {name: fc, type: fc, out_features: 10}
+)";
+  const std::string design = writeDesign(tempDir("d"), net, kIdeal);
+  const schedule::Program inf = buildProgram(config::DesignConfig::load(design, {}));
+  // FP of the four layers and nothing else: no host loss, no BP, no WU.
+  ASSERT_EQ(inf.phases.size(), 4u);
+  for (const schedule::PhasePlan& p : inf.phases) {
+    EXPECT_EQ(p.phase, Phase::FP) << p.name;
+    EXPECT_NE(p.unit, schedule::Unit::Host) << p.name;
+  }
+  // Batch norm applies stored statistics: one pass (training reduces first: two).
+  EXPECT_EQ(inf.phases[1].vec.passes.size(), 1u);
+  const schedule::Program train = buildProgram(config::DesignConfig::load(design, {"workload.mode=training"}));
+  EXPECT_EQ(train.phases[1].vec.passes.size(), 2u);
+  EXPECT_GT(train.phases.size(), inf.phases.size());
+}
+
+}  // namespace
