@@ -22,6 +22,21 @@ using Transfer = std::optional<std::vector<std::uint64_t>>;
 
 Transfer oneRun(std::uint64_t words) { return std::vector<std::uint64_t>{words * kWordBytes}; }
 
+/// A strip of channels [c0, c1) of a feature map in [C/G][H][W][G] with G =
+/// gcd(Tm, Tn) (docs/reshaping.md): each channel group's rows are one run;
+/// a strip of every row of the map is the groups' planes back to back, one
+/// run. `rowWords` is the words of one row of one channel.
+Transfer featureRuns(int c0, int c1, int group, int rows, bool allRows, std::uint64_t rowWords) {
+  if (allRows) return oneRun(static_cast<std::uint64_t>(c1 - c0) * rows * rowWords);
+  std::vector<std::uint64_t> runs;
+  for (int g = c0 / group * group; g < c1; g += group)
+    runs.push_back(static_cast<std::uint64_t>(std::min(c1, g + group) - std::max(c0, g)) * rows * rowWords *
+                   kWordBytes);
+  return runs;
+}
+
+int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
+
 /// One FIRE call and the transfers around it.
 struct Fire {
   std::array<Transfer, kPorts> load, store;
@@ -39,7 +54,12 @@ int outExtent(int in, const Layer& l) { return (in + 2 * l.pad - l.kernel) / l.s
 
 /// The FIRE calls of a phase in acc()'s order with their transfers.
 std::vector<Fire> loopNest(const Layer& l, Phase ph, const Tiling& t, int tm, int tn, bool hlsLoads) {
+  if (tm != tn && ph == Phase::BP)
+    throw std::invalid_argument("the reference models BP's transposed weight tiles only for Tm = Tn");
   const int k2 = l.kernel * l.kernel;
+  // The feature maps' channel group: every Tn-channel load and Tm-channel
+  // store covers whole groups (FC maps are 1×1: the batch is one run).
+  const int group = l.fc ? tn : gcd(tm, tn);
   const int outH = l.fc ? 1 : outExtent(l.inH, l);
   const int outW = l.fc ? 1 : outExtent(l.inW, l);
   // The phase's output and input channels, the map it iterates over (rows ×
@@ -64,6 +84,15 @@ std::vector<Fire> loopNest(const Layer& l, Phase ph, const Tiling& t, int tm, in
   };
   // Words per input row: whole rows of the phase's input map (FC: all images).
   const int inputRowWords = l.fc ? l.batch : (bp ? outW : l.inW);
+  const int inputRowsAll = l.fc ? 1 : (bp ? outH : l.inH);
+  // A load of input rows [lo, hi) of channels [n0, n1); a store (or WU's
+  // output-gradient load) of output rows [r0, r1) of channels [g0, g1).
+  const auto inputRuns = [&](int n0, int n1, int lo, int hi) {
+    return featureRuns(n0, n1, group, hi - lo, lo == 0 && hi == inputRowsAll, static_cast<std::uint64_t>(inputRowWords));
+  };
+  const auto outputRuns = [&](int g0, int g1, int r0, int r1) {
+    return featureRuns(g0, g1, l.fc ? tm : group, r1 - r0, r0 == 0 && r1 == rows, static_cast<std::uint64_t>(width));
+  };
 
   std::vector<Fire> out;
   for (int c0 = 0; c0 < oc; c0 += t.mOn) {
@@ -80,8 +109,8 @@ std::vector<Fire> loopNest(const Layer& l, Phase ph, const Tiling& t, int tm, in
               const int n1 = std::min(ic, n0 + tn);
               const std::uint64_t gn = static_cast<std::uint64_t>(n1 - n0);
               Fire f;
-              f.load[kIfm] = oneRun(static_cast<std::uint64_t>(hi - lo) * inputRowWords * gn);
-              // Weights [M/16][N/16][16×16×K×K]: one run per tile; BP's slab of
+              f.load[kIfm] = inputRuns(n0, n1, lo, hi);
+              // Weights [M/Tm][N/Tn][Tm×Tn×K×K]: one run per tile; BP's slab of
               // one input group over the chunk's outputs is consecutive tiles.
               if (img == 0 && r0 == 0) {
                 if (hlsLoads && bp) {
@@ -92,7 +121,7 @@ std::vector<Fire> loopNest(const Layer& l, Phase ph, const Tiling& t, int tm, in
               }
               f.iterations = static_cast<std::uint64_t>(r1 - r0) * width * k2;
               f.reuseDistance = static_cast<std::uint64_t>(r1 - r0) * width;
-              if (n1 == ic) f.store[kOutput] = oneRun(static_cast<std::uint64_t>(r1 - r0) * width * gm);
+              if (n1 == ic) f.store[kOutput] = outputRuns(g0, g1, r0, r1);
               f.loopStart = n0 == 0;
               f.scopeEnd = n1 == ic && g1 == c1 && r1 == rows;
               out.push_back(f);
@@ -108,9 +137,8 @@ std::vector<Fire> loopNest(const Layer& l, Phase ph, const Tiling& t, int tm, in
               const auto [lo, hi] = inputRows(r0, r1);
               Fire f;
               f.wu = true;
-              f.load[kIfm] = oneRun(static_cast<std::uint64_t>(hi - lo) * inputRowWords * gn);
-              if (!(hlsLoads && oneStrip && n0 > 0))
-                f.load[kIfm2] = oneRun(static_cast<std::uint64_t>(r1 - r0) * width * gm);
+              f.load[kIfm] = inputRuns(n0, n1, lo, hi);
+              if (!(hlsLoads && oneStrip && n0 > 0)) f.load[kIfm2] = outputRuns(g0, g1, r0, r1);
               f.iterations = static_cast<std::uint64_t>(r1 - r0) * width * k2;
               f.reuseDistance = static_cast<std::uint64_t>(k2);
               if (img == images - 1 && r1 == rows) {

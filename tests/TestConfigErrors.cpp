@@ -40,8 +40,9 @@ const Case kCases[] = {
     {{"accelerator.pe_array.tm=0"}, "accelerator.pe_array.tm = 0: must be >= 1"},
     {{"accelerator.pe_array.tm=2048"}, "accelerator.pe_array.tm = 2048: must be <= 1024"},
     {{"accelerator.pe_array.tm=abc"}, "accelerator.pe_array.tm = abc: must be an integer"},
-    {{"accelerator.pe_array.tn=8", "accelerator.buffers.weight.tn=8", "accelerator.buffers.input.lanes=8"},
-     "accelerator.pe_array.tn = 8: must equal pe_array.tm"},
+    // Tm and Tn are independent; the buffers follow them.
+    {{"accelerator.pe_array.tn=8"}, "accelerator.buffers.weight.tn = 16: must equal pe_array.tn (8)"},
+    {{"workload.mode=eval"}, "workload.mode = eval: must be one of training, inference"},
     {{"accelerator.pe_array.format=int8"}, "accelerator.pe_array.format = int8: must be one of fp32"},
     {{"accelerator.pe_array.mul_latency_cycles=0"}, "accelerator.pe_array.mul_latency_cycles = 0: must be >= 1"},
     {{"accelerator.pe_array.add_latency_cycles=100"}, "accelerator.pe_array.add_latency_cycles = 100: must be <= 64"},

@@ -288,7 +288,7 @@ TEST(ResourceOutput, ConsoleSummaryNamesUseAgainstTheBudget) {
   const CliResult r = cli({"run", lenet(), "--out", out, "--set", "memory.model=ideal"});
   ASSERT_EQ(r.code, 0) << r.err;
   // 1360 / 2520 = 53.97% DSP; 656 / 912 = 71.93% BRAM36; the ZCU102 has no URAM, so no URAM item.
-  EXPECT_NE(r.out.find("resources     DSP 1360/2520 (54.0%) BRAM36 656/912 (71.9%) LUT "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("resources     DSP (DSP48E2) 1360/2520 (54.0%) BRAM36 656/912 (71.9%) LUT "), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("URAM"), std::string::npos);
 }
 

@@ -539,7 +539,7 @@ class Importer:
                              f"last node '{self.layers[-1][0]}': ftsim computes the loss on its last layer")
 
     # output
-    def yaml(self, name, batch, source):
+    def yaml(self, name, batch, source, mode="training"):
         lines = [f"# Imported by tools/onnx2ftsim.py from {os.path.basename(source)}"
                  f" (ONNX opset {self.opset()}, producer {self.model.producer_name or '?'}"
                  f" {self.model.producer_version or ''}".rstrip() + ").",
@@ -547,6 +547,7 @@ class Importer:
                  "# are bias-free). Include this file from a design (docs/onnx.md).",
                  "workload:",
                  f"  name: {name}",
+                 f"  mode: {mode}",
                  f"  batch: {batch}"]
         d = self.input_dims
         c, h, w = (d[0], d[1], d[2]) if len(d) == 3 else (d[0], 1, 1)
@@ -614,16 +615,12 @@ def main(argv=None):
     ap.add_argument("model", help="the .onnx file")
     ap.add_argument("--batch", type=int, required=True, help="mini-batch size of the workload (>= 1)")
     ap.add_argument("--mode", choices=("training", "inference"), default="training",
-                    help="training (default): ftsim simulates a training step; inference is refused until "
-                         "ftsim's workload format has a mode key")
+                    help="the workload's mode: training (default; FP, loss, BP, WU) or inference (FP only)")
     ap.add_argument("--name", help="workload name (default: the file's name without .onnx)")
     args = ap.parse_args(argv)
 
     if args.batch < 1:
         fail(f"--batch {args.batch}: must be >= 1")
-    if args.mode == "inference":
-        fail("--mode inference: ftsim's workload format has no mode key yet (a workload is one training step: "
-             "FP, BP, WU); import with --mode training")
     name = args.name if args.name is not None else re.sub(r"\.onnx$", "", os.path.basename(args.model))
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", name or ""):
         fail(f"--name '{name}': use letters, digits, '_', '-' and '.', starting with a letter or digit")
@@ -636,7 +633,7 @@ def main(argv=None):
         model = load_model(onnx, args.model)
         imp = Importer(onnx, numpy_helper, model, args.model)
         imp.run()
-        text = imp.yaml(name, args.batch, args.model)
+        text = imp.yaml(name, args.batch, args.model, args.mode)
     except InputError as e:
         for line in str(e).splitlines():
             print(f"onnx2ftsim: {line}", file=sys.stderr)

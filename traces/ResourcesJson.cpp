@@ -19,6 +19,8 @@ Json resourcesJson(const resources::ResourceEstimate& e) {
   Json j;
   j["estimate"] = true;
   j["board"] = e.board;
+  j["family"] = e.family;
+  j["dsp_type"] = e.dspType;
   j["used"] = amounts(t.dsp, t.bram36, t.uram, t.lut, t.ff);
   j["budget"] = amounts(e.budgetDsp, e.budgetBram36, e.budgetUram, e.budgetLut, e.budgetFf);
   j["percent"] = amounts(percent(t.dsp, e.budgetDsp), percent(t.bram36, e.budgetBram36),

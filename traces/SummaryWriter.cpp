@@ -316,7 +316,7 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
          << fmt(budget, 0);
       if (budget > 0) os << " (" << fmt(used / budget * 100.0, 1) << "%)";
     };
-    item("DSP", e.total.dsp, e.budgetDsp);
+    item(("DSP (" + e.dspType + ")").c_str(), e.total.dsp, e.budgetDsp);
     item("BRAM36", e.total.bram36, e.budgetBram36);
     if (e.budgetUram > 0 || e.total.uram > 0) item("URAM", e.total.uram, e.budgetUram);
     item("LUT", e.total.lut, e.budgetLut);

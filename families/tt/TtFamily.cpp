@@ -73,6 +73,8 @@ class TtFamily final : public AcceleratorFamily {
     d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
                                                                  false, 1, 1);
     d.workload = workload::Network::fromYaml(root.at("workload"));
+    if (!d.workload.training())
+      root.at("workload").at("mode").fail("the tensorized-training engine simulates training steps only");
     d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
                                               d.tt.clock);
     // The TT engine keeps every tensor on chip and reads only input batches

@@ -60,9 +60,6 @@ EfTrainConfig EfTrainConfig::fromYaml(const config::ConfigNode& node, double hos
     c.overlap = pipeline->getEnum("overlap", "hls", {"hls", "lockstep"}) == "hls" ? Overlap::Hls : Overlap::Lockstep;
   c.functional = node.getBool("functional", false);
 
-  if (c.peArray.tn != c.peArray.tm)
-    node.at("pe_array").at("tn").fail("must equal pe_array.tm: FP and BP read the same Tm x Tn weight tiles and the "
-                                       "DDR layouts group channels by Tn");
   const config::ConfigNode bufs = node.at("buffers");
   if (c.buffers.weight.tm != c.peArray.tm)
     bufs.at("weight").at("tm").fail("must equal pe_array.tm (" + std::to_string(c.peArray.tm) + ")");

@@ -99,21 +99,48 @@ void fc(const TensorDesc& t, const TileRef& b, std::vector<Segment>& out) {
   }
 }
 
-/// [M/G][N/G] blocks of (mg × ng × K × K) words; rows of blocks are full
-/// except the last, so block (a, c) starts at a·G·N·K² + c·G·mgsz·K² words.
+/// [M/Gm][N/Gn] blocks of (mg × ng × K × K) words; rows of blocks are full
+/// except the last, so block (a, c) starts at a·Gm·N·K² + c·Gn·mg·K² words.
+/// Inside a block the order is [⌈ng/4⌉][mg][K][K][4], the last quad compact
+/// (models/kernels/WeightLoader.h).
+std::uint64_t blockStartWords(const TensorDesc& t, int a, int c) {
+  const auto [M, N, K, K2] = t.dims;
+  (void)K2;
+  const std::uint64_t kk = static_cast<std::uint64_t>(K) * K;
+  const std::uint64_t mg = groupSize(M, a, t.group);
+  return static_cast<std::uint64_t>(a) * t.group * N * kk + static_cast<std::uint64_t>(c) * t.groupN * mg * kk;
+}
+
+std::uint64_t inBlockWord(std::uint64_t mg, std::uint64_t ng, std::uint64_t kk, int m, int n, int tap) {
+  const std::uint64_t q = static_cast<std::uint64_t>(n / 4);
+  const std::uint64_t quad = std::min<std::uint64_t>(4, ng - 4 * q);
+  return 4 * q * mg * kk + (static_cast<std::uint64_t>(m) * kk + static_cast<std::uint64_t>(tap)) * quad + n % 4;
+}
+
 void weightsReshaped(const TensorDesc& t, const TileRef& b, std::vector<Segment>& out) {
   const auto [M, N, K, K2] = t.dims;
   (void)K2;
-  const int G = t.group;
+  const int Gm = t.group, Gn = t.groupN;
   const std::uint64_t kk = static_cast<std::uint64_t>(K) * K;
-  for (int a = b.lo[0] / G; a * G < b.hi[0]; ++a) {
-    const std::uint64_t mg = groupSize(M, a, G);
-    FTSIM_ASSERT(b.lo[0] <= a * G && b.hi[0] >= a * G + static_cast<int>(mg), "weight tiles must cover whole output groups");
-    for (int c = b.lo[1] / G; c * G < b.hi[1]; ++c) {
-      const std::uint64_t ng = groupSize(N, c, G);
-      FTSIM_ASSERT(b.lo[1] <= c * G && b.hi[1] >= c * G + static_cast<int>(ng), "weight tiles must cover whole input groups");
-      const std::uint64_t words = static_cast<std::uint64_t>(a) * G * N * kk + static_cast<std::uint64_t>(c) * G * mg * kk;
-      push(out, t.baseAddr + words * kWord, mg * ng * kk * kWord);
+  for (int a = b.lo[0] / Gm; a * Gm < b.hi[0]; ++a) {
+    const std::uint64_t mg = groupSize(M, a, Gm);
+    const int m0 = std::max(b.lo[0], a * Gm) - a * Gm, m1 = std::min(b.hi[0], a * Gm + static_cast<int>(mg)) - a * Gm;
+    for (int c = b.lo[1] / Gn; c * Gn < b.hi[1]; ++c) {
+      const std::uint64_t ng = groupSize(N, c, Gn);
+      const int n0 = std::max(b.lo[1], c * Gn) - c * Gn, n1 = std::min(b.hi[1], c * Gn + static_cast<int>(ng)) - c * Gn;
+      const std::uint64_t base = t.baseAddr + blockStartWords(t, a, c) * kWord;
+      if (m0 == 0 && m1 == static_cast<int>(mg) && n0 == 0 && n1 == static_cast<int>(ng)) {
+        push(out, base, mg * ng * kk * kWord);
+        continue;
+      }
+      // Part of a block (BP's transposed tiles when Tm ≠ Tn): its words in
+      // block order, adjacent ones merged.
+      for (int n4 = n0 / 4 * 4; n4 < n1; n4 += 4)
+        for (int m = m0; m < m1; ++m)
+          for (int tap = 0; tap < static_cast<int>(kk); ++tap) {
+            const int lo = std::max(n0, n4), hi = std::min(n1, n4 + 4);
+            push(out, base + inBlockWord(mg, ng, kk, m, lo, tap) * kWord, static_cast<std::uint64_t>(hi - lo) * kWord);
+          }
     }
   }
 }
@@ -159,20 +186,14 @@ std::uint64_t elementOffset(const TensorDesc& t, int i0, int i1, int i2, int i3)
   if (t.layout == Layout::WeightsReshaped) {
     // Inside a block the order is [ng/4][mg][K][K][4], the last quad compact
     // ([mg][K][K][ng − 4·⌊ng/4⌋] when ng is not a multiple of 4, as the
-    // weight loader reads it: kernels/WeightLoader.h); report the block start
-    // plus the element's position in that order.
+    // weight loader reads it: kernels/WeightLoader.h); the block start plus the
+    // element's position in that order (inBlockWord).
     const auto [M, N, K, K2] = t.dims;
     (void)K2;
-    const int G = t.group;
-    const int a = i0 / G, c = i1 / G;
-    const std::uint64_t mg = groupSize(M, a, G);
+    const int a = i0 / t.group, c = i1 / t.groupN;
+    const std::uint64_t mg = groupSize(M, a, t.group), ng = groupSize(N, c, t.groupN);
     const std::uint64_t kk = static_cast<std::uint64_t>(K) * K;
-    const std::uint64_t block = static_cast<std::uint64_t>(a) * G * N * kk + static_cast<std::uint64_t>(c) * G * mg * kk;
-    const std::uint64_t m = static_cast<std::uint64_t>(i0 - a * G), n = static_cast<std::uint64_t>(i1 - c * G);
-    const std::uint64_t ng = groupSize(N, c, G);
-    const std::uint64_t quad = std::min<std::uint64_t>(4, ng - (n / 4) * 4);
-    const std::uint64_t inBlock = (n / 4) * 4 * mg * kk + (m * kk + static_cast<std::uint64_t>(i2) * K + i3) * quad + n % 4;
-    return (block + inBlock) * kWord;
+    return (blockStartWords(t, a, c) + inBlockWord(mg, ng, kk, i0 - a * t.group, i1 - c * t.groupN, i2 * K + i3)) * kWord;
   }
   std::vector<Segment> seg;
   tileSegments(t, one, seg);

@@ -28,7 +28,8 @@ namespace {
 const char* kCompareHelp =
     "usage: ftsim compare <design.yaml> [options]\n"
     "\n"
-    "Simulate one training iteration of an EF-Train design point, then print and write\n"
+    "Simulate one iteration of an EF-Train design point (a training step, or an inference\n"
+    "with workload.mode: inference), then print and write\n"
     "DIR/compare.md and DIR/compare.csv, which set these views of it side by side:\n"
     "  simulated   this run (cycle-accurate, with the design's memory model)\n"
     "  EF-Train    the authors' analytical model (finetune2.py) in closed form, from each conv/FC\n"
@@ -43,8 +44,8 @@ const char* kCompareHelp =
     "Measured values that are not given but follow from two given ones are derived and say so\n"
     "in the note column (e.g. power = throughput / GFLOPS/W). A measured figure listed in\n"
     "measured.fitted (a model parameter was fitted to it) is a calibration point: no error is\n"
-    "shown against it. A warning is printed when measured.mode (training or inference) is not\n"
-    "what the run simulates. Energy rows need the board's energy table (board.energy). One row\n"
+    "shown against it. compare refuses (exit status 2) when measured.mode (training or inference)\n"
+    "is not the design's workload.mode, and warns when it is not given. Energy rows need the board's energy table (board.energy). One row\n"
     "per layer x phase compares cycles, with measured.layers where given. Resource rows set the\n"
     "design's resource estimate (as `ftsim check` prints it) beside measured.resources.\n"
     "\n"
@@ -54,7 +55,7 @@ const char* kCompareHelp =
     "    throughput_gflops: 46.99\n"
     "    power_w: 7.7\n"
     "    gflops_per_w: 6.09\n"
-    "    latency_s: 0.033        # one training iteration\n"
+    "    latency_s: 0.033        # one iteration (training step or inference)\n"
     "    mode: training          # or inference: what the figures were measured on\n"
     "    throughput_scope: conv_fc   # or end_to_end: what throughput_gflops counts\n"
     "    fitted: [power_w]       # figures a model parameter was fitted to\n"
@@ -79,6 +80,9 @@ void addResourceEstimate(traces::Comparison& cmp, const config::DesignConfig& d)
                            {"ff", e.total.ff}, {"uram", e.total.uram}},
                           {{"dsp", e.budgetDsp}, {"bram36", e.budgetBram36}, {"lut", e.budgetLut},
                            {"ff", e.budgetFf}, {"uram", e.budgetUram}});
+  // DSP counts are of the board family's slice (DSP48E1 on 7-series, DSP48E2 on UltraScale+).
+  for (traces::CompareRow& row : cmp.resources)
+    if (row.quantity == "dsp") row.unit = e.dspType;
 }
 
 /// Every measured.layers entry names a layer × phase the run has: FP of any
@@ -88,12 +92,24 @@ void checkMeasuredLayers(const config::DesignConfig& d) {
     bool found = false;
     for (const workload::Layer& l : d.workload.layers)
       if (l.name == ml.layer)
-        found = ml.phase == "FP" || (ml.phase == "BP" && l.needsInputGrad) || (ml.phase == "WU" && l.hasWeights());
+        found = ml.phase == "FP" || (d.workload.training() && ((ml.phase == "BP" && l.needsInputGrad) ||
+                                                               (ml.phase == "WU" && l.hasWeights())));
     if (!found)
       throw ConfigError(ml.loc, ml.keyPath, "",
                         "the run has no " + ml.phase + " phase of a layer named " + ml.layer + " (workload " +
                             d.workload.name + ")");
   }
+}
+
+/// Figures measured on an inference are no yardstick for a training step,
+/// nor the other way round.
+void checkMeasuredMode(const config::DesignConfig& d) {
+  const std::string runMode = workload::toString(d.workload.mode);
+  if (d.measured.mode.empty() || d.measured.mode == runMode) return;
+  throw ConfigError(d.measured.modeLoc, "measured.mode", d.measured.mode,
+                    "the measured figures are for " + d.measured.mode + " but workload.mode is " + runMode +
+                        ": compare sets like beside like; set workload.mode: " + d.measured.mode +
+                        " (e.g. --set workload.mode=" + d.measured.mode + ") or give figures measured on " + runMode);
 }
 
 }  // namespace
@@ -118,6 +134,7 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
                       "ftsim compare needs an analytical model to compare with (" +
                           families::titlesWith(&families::AcceleratorFamily::hasAnalyticalModel) + " designs only)");
   checkMeasuredLayers(d);
+  checkMeasuredMode(d);
   std::optional<hls::CsynthReport> hlsReport;
   if (p.vm.count("hls-report")) {
     if (!family.hasHlsExport())

@@ -29,7 +29,10 @@ MeasuredConfig MeasuredConfig::fromYaml(const ConfigNode& node) {
   m.powerW = optionalPositive(node, "power_w");
   m.gflopsPerW = optionalPositive(node, "gflops_per_w");
   m.latencyS = optionalPositive(node, "latency_s");
-  if (node.has("mode")) m.mode = node.getEnum("mode", {"training", "inference"});
+  if (node.has("mode")) {
+    m.mode = node.getEnum("mode", {"training", "inference"});
+    m.modeLoc = node.at("mode").loc();
+  }
   if (node.has("throughput_scope")) m.throughputScope = node.getEnum("throughput_scope", {"end_to_end", "conv_fc"});
   if (const auto f = node.find("fitted")) {
     if (!f->isSeq()) f->fail("must be a list of measured figures, e.g. [power_w]");

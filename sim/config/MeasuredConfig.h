@@ -29,10 +29,11 @@ struct MeasuredConfig {
   std::optional<double> throughputGflops;
   std::optional<double> powerW;
   std::optional<double> gflopsPerW;
-  std::optional<double> latencyS;           ///< one training iteration, seconds
+  std::optional<double> latencyS;           ///< one iteration (of measured.mode), seconds
   /// What the figures were measured on: `training` or `inference` (empty:
-  /// not stated). `ftsim compare` warns when it is not what the run does.
+  /// not stated). `ftsim compare` refuses when it is not workload.mode.
   std::string mode;
+  SourceLoc modeLoc;  ///< where measured.mode was set
   /// What throughput_gflops counts: `end_to_end` (the whole iteration) or
   /// `conv_fc` (the conv/FC phases only); empty: not stated by the source.
   std::string throughputScope;

@@ -74,6 +74,9 @@ int run(int argc, char** argv) {
     throw UserError(d.kindLoc.file + ":" + std::to_string(d.kindLoc.line) + ": accelerator.kind = " + d.kind +
                     ": ftsim_train_step runs " +
                     families::titlesWith(&families::AcceleratorFamily::hasFunctionalStep) + " designs only");
+  if (!d.workload.training())
+    throw UserError(d.file + ": workload.mode = inference: ftsim_train_step runs training steps (use --set "
+                    "workload.mode=training)");
   const int steps = vm["steps"].as<int>();
   if (steps < 1) throw UserError("ftsim_train_step: --steps " + std::to_string(steps) + ": must be >= 1");
   const float lr = vm["lr"].as<float>();

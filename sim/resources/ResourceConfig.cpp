@@ -63,6 +63,8 @@ const char* toString(RamKind k) {
 
 ResourceTable ResourceTable::fromYaml(const config::ConfigNode& node) {
   ResourceTable t;
+  t.family = node.getString("family");
+  t.dspType = node.getEnum("dsp_type", {"DSP48E1", "DSP48E2", "DSP58"});
   t.fp32Mul = implTable(node.at("fp32_mul"));
   t.fp32Add = implTable(node.at("fp32_add"));
   const config::ConfigNode fixed = node.at("fixed_mac");

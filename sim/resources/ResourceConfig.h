@@ -26,6 +26,8 @@ struct FixedMacCost {
 };
 
 struct ResourceTable {
+  std::string family;   ///< e.g. 7-series, ultrascale-plus
+  std::string dspType;  ///< the family's DSP slice, e.g. DSP48E1, DSP48E2 (named in every report)
   std::map<std::string, BlockCost> fp32Mul;  ///< by HLS implementation: max_dsp, full_dsp, med_dsp, no_dsp
   std::map<std::string, BlockCost> fp32Add;  ///< by HLS implementation: full_dsp, no_dsp
   FixedMacCost int8Mac;                       ///< operands up to 8 bits

@@ -224,6 +224,8 @@ ResourceEstimate estimate(const config::DesignConfig& d, void (*addUnits)(const 
   ResourceEstimate e;
   const auto& r = d.board.resources;
   e.board = d.board.name;
+  e.family = d.board.resourceModel.family;
+  e.dspType = d.board.resourceModel.dspType;
   e.budgetDsp = static_cast<double>(r.dsp);
   e.budgetBram36 = static_cast<double>(r.bram36);
   e.budgetUram = static_cast<double>(r.uram);
@@ -246,7 +248,7 @@ void checkResourceBudget(const ResourceEstimate& e, const config::ConfigNode& ro
     double ResourceLine::*field;
     double budget;
   };
-  const Resource resources[] = {{"DSP48E2", &ResourceLine::dsp, e.budgetDsp},
+  const Resource resources[] = {{e.dspType.c_str(), &ResourceLine::dsp, e.budgetDsp},
                                 {"BRAM36", &ResourceLine::bram36, e.budgetBram36},
                                 {"URAM", &ResourceLine::uram, e.budgetUram},
                                 {"LUT", &ResourceLine::lut, e.budgetLut},
@@ -265,7 +267,8 @@ void checkResourceBudget(const ResourceEstimate& e, const config::ConfigNode& ro
 }
 
 void printResourceTable(const ResourceEstimate& e, std::ostream& os) {
-  os << "resources (estimate, docs/resources.md; BRAM36 counts a BRAM18 as 0.5):\n";
+  os << "resources (estimate, docs/resources.md; " << e.family << ": DSP counts " << e.dspType
+     << " slices; BRAM36 counts a BRAM18 as 0.5):\n";
   os << "  " << std::left << std::setw(24) << "unit" << std::right << std::setw(8) << "DSP" << std::setw(9)
      << "BRAM36" << std::setw(6) << "URAM" << std::setw(10) << "LUT" << std::setw(10) << "FF" << "  note\n";
   auto row = [&](const ResourceLine& l) {

@@ -32,6 +32,8 @@ struct ResourceEstimate {
   ResourceLine total;
   double budgetDsp = 0, budgetBram36 = 0, budgetUram = 0, budgetLut = 0, budgetFf = 0;
   std::string board;
+  std::string family;   ///< the board's FPGA family (its cost table)
+  std::string dspType;  ///< the family's DSP slice: what the DSP counts are counts of
 };
 
 /// One block-RAM primitive shape: `depth` words of `widthBits` bits.

@@ -33,7 +33,7 @@ std::vector<BufferUse> bufferUsage(const Program& prog, const models::EfTrainCon
       // The slab (or one tile when weights are not resident), both banks.
       const std::uint64_t kk = static_cast<std::uint64_t>(m.kernel) * m.kernel;
       const std::uint64_t inGroups = (static_cast<std::uint64_t>(slabInputChannels(m, t.tm, t.tn)) + t.tn - 1) / t.tn;
-      const std::uint64_t outGroups = static_cast<std::uint64_t>(t.weightsResident ? t.mOn / t.tm : 1);
+      const std::uint64_t outGroups = static_cast<std::uint64_t>(t.weightsResident ? (t.mOn + t.tm - 1) / t.tm : 1);
       const std::uint64_t slots = m.images == 1 ? 1 : outGroups * ((inGroups + b.weight.banks - 1) / b.weight.banks);
       const std::uint64_t kernelSlots = (kk + b.weight.kernelWords - 1) / b.weight.kernelWords;
       note(out[2], slots * kernelSlots * b.weight.kernelWords * b.weight.tm * b.weight.tn * b.weight.banks * word, p);

@@ -21,7 +21,7 @@ const char* toString(Phase p);
 enum class Layout : std::uint8_t {
   Reshaped,        ///< [B][C/G][H][W][G], the last group compact
   Fc,              ///< [F/G][B][G], features flattened as (c/G, h, w, c%G)
-  WeightsReshaped, ///< [M/G][N/G] blocks of G×G×K×K, contiguous per block
+  WeightsReshaped, ///< [M/Gm][N/Gn] blocks of Gm×Gn×K×K, contiguous per block
   Plain,           ///< [B][C][H][W]
   WeightsPlain,    ///< [M][N][K][K]
   Flat,            ///< a plain vector (batch-norm parameters)
@@ -33,7 +33,14 @@ struct TensorDesc {
   Layout layout = Layout::Reshaped;
   /// Logical extents: activations (B, C, H, W); weights (M, N, K, K).
   std::array<std::int32_t, 4> dims{};
-  std::int32_t group = 16;  ///< G of the layout
+  /// G of the layout. Activations: gcd(Tm, Tn), so that the Tn-channel
+  /// tiles a phase reads and the Tm-channel tiles it writes each cover whole
+  /// groups (Tm = Tn: the array's width, EF-Train's 16). Weights: Gm = Tm,
+  /// the output channels of one block.
+  std::int32_t group = 16;
+  /// Weights only: Gn = Tn, the input channels of one block (an FP tile is
+  /// one block; BP's transposed tiles cut blocks when Tm ≠ Tn).
+  std::int32_t groupN = 16;
   std::uint64_t baseAddr = 0;
   std::uint64_t bytes = 0;
   /// A view of channels [channelOffset, channelOffset + dims[1]) of a

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 
 #include "sim/analytical/EfTrainAnalytical.h"
 #include "sim/core/Error.h"
@@ -82,8 +83,12 @@ class ProgramBuilder {
   Program build() {
     createStaticTensors();
     for (int i = 0; i < static_cast<int>(m_net.layers.size()); ++i) forward(i);
-    loss();
-    for (int i = static_cast<int>(m_net.layers.size()) - 1; i >= 0; --i) backward(i);
+    // Inference ends with the last layer's output: no loss on the host, no
+    // gradients, no weight update.
+    if (m_net.training()) {
+      loss();
+      for (int i = static_cast<int>(m_net.layers.size()) - 1; i >= 0; --i) backward(i);
+    }
     for (PhasePlan& p : m_prog.phases)
       if (p.unit == Unit::PeArray) m_sched.chooseTiling(m_prog, p);
     checkPinsMatched();
@@ -92,7 +97,9 @@ class ProgramBuilder {
   }
 
  private:
-  int group() const { return m_in.accel->peArray.tn; }
+  /// The activations' channel group: whole groups for the Tn-channel loads
+  /// and the Tm-channel stores alike (TensorDesc::group).
+  int group() const { return std::gcd(m_in.accel->peArray.tm, m_in.accel->peArray.tn); }
 
   Layout actLayout(const workload::Shape& s, bool feedsFc) const {
     if (s.h * s.w == 1 || feedsFc) return Layout::Fc;
@@ -104,7 +111,9 @@ class ProgramBuilder {
     t.name = name;
     t.layout = layout;
     t.dims = dims;
-    t.group = group();
+    const bool weights = layout == Layout::WeightsReshaped || layout == Layout::WeightsPlain;
+    t.group = weights ? m_in.accel->peArray.tm : group();
+    t.groupN = weights ? m_in.accel->peArray.tn : group();
     t.bytes = 4ULL * static_cast<std::uint64_t>(dims[0]) * dims[1] * dims[2] * dims[3];
     m_prog.tensors.push_back(t);
     m_transient.push_back(transient);
@@ -121,6 +130,14 @@ class ProgramBuilder {
       throw UserError("layer " + m_net.layers[producer].name + ": flattening a " + std::to_string(s.c) +
                       "-channel map into an FC layer needs the channels to be a multiple of " +
                       std::to_string(group()) + " (the DDR layout's channel group)");
+    // The FC reads Tn flattened features at a time, (c/G, h, w, c%G): one
+    // pixel of one channel group only when the group holds Tn channels.
+    if (layout == Layout::Fc && s.h * s.w > 1 && producer >= 0 && m_in.accel->peArray.tn > group())
+      throw UserError("layer " + m_net.layers[producer].name + ": flattening a " + std::to_string(s.h) + "x" +
+                      std::to_string(s.w) + " map into an FC layer needs pe_array.tn (" +
+                      std::to_string(m_in.accel->peArray.tn) + ") to divide pe_array.tm (" +
+                      std::to_string(m_in.accel->peArray.tm) + "): the layout's channel group is gcd(Tm, Tn) = " +
+                      std::to_string(group()) + " and the FC reads Tn features of one group");
     return addTensor(name, layout, {m_net.batch, s.c, s.h, s.w}, transient);
   }
 
@@ -322,8 +339,13 @@ class ProgramBuilder {
         addMacPhase(i, Phase::FP, x, -1, m_act[i]);
         break;
       case LayerType::BatchNorm:
-        addVecPhase(i, Phase::FP, l.in, l.out,
-                    {VecPass{VecOp::Reduce, x, -1, -1}, VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
+        // Training normalises with the batch's statistics (a reduction pass
+        // first); inference applies the stored running statistics.
+        if (m_net.training())
+          addVecPhase(i, Phase::FP, l.in, l.out,
+                      {VecPass{VecOp::Reduce, x, -1, -1}, VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
+        else
+          addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
         break;
       case LayerType::Relu:
         if (m_in.accel->vector.fuseRelu && l.inputs[0] >= 0 && m_consumers[l.inputs[0]].size() == 1) {
@@ -494,7 +516,9 @@ class ProgramBuilder {
       for (const Layer& l : m_net.layers) layerExists = layerExists || (l.name == pin.layer && l.isMac());
       throw ConfigError(pin.loc, pin.keyPath, "",
                         layerExists ? "layer " + pin.layer + " has no " + pin.phase +
-                                          " phase (BP exists only where the layer's input needs a gradient)"
+                                          (m_net.training()
+                                               ? " phase (BP exists only where the layer's input needs a gradient)"
+                                               : " phase (workload.mode: inference runs FP only)")
                                     : "workload " + m_net.name + " has no conv/FC layer named " + pin.layer);
     }
   }
@@ -613,7 +637,9 @@ MacProblem Scheduler::macProblem(const Layer& l, Phase ph, int batch) {
 std::int64_t Scheduler::slabSlots(int mOn, int inCh, int kernel) const {
   const auto& w = m_in.accel->buffers.weight;
   const std::int64_t groups = ceilDiv(static_cast<std::uint64_t>(inCh), w.tn);
-  return static_cast<std::int64_t>(mOn / w.tm) * static_cast<std::int64_t>(ceilDiv(groups, w.banks)) *
+  // A last Tm group narrower than Tm still takes a whole [Tm][Tn] slot.
+  return static_cast<std::int64_t>(ceilDiv(static_cast<std::uint64_t>(mOn), w.tm)) *
+         static_cast<std::int64_t>(ceilDiv(groups, w.banks)) *
          static_cast<std::int64_t>(ceilDiv(static_cast<std::uint64_t>(kernel) * kernel, w.kernelWords));
 }
 

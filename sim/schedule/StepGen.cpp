@@ -232,7 +232,11 @@ void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
       out.push_back(s);
       continue;
     }
-    const int group = pass.in >= 0 ? prog.tensors[pass.in].group : 16;
+    // Channels per step: the layout's group, widened to whole groups that
+    // fill the vector lanes where the group is narrower (Tm ≠ Tn: gcd(Tm, Tn)).
+    // A flattened FC map is read one group at a time (actBox).
+    const int layoutGroup = pass.in >= 0 ? prog.tensors[pass.in].group : 16;
+    const int group = v.batchAsWidth ? layoutGroup : layoutGroup * std::max(1, v.lanes / layoutGroup);
     // A concat's copy pass moves its input's channels, not the layer's first input's.
     const int channels = pass.out >= 0 && prog.tensors[pass.out].isView() ? prog.tensors[pass.out].dims[1] : v.channels;
     const int bStep = std::max(1, v.imagesPerStep);

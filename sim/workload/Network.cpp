@@ -177,9 +177,13 @@ tt::TtMatrix parseTtMatrix(const ConfigNode& ln, const char* outKey, const char*
 
 }  // namespace
 
+const char* toString(Network::Mode m) { return m == Network::Mode::Training ? "training" : "inference"; }
+
 Network Network::fromYaml(const ConfigNode& node) {
   Network net;
   net.name = node.getString("name");
+  net.mode = node.getEnum("mode", "training", {"training", "inference"}) == "training" ? Network::Mode::Training
+                                                                                       : Network::Mode::Inference;
   net.batch = static_cast<int>(node.getInt("batch", 1, 65536));
   const ConfigNode in = node.at("input");
   net.input.c = static_cast<int>(in.getInt("channels", 1, 1 << 20));

@@ -80,7 +80,14 @@ struct RankStep {
 };
 
 struct Network {
+  /// What one simulated iteration is (`workload.mode`): a training step
+  /// (FP, the host loss, BP and WU, weights written back) or an inference
+  /// (FP only: no loss, no gradients, no weight write-back).
+  enum class Mode { Training, Inference };
+
   std::string name;
+  Mode mode = Mode::Training;
+  bool training() const { return mode == Mode::Training; }
   int batch = 1;
   Shape input;
   std::vector<Layer> layers;
@@ -98,5 +105,7 @@ struct Network {
   static Network fromYaml(const config::ConfigNode& node);
   std::uint64_t paramCount() const;
 };
+
+const char* toString(Network::Mode m);
 
 }  // namespace ftsim::workload

@@ -366,8 +366,7 @@ class BadInput(unittest.TestCase):
     def test_bad_arguments(self):
         path = exported_small()
         for args, needle in [(["--batch", "0"], "--batch 0: must be >= 1"),
-                             (["--batch", "2", "--mode", "inference"], "--mode inference: ftsim's workload format "
-                                                                       "has no mode key yet"),
+                             (["--batch", "2", "--mode", "eval"], "argument --mode: invalid choice: 'eval'"),
                              (["--batch", "2", "--name", "a b"], "--name 'a b'")]:
             rc, so, se = import_onnx(path, *args)
             self.assertEqual((rc, so), (2, ""), args)
@@ -376,15 +375,17 @@ class BadInput(unittest.TestCase):
         self.assertEqual((rc, so), (2, ""))
         self.assertIn("--batch", se)
 
-    def test_ftsim_has_no_workload_mode_key(self):
-        # --mode inference is refused because the workload format has no mode key. When ftsim
-        # learns one, this fails: the importer must then write it instead of refusing.
+    def test_mode_key_is_written_and_inference_runs_fp_only(self):
+        # --mode writes workload.mode; an inference runs FP only (no loss, BP or WU).
         rc, yml, err = import_onnx(exported_small(), "--batch", "2")
         self.assertEqual(rc, 0, err)
-        design = design_with(yml + "  mode: inference\n", "mode-key")
-        rc, so, se = run([FTSIM, "check", design])
-        self.assertEqual(rc, 2, so + se)
-        self.assertIn("workload.mode", se)
+        self.assertIn("  mode: training\n", yml)
+        rc, yml, err = import_onnx(exported_small(), "--batch", "1", "--mode", "inference")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("  mode: inference\n", yml)
+        _, rows = simulate(design_with(yml, "mode-key"))
+        self.assertEqual({phase for _, phase, _ in rows}, {"FP"})
+        self.assertNotIn("softmax_loss", {t for t, _, _ in rows})
 
 
 def exported_small():
