@@ -51,6 +51,7 @@ std::string dramReportJson(const DramReport& r) {
                 {"request_bytes", x.requestBytes}};
   const models::Ddr4Config& dev = r.device;
   j["device"] = {{"file", r.deviceFile},
+                 {"standard", models::toString(dev.standard)},
                  {"speed_grade", dev.speedGrade},
                  {"clock_mhz", dev.clock.freqMhz()},
                  {"data_width_bits", dev.dataWidthBits},
@@ -85,7 +86,8 @@ std::string dramReportJson(const DramReport& r) {
   j["row_hits"] = n.rowHits;
   j["row_misses"] = n.rowMisses;
   j["row_conflicts"] = n.rowConflicts;
-  j["commands"] = {{"act", n.activates}, {"pre", n.precharges}, {"rd", n.reads}, {"wr", n.writes}, {"ref", n.refreshes}};
+  j["commands"] = {{"act", n.activates}, {"pre", n.precharges}, {"rd", n.reads},
+                   {"wr", n.writes},      {"ref", n.refreshes},   {"ref_pb", n.bankRefreshes}};
   Json banks = Json::array();
   const int perRank = dev.banks();
   for (std::size_t b = 0; b < x.banks.size(); ++b) {
@@ -99,6 +101,7 @@ std::string dramReportJson(const DramReport& r) {
                      {"rd", k[static_cast<int>(models::DdrCommand::Rd)]},
                      {"wr", k[static_cast<int>(models::DdrCommand::Wr)]},
                      {"ref", k[static_cast<int>(models::DdrCommand::Ref)]},
+                     {"ref_pb", k[static_cast<int>(models::DdrCommand::RefPb)]},
                      {"row_hits", x.banks[b].rowHits},
                      {"row_misses", x.banks[b].rowMisses},
                      {"row_conflicts", x.banks[b].rowConflicts}});
@@ -124,7 +127,7 @@ void printDramReport(const DramReport& r, std::ostream& out) {
   out << "trace         " << r.trace << " (" << r.format << ", " << x.requests << " requests: " << x.reads
       << " reads, " << x.writes << " writes; entry " << (r.asap ? "as soon as taken" : "at the trace cycle")
       << ")\n";
-  out << "device        " << r.device.speedGrade << ", " << r.device.ranks << " rank(s) x " << r.device.bankGroups
+  out << "device        " << models::toString(r.device.standard) << " " << r.device.speedGrade << ", " << r.device.ranks << " rank(s) x " << r.device.bankGroups
       << " bank groups x " << r.device.banksPerGroup << " banks, " << fmt("%.1f", r.device.clock.freqMhz())
       << " MHz, peak " << fmt("%.2f", r.device.peakBytesPerSecond() / 1e9) << " GB/s\n";
   out << "controller    " << r.controller.mapping.text() << ", " << models::toString(r.controller.pagePolicy)
@@ -139,7 +142,9 @@ void printDramReport(const DramReport& r, std::ostream& out) {
   out << "row buffer    hit rate " << fmt("%.1f", 100 * n.rowHitRate()) << " % (" << n.rowHits << " hits, "
       << n.rowMisses << " misses, " << n.rowConflicts << " conflicts)\n";
   out << "commands      ACT " << n.activates << "  PRE " << n.precharges << "  RD " << n.reads << "  WR " << n.writes
-      << "  REF " << n.refreshes << "\n";
+      << "  REF " << n.refreshes;
+  if (n.bankRefreshes > 0) out << "  REFpb " << n.bankRefreshes;
+  out << "\n";
   if (r.energyModelled)
     out << "energy        " << fmt("%.3f", r.energy.total() * 1e6) << " uJ (commands "
         << fmt("%.3f", r.energy.commands() * 1e6) << ", background " << fmt("%.3f", r.energy.background() * 1e6)
