@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "models/ddr/Ddr4ControllerTiming.h"
+#include "sim/config/ConfigNode.h"
 #include "sim/core/Error.h"
 #include "tests/DdrHarness.h"
 #include "tests/Harness.h"
@@ -241,6 +242,54 @@ TEST(DdrPolicies, ReadForwardingFromTheWriteQueue) {
   EXPECT_EQ(b.completed[1], 44u);
   EXPECT_EQ(b.completed[2], 50u);
   EXPECT_EQ(b.counters.reads, 2u);
+}
+
+ftsim::models::Ddr4Config loadDdrWith(const std::string& name, const std::vector<std::string>& sets) {
+  auto root = ftsim::config::ConfigNode::loadFile(sourceDir() + "/configs/ddr/" + name + ".yaml");
+  for (const std::string& s : sets) root.applyOverride(s);
+  return ftsim::models::Ddr4Config::fromYaml(root.at("board").at("ddr"));
+}
+
+TEST(DdrPolicies, RankSwitchSpacingPerPair) {
+  // Two ranks of DDR4-2133P (CL 15, CWL 14, BL/2 4). Defaults: tRTRS 1 for
+  // every pair but RD→WR, which adds 0 to one rank's turnaround.
+  auto cfg = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  cfg.ranks = 2;
+  auto run = [&](std::int32_t wrRd, std::uint32_t rdWr, std::int32_t wrWr) {
+    auto c = cfg;
+    c.t.tRTRS_WrRd = wrRd;
+    c.t.tRTRS_RdWr = rdWr;
+    c.t.tRTRS_WrWr = wrWr;
+    Ddr4Device d(c);
+    d.issue(DdrCommand::Act, 0, 0, 0);
+    d.issue(DdrCommand::Act, 16, 0, 4);  // rank 1, bank 0 (tRRD_S is per rank)
+    d.issue(DdrCommand::Wr, 0, 0, 15);
+    // WR rank 0 → RD rank 1: data end 15 + 14 + 4 = 33, + gap, − CL 15.
+    const std::uint64_t rd = 33 + static_cast<std::uint64_t>(wrRd < 0 ? 1 : wrRd) - 15;
+    const std::uint64_t rdAt = std::max<std::uint64_t>(rd, 19);  // tRCD of rank 1's ACT at 4
+    EXPECT_FALSE(d.canIssue(DdrCommand::Rd, 16, 0, rdAt - 1)) << wrRd;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Rd, 16, 0, rdAt)) << wrRd;
+    // WR rank 0 → WR rank 1: 15 + 4 + gap.
+    const std::uint64_t wr = 15 + 4 + static_cast<std::uint64_t>(wrWr < 0 ? 1 : wrWr);
+    EXPECT_FALSE(d.canIssue(DdrCommand::Wr, 16, 0, wr - 1)) << wrWr;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Wr, 16, 0, wr)) << wrWr;
+    d.issue(DdrCommand::Rd, 16, 0, std::max(rdAt, wr) + 10);
+    // RD rank 1 at r → WR rank 0: r + CL 15 + 4 + 2 − CWL 14 + the RD→WR gap.
+    const std::uint64_t r = std::max(rdAt, wr) + 10;
+    const std::uint64_t w = r + 15 + 4 + 2 - 14 + rdWr;
+    EXPECT_FALSE(d.canIssue(DdrCommand::Wr, 0, 0, w - 1)) << rdWr;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Wr, 0, 0, w)) << rdWr;
+  };
+  run(-1, 0, -1);  // RD at max(33 + 1 − 15 = 19, 19); WR at 20; WR→ rank 0 at r + 7
+  run(6, 3, 5);    // RD at 33 + 6 − 15 = 24; WR at 15 + 4 + 5 = 24; WR at r + 10
+  // The keys, each in cycles.
+  const auto d = loadDdrWith("ddr4-2133p-64bit-x8-4gb",
+                             {"board.ddr.timing.t_rtrs_wr_rd_cycles=6", "board.ddr.timing.t_rtrs_rd_wr_cycles=3",
+                              "board.ddr.timing.t_rtrs_rd_rd_cycles=2"});
+  EXPECT_EQ(d.t.tRTRS_WrRd, 6);
+  EXPECT_EQ(d.t.tRTRS_RdWr, 3u);
+  EXPECT_EQ(d.t.rankSwitch(d.t.tRTRS_RdRd), 2u);
+  EXPECT_EQ(d.t.rankSwitch(d.t.tRTRS_WrWr), 1u);  // not set: tRTRS
 }
 
 }  // namespace
