@@ -17,7 +17,9 @@
 
 #include "models/ddr/Ddr4ControllerTiming.h"
 #include "models/ddr/Ddr4Device.h"
+#include "models/ddr/TraceReplay.h"
 #include "sim/config/ConfigNode.h"
+#include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "tests/DdrHarness.h"
 #include "tests/Harness.h"
@@ -218,6 +220,64 @@ TEST(DramStandardsMore, MismatchesAreConfigErrors) {
             "board.ddr.timing.t_rfcpb_ns: DDR4 has no per-bank refresh (standard: ddr4)");
   EXPECT_EQ(deviceRule(hbm, "board.ddr.timing.t_rfcpb_ns=400"),
             "board.ddr.timing: t_rfcpb must be <= t_rfc (a bank refreshes faster than the whole device)");
+}
+
+}  // namespace
+
+namespace {
+
+ReplayResult replayHbm2(const std::string& ctl, const std::vector<TraceRequest>& reqs) {
+  const Ddr4Config dev = loadDdr("hbm2-1800-pc64-256mb");
+  return replayTrace(dev, controllerConfig(dev, ctl), reqs, false);
+}
+
+TEST(Hbm2, TwoPseudoChannelsInterleaved) {
+  // Reads of 32 bytes at 0 and 256, both offered at cycle 0 (the second
+  // enters at 1). One pseudo channel (mapping row:bank:column:bankgroup,
+  // column at bits 7-11): both in row 0 of bank 0: ACT 0, RD 11, RD 11 +
+  // tCCD_L 3 = 14, last data 14 + CL 17 + 2 = 33.
+  const std::vector<TraceRequest> two{{0, 0, 32, false}, {0, 256, 32, false}};
+  const ReplayResult one = replayHbm2("{}", two);
+  EXPECT_EQ(one.endCycle, 33u);
+  EXPECT_EQ(one.counters.activates, 1u);
+  // Two channels interleaved every 256 bytes: 256 is channel 1's address
+  // 0, so each channel opens its own bank 0: channel 1 ACT 1, RD 12, last
+  // data 12 + 19 = 31.
+  const ReplayResult ch = replayHbm2("{channels: 2, channel_interleave_bytes: 256}", two);
+  EXPECT_EQ(ch.endCycle, 31u);
+  EXPECT_EQ(ch.counters.activates, 2u);
+  EXPECT_EQ(ch.banks.size(), 32u);  // 16 banks per channel, channel by channel
+  EXPECT_EQ(ch.banks[0].activates + ch.banks[16].activates, 2u);
+  // One 512-byte read over both channels at 0: each channel gets 256
+  // bytes, 8 bursts over its 4 bank groups (bits 5-6), bank 0 of each: ACT
+  // 0, 4, 8, 12 (tRRD_S). RDs, 2 apart on the data bus, tCCD_L 3 within a
+  // group, oldest first on a tie: g0 11, g0 14, g1 16, g2 19 (ties with g1's
+  // second, younger), g1 21, g3 23 (ties with g2's second), g2 25, g3 27;
+  // the read is done when both channels are: 27 + CL 17 + 2 = 46.
+  const ReplayResult split = replayHbm2("{channels: 2, channel_interleave_bytes: 256}", {{0, 0, 512, false}});
+  EXPECT_EQ(split.counters.reads, 16u);
+  EXPECT_EQ(split.readLatencyMax, 46u);
+}
+
+TEST(Hbm2, ChannelKeysAreChecked) {
+  EXPECT_EQ(policyRule("hbm2-1800-pc64-256mb", "{channels: 32, channel_interleave_bytes: 4096}"), "(no error)");
+  EXPECT_EQ(policyRule("hbm2-1800-pc64-256mb", "{channel_interleave_bytes: 48}"),
+            "channel_interleave_bytes: must be a power of two of at least one burst (32 bytes)");
+  EXPECT_EQ(policyRule("hbm2-1800-pc64-256mb", "{channels: 65}"), "channels: must be <= 64");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Hbm2, DesignRunsRefuseSeveralChannels) {
+  std::string err = "(no error)";
+  try {
+    config::DesignConfig::load(sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml", {"memory.ddr4.channels=2"});
+  } catch (const ConfigError& e) {
+    err = e.keyPath() + ": " + e.rule();
+  }
+  EXPECT_EQ(err, "memory.ddr4.channels: a design run simulates one channel; more are replayed by `ftsim dram` only");
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ Derived derive(const DramReport& r) {
   d.seconds = r.device.clock.seconds(Cycles(d.spanCycles));
   d.busBytes = static_cast<double>(x.counters.dataBytes);
   d.bandwidthGbs = d.seconds > 0 ? d.busBytes / d.seconds / 1e9 : 0;
-  d.utilisation = d.seconds > 0 ? d.busBytes / (d.seconds * r.device.peakBytesPerSecond()) : 0;
+  d.utilisation =
+      d.seconds > 0 ? d.busBytes / (d.seconds * r.device.peakBytesPerSecond() * r.controller.channels) : 0;
   return d;
 }
 
@@ -58,7 +59,8 @@ std::string dramReportJson(const DramReport& r) {
                  {"ranks", dev.ranks},
                  {"bank_groups", dev.bankGroups},
                  {"banks_per_group", dev.banksPerGroup},
-                 {"peak_gb_per_s", dev.peakBytesPerSecond() / 1e9}};
+                 {"channels", r.controller.channels},
+                 {"peak_gb_per_s", dev.peakBytesPerSecond() * r.controller.channels / 1e9}};
   const models::Ddr4ControllerConfig& c = r.controller;
   j["controller"] = {{"file", r.controllerFile.empty() ? Json() : Json(r.controllerFile)},
                      {"address_mapping", c.mapping.text()},
@@ -129,7 +131,8 @@ void printDramReport(const DramReport& r, std::ostream& out) {
       << ")\n";
   out << "device        " << models::toString(r.device.standard) << " " << r.device.speedGrade << ", " << r.device.ranks << " rank(s) x " << r.device.bankGroups
       << " bank groups x " << r.device.banksPerGroup << " banks, " << fmt("%.1f", r.device.clock.freqMhz())
-      << " MHz, peak " << fmt("%.2f", r.device.peakBytesPerSecond() / 1e9) << " GB/s\n";
+      << " MHz, " << r.controller.channels << " channel(s), peak "
+      << fmt("%.2f", r.device.peakBytesPerSecond() * r.controller.channels / 1e9) << " GB/s\n";
   out << "controller    " << r.controller.mapping.text() << ", " << models::toString(r.controller.pagePolicy)
       << " page, queues " << r.controller.readQueueBursts << " RD / " << r.controller.writeQueueBursts << " WR\n";
   out << "cycles        " << x.endCycle << " DDR cycles (" << fmt("%.3f", d.seconds * 1e6)

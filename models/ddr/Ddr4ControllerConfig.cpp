@@ -71,6 +71,13 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
       static_cast<int>(node.getInt("write_idle_drain_bursts", c.writeIdleDrainBursts, 1, 256));
   c.readForwarding = node.getBool("read_forwarding", c.readForwarding);
   c.fastPath = node.getBool("fast_path", c.fastPath);
+  c.channels = static_cast<int>(node.getInt("channels", c.channels, 1, 64));
+  c.channelInterleaveBytes = static_cast<std::uint64_t>(
+      node.getInt("channel_interleave_bytes", static_cast<std::int64_t>(c.channelInterleaveBytes), 1, 1 << 30));
+  if ((c.channelInterleaveBytes & (c.channelInterleaveBytes - 1)) != 0 ||
+      c.channelInterleaveBytes < device.burstBytes())
+    node.at("channel_interleave_bytes")
+        .fail("must be a power of two of at least one burst (" + std::to_string(device.burstBytes()) + " bytes)");
   const std::string arb = node.getEnum("arbitration", "fr_fcfs", {"fr_fcfs", "fr_fcfs_bank_rr", "fcfs"});
   c.arbitration = arb == "fcfs"      ? Arbitration::Fcfs
                   : arb == "fr_fcfs" ? Arbitration::FrFcfs

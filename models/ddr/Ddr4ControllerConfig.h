@@ -75,6 +75,12 @@ struct Ddr4ControllerConfig {
   /// ahead of further hits (0: no cap).
   int rowHitCap = 0;
   RefreshPolicy refresh = RefreshPolicy::AllRank;
+  /// Identical channels (or HBM2 pseudo channels), each with its own
+  /// controller, interleaved every `channelInterleaveBytes`: channel =
+  /// (address / G) mod N, and the channel sees address / (G·N) · G + address
+  /// mod G. Trace replay only (`ftsim dram`).
+  int channels = 1;
+  std::uint64_t channelInterleaveBytes = 256;
 
   AddressMapping mapping;  ///< addressMapping parsed for the device
 
