@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "models/ddr/Ddr4ControllerTiming.h"
+#include "sim/config/ConfigNode.h"
 #include "sim/core/Error.h"
 #include "tests/DdrHarness.h"
 #include "tests/Harness.h"
@@ -188,8 +189,107 @@ TEST(DdrPolicies, ConfigKeys) {
   EXPECT_EQ(controllerConfig(dev, "{page_policy: open_adaptive}").pagePolicy, ftsim::models::PagePolicy::OpenAdaptive);
   EXPECT_NE(rule("{arbitration: fcfs, row_hit_cap: 2}").find("row_hit_cap: applies to FR-FCFS arbitration only"),
             std::string::npos);
-  EXPECT_NE(rule("{refresh: per_bank}").find("refresh: must be one of"), std::string::npos);
+  EXPECT_NE(rule("{refresh: per_row}").find("refresh: must be one of"), std::string::npos);
+  // DDR4 has no per-bank refresh command (LPDDR4 and HBM2 do: TestLpddr4Hbm2.cpp).
+  EXPECT_NE(rule("{refresh: per_bank}").find("refresh: the device has no per-bank refresh command"), std::string::npos);
   EXPECT_NE(rule("{row_hit_cap: -1}").find("row_hit_cap: must be >= 0"), std::string::npos);
+  EXPECT_NE(rule("{write_queue_bursts: 8, write_high_watermark_bursts: 6, write_low_watermark_bursts: 2, "
+                 "write_idle_drain_bursts: 9}")
+                .find("write_idle_drain_bursts: must be <= write_queue_bursts (8)"),
+            std::string::npos);
+  EXPECT_TRUE(controllerConfig(dev, "{read_forwarding: true}").readForwarding);
+}
+
+TEST(DdrPolicies, WriteIdleDrainThreshold) {
+  // Three writes to bank 0 row 0 (columns 0-2) at cycles 0-2 and no read.
+  // Default (threshold 1): a write goes as soon as it is queued: ACT 0, WR
+  // at tRCD 15, 15 + tCCD_L 6 = 21, 27.
+  std::vector<Txn> w{{0, true, addr(0, 0, 0, 0), 64}, {1, true, addr(0, 0, 1, 0), 64}, {2, true, addr(0, 0, 2, 0), 64}};
+  const std::vector<Cmd> eager{{0, DdrCommand::Act, 0, 0}, {15, DdrCommand::Wr, 0, 0}, {21, DdrCommand::Wr, 0, 0},
+                               {27, DdrCommand::Wr, 0, 0}};
+  EXPECT_EQ(commands(w, "{}"), eager);
+  // Threshold 4: the three wait until a fourth arrives at 100: ACT at 100
+  // (not 99), WRs at 115, 121, 127, 133.
+  w.push_back(Txn{100, true, addr(0, 0, 3, 0), 64});
+  const std::vector<Cmd> idle{{100, DdrCommand::Act, 0, 0}, {115, DdrCommand::Wr, 0, 0}, {121, DdrCommand::Wr, 0, 0},
+                              {127, DdrCommand::Wr, 0, 0},  {133, DdrCommand::Wr, 0, 0}};
+  EXPECT_EQ(commands(w, "{write_idle_drain_bursts: 4}"), idle);
+  // Fewer than the threshold are still written at the end of the run.
+  w.pop_back();
+  const std::vector<Cmd> flushed = commands(w, "{write_idle_drain_bursts: 4}");
+  ASSERT_EQ(flushed.size(), 4u);
+  EXPECT_EQ(flushed[0], (Cmd{2, DdrCommand::Act, 0, 0}));  // the end of the run comes after the last arrival (2)
+}
+
+TEST(DdrPolicies, ReadForwardingFromTheWriteQueue) {
+  // A write of bank 0 row 0 column 0 held in the queue (idle threshold 4),
+  // then a read of that burst at 10 and of column 1 at 20.
+  const std::vector<Txn> t{{0, true, addr(0, 0, 0, 0), 64}, {10, false, addr(0, 0, 0, 0), 64},
+                           {20, false, addr(0, 0, 1, 0), 64}};
+  auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  // Forwarding: the first read is answered on its entry cycle, 10, with no
+  // command; the second: ACT 20, RD 35, data out 35 + CL 15 + 4 = 54.
+  Ddr4ControllerTiming f(dev, controllerConfig(dev, "{write_idle_drain_bursts: 4, read_forwarding: true}"));
+  const TrafficResult a = runTraffic(f, t, true);
+  EXPECT_EQ(a.completed[1], 10u);
+  EXPECT_EQ(a.completed[2], 54u);
+  EXPECT_EQ(f.forwardedReads(), 1u);
+  EXPECT_EQ(a.counters.reads, 1u);
+  EXPECT_TRUE(a.boundsHeld);
+  // Without: ACT 10, RD 25 (done 25 + 19 = 44), RD 31 (tCCD_L; done 50).
+  Ddr4ControllerTiming n(dev, controllerConfig(dev, "{write_idle_drain_bursts: 4}"));
+  const TrafficResult b = runTraffic(n, t, true);
+  EXPECT_EQ(b.completed[1], 44u);
+  EXPECT_EQ(b.completed[2], 50u);
+  EXPECT_EQ(b.counters.reads, 2u);
+}
+
+ftsim::models::Ddr4Config loadDdrWith(const std::string& name, const std::vector<std::string>& sets) {
+  auto root = ftsim::config::ConfigNode::loadFile(sourceDir() + "/configs/ddr/" + name + ".yaml");
+  for (const std::string& s : sets) root.applyOverride(s);
+  return ftsim::models::Ddr4Config::fromYaml(root.at("board").at("ddr"));
+}
+
+TEST(DdrPolicies, RankSwitchSpacingPerPair) {
+  // Two ranks of DDR4-2133P (CL 15, CWL 14, BL/2 4). Defaults: tRTRS 1 for
+  // every pair but RD→WR, which adds 0 to one rank's turnaround.
+  auto cfg = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  cfg.ranks = 2;
+  auto run = [&](std::int32_t wrRd, std::uint32_t rdWr, std::int32_t wrWr) {
+    auto c = cfg;
+    c.t.tRTRS_WrRd = wrRd;
+    c.t.tRTRS_RdWr = rdWr;
+    c.t.tRTRS_WrWr = wrWr;
+    Ddr4Device d(c);
+    d.issue(DdrCommand::Act, 0, 0, 0);
+    d.issue(DdrCommand::Act, 16, 0, 4);  // rank 1, bank 0 (tRRD_S is per rank)
+    d.issue(DdrCommand::Wr, 0, 0, 15);
+    // WR rank 0 → RD rank 1: data end 15 + 14 + 4 = 33, + gap, − CL 15.
+    const std::uint64_t rd = 33 + static_cast<std::uint64_t>(wrRd < 0 ? 1 : wrRd) - 15;
+    const std::uint64_t rdAt = std::max<std::uint64_t>(rd, 19);  // tRCD of rank 1's ACT at 4
+    EXPECT_FALSE(d.canIssue(DdrCommand::Rd, 16, 0, rdAt - 1)) << wrRd;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Rd, 16, 0, rdAt)) << wrRd;
+    // WR rank 0 → WR rank 1: 15 + 4 + gap.
+    const std::uint64_t wr = 15 + 4 + static_cast<std::uint64_t>(wrWr < 0 ? 1 : wrWr);
+    EXPECT_FALSE(d.canIssue(DdrCommand::Wr, 16, 0, wr - 1)) << wrWr;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Wr, 16, 0, wr)) << wrWr;
+    d.issue(DdrCommand::Rd, 16, 0, std::max(rdAt, wr) + 10);
+    // RD rank 1 at r → WR rank 0: r + CL 15 + 4 + 2 − CWL 14 + the RD→WR gap.
+    const std::uint64_t r = std::max(rdAt, wr) + 10;
+    const std::uint64_t w = r + 15 + 4 + 2 - 14 + rdWr;
+    EXPECT_FALSE(d.canIssue(DdrCommand::Wr, 0, 0, w - 1)) << rdWr;
+    EXPECT_TRUE(d.canIssue(DdrCommand::Wr, 0, 0, w)) << rdWr;
+  };
+  run(-1, 0, -1);  // RD at max(33 + 1 − 15 = 19, 19); WR at 20; WR→ rank 0 at r + 7
+  run(6, 3, 5);    // RD at 33 + 6 − 15 = 24; WR at 15 + 4 + 5 = 24; WR at r + 10
+  // The keys, each in cycles.
+  const auto d = loadDdrWith("ddr4-2133p-64bit-x8-4gb",
+                             {"board.ddr.timing.t_rtrs_wr_rd_cycles=6", "board.ddr.timing.t_rtrs_rd_wr_cycles=3",
+                              "board.ddr.timing.t_rtrs_rd_rd_cycles=2"});
+  EXPECT_EQ(d.t.tRTRS_WrRd, 6);
+  EXPECT_EQ(d.t.tRTRS_RdWr, 3u);
+  EXPECT_EQ(d.t.rankSwitch(d.t.tRTRS_RdRd), 2u);
+  EXPECT_EQ(d.t.rankSwitch(d.t.tRTRS_WrWr), 1u);  // not set: tRTRS
 }
 
 }  // namespace

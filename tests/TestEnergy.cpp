@@ -150,6 +150,22 @@ TEST(EnergyOf, ComponentsAreCountsTimesTheTableInWholeFemtojoules) {
   EXPECT_EQ(e.ddrBackground, 4000000000u);  // 0.4 W · 10 µs = 4 µJ
   EXPECT_EQ(e.staticPower, 10000000000u);   // 1 W · 10 µs = 10 µJ
   EXPECT_EQ(e.total(), 4609000u + 1680000u + 140000u + 27800000u + 4000000000u + 10000000000u);
+
+  // A command-level DRAM run prices the background from its residency: 2
+  // ranks over the 10 µs span, one of them with a bank open for 4000 DDR
+  // cycles of 1 ns: 4 µs · 0.4 W (active) + (2 · 10 − 4) µs · 0.3 W
+  // (precharged) = 1.6 + 4.8 = 6.4 µJ. Per-bank refreshes at 150 pJ each.
+  t.ddrResidency = true;
+  t.rankActiveStandbyW = 0.4;
+  t.rankPrechargeStandbyW = 0.3;
+  t.ddrRanks = 2;
+  t.ddrClockHz = 1e9;
+  t.refPbPj = 150;
+  a.ddr.rankActiveCycles = 4000;
+  a.ddr.bankRefreshes = 2;
+  const stats::EnergyFj r = energy::energyOf(t, a);
+  EXPECT_EQ(r.ddrBackground, 6400000000u);
+  EXPECT_EQ(r.ddrDynamic, 28100000u);  // 27800 + 2 · 150 pJ
 }
 
 TEST(Activity, PointwiseConvForwardCountsFromItsSteps) {
@@ -199,13 +215,18 @@ TEST(Energy, LeNetComponentsRowsAndPhasesAddUpToTheTotal) {
             r.energy.total());
   EXPECT_GT(r.energy.ddrDynamic, 0u);
 
-  // Time-charged components cover the whole run: 1 W of PL+PS static power and
-  // 8 · IDD3N · VDD of DRAM standby (8 · 44 mA · 1.2 V = 0.4224 W) times the
-  // run's seconds, to within one fJ of rounding per phase.
+  // Time-charged components cover the whole run: 1 W of PL+PS static power
+  // times the run's seconds, to within one fJ of rounding per phase; DRAM
+  // standby from the rank's residency: 8 · IDD3N · VDD (8 · 44 mA · 1.2 V =
+  // 0.4224 W) while a bank is open, 8 · IDD2N · VDD (8 · 38.25 · 1.2 =
+  // 0.3672 W) for the rest of the run.
   const double seconds = static_cast<double>(p.run.totalCycles) / 100e6;
   const double n = static_cast<double>(p.run.phases.size());
   EXPECT_NEAR(static_cast<double>(r.energy.staticPower), seconds * 1.0 * 1e15, n);
-  EXPECT_NEAR(static_cast<double>(r.energy.ddrBackground), seconds * 0.4224 * 1e15, n);
+  const double active = static_cast<double>(p.run.memory.total.rankActiveCycles) / (p.d.board.ddr.clock.freqMhz() * 1e6);
+  ASSERT_GT(active, 0.0);
+  ASSERT_LT(active, seconds);
+  EXPECT_NEAR(static_cast<double>(r.energy.ddrBackground), (active * 0.4224 + (seconds - active) * 0.3672) * 1e15, n);
   // DDR commands: the phases' share plus the writes drained after the last
   // phase are the run's totals.
   const energy::EnergyTable t = energy::designTable(p.d);

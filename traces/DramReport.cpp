@@ -25,7 +25,8 @@ Derived derive(const DramReport& r) {
   d.seconds = r.device.clock.seconds(Cycles(d.spanCycles));
   d.busBytes = static_cast<double>(x.counters.dataBytes);
   d.bandwidthGbs = d.seconds > 0 ? d.busBytes / d.seconds / 1e9 : 0;
-  d.utilisation = d.seconds > 0 ? d.busBytes / (d.seconds * r.device.peakBytesPerSecond()) : 0;
+  d.utilisation =
+      d.seconds > 0 ? d.busBytes / (d.seconds * r.device.peakBytesPerSecond() * r.controller.channels) : 0;
   return d;
 }
 
@@ -51,13 +52,15 @@ std::string dramReportJson(const DramReport& r) {
                 {"request_bytes", x.requestBytes}};
   const models::Ddr4Config& dev = r.device;
   j["device"] = {{"file", r.deviceFile},
+                 {"standard", models::toString(dev.standard)},
                  {"speed_grade", dev.speedGrade},
                  {"clock_mhz", dev.clock.freqMhz()},
                  {"data_width_bits", dev.dataWidthBits},
                  {"ranks", dev.ranks},
                  {"bank_groups", dev.bankGroups},
                  {"banks_per_group", dev.banksPerGroup},
-                 {"peak_gb_per_s", dev.peakBytesPerSecond() / 1e9}};
+                 {"channels", r.controller.channels},
+                 {"peak_gb_per_s", dev.peakBytesPerSecond() * r.controller.channels / 1e9}};
   const models::Ddr4ControllerConfig& c = r.controller;
   j["controller"] = {{"file", r.controllerFile.empty() ? Json() : Json(r.controllerFile)},
                      {"address_mapping", c.mapping.text()},
@@ -85,7 +88,8 @@ std::string dramReportJson(const DramReport& r) {
   j["row_hits"] = n.rowHits;
   j["row_misses"] = n.rowMisses;
   j["row_conflicts"] = n.rowConflicts;
-  j["commands"] = {{"act", n.activates}, {"pre", n.precharges}, {"rd", n.reads}, {"wr", n.writes}, {"ref", n.refreshes}};
+  j["commands"] = {{"act", n.activates}, {"pre", n.precharges}, {"rd", n.reads},
+                   {"wr", n.writes},      {"ref", n.refreshes},   {"ref_pb", n.bankRefreshes}};
   Json banks = Json::array();
   const int perRank = dev.banks();
   for (std::size_t b = 0; b < x.banks.size(); ++b) {
@@ -99,6 +103,7 @@ std::string dramReportJson(const DramReport& r) {
                      {"rd", k[static_cast<int>(models::DdrCommand::Rd)]},
                      {"wr", k[static_cast<int>(models::DdrCommand::Wr)]},
                      {"ref", k[static_cast<int>(models::DdrCommand::Ref)]},
+                     {"ref_pb", k[static_cast<int>(models::DdrCommand::RefPb)]},
                      {"row_hits", x.banks[b].rowHits},
                      {"row_misses", x.banks[b].rowMisses},
                      {"row_conflicts", x.banks[b].rowConflicts}});
@@ -124,9 +129,10 @@ void printDramReport(const DramReport& r, std::ostream& out) {
   out << "trace         " << r.trace << " (" << r.format << ", " << x.requests << " requests: " << x.reads
       << " reads, " << x.writes << " writes; entry " << (r.asap ? "as soon as taken" : "at the trace cycle")
       << ")\n";
-  out << "device        " << r.device.speedGrade << ", " << r.device.ranks << " rank(s) x " << r.device.bankGroups
+  out << "device        " << models::toString(r.device.standard) << " " << r.device.speedGrade << ", " << r.device.ranks << " rank(s) x " << r.device.bankGroups
       << " bank groups x " << r.device.banksPerGroup << " banks, " << fmt("%.1f", r.device.clock.freqMhz())
-      << " MHz, peak " << fmt("%.2f", r.device.peakBytesPerSecond() / 1e9) << " GB/s\n";
+      << " MHz, " << r.controller.channels << " channel(s), peak "
+      << fmt("%.2f", r.device.peakBytesPerSecond() * r.controller.channels / 1e9) << " GB/s\n";
   out << "controller    " << r.controller.mapping.text() << ", " << models::toString(r.controller.pagePolicy)
       << " page, queues " << r.controller.readQueueBursts << " RD / " << r.controller.writeQueueBursts << " WR\n";
   out << "cycles        " << x.endCycle << " DDR cycles (" << fmt("%.3f", d.seconds * 1e6)
@@ -139,7 +145,9 @@ void printDramReport(const DramReport& r, std::ostream& out) {
   out << "row buffer    hit rate " << fmt("%.1f", 100 * n.rowHitRate()) << " % (" << n.rowHits << " hits, "
       << n.rowMisses << " misses, " << n.rowConflicts << " conflicts)\n";
   out << "commands      ACT " << n.activates << "  PRE " << n.precharges << "  RD " << n.reads << "  WR " << n.writes
-      << "  REF " << n.refreshes << "\n";
+      << "  REF " << n.refreshes;
+  if (n.bankRefreshes > 0) out << "  REFpb " << n.bankRefreshes;
+  out << "\n";
   if (r.energyModelled)
     out << "energy        " << fmt("%.3f", r.energy.total() * 1e6) << " uJ (commands "
         << fmt("%.3f", r.energy.commands() * 1e6) << ", background " << fmt("%.3f", r.energy.background() * 1e6)

@@ -98,7 +98,7 @@ Json memoryJson(const Report& r) {
       {"data_bytes", d.dataBytes},
       {"axi_bursts", d.axiBursts},
       {"commands", Json{{"act", d.activates}, {"pre", d.precharges}, {"rd", d.reads}, {"wr", d.writes},
-                        {"ref", d.refreshes}}},
+                        {"ref", d.refreshes}, {"ref_pb", d.bankRefreshes}}},
       {"row_hits", d.rowHits},
       {"row_misses", d.rowMisses},
       {"row_conflicts", d.rowConflicts},

@@ -20,7 +20,14 @@ const char* toString(Arbitration a) {
   }
   return "?";
 }
-const char* toString(RefreshPolicy r) { return r == RefreshPolicy::AllRank ? "all_rank" : "per_rank_staggered"; }
+const char* toString(RefreshPolicy r) {
+  switch (r) {
+    case RefreshPolicy::AllRank: return "all_rank";
+    case RefreshPolicy::PerRankStaggered: return "per_rank_staggered";
+    case RefreshPolicy::PerBank: return "per_bank";
+  }
+  return "?";
+}
 
 namespace {
 /// The scheduler keeps one bit per bank in a 64-bit mask.
@@ -60,7 +67,17 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
       static_cast<int>(node.getInt("write_high_watermark_bursts", c.writeHighWatermarkBursts, 1, 256));
   c.writeLowWatermarkBursts =
       static_cast<int>(node.getInt("write_low_watermark_bursts", c.writeLowWatermarkBursts, 0, 255));
+  c.writeIdleDrainBursts =
+      static_cast<int>(node.getInt("write_idle_drain_bursts", c.writeIdleDrainBursts, 1, 256));
+  c.readForwarding = node.getBool("read_forwarding", c.readForwarding);
   c.fastPath = node.getBool("fast_path", c.fastPath);
+  c.channels = static_cast<int>(node.getInt("channels", c.channels, 1, 64));
+  c.channelInterleaveBytes = static_cast<std::uint64_t>(
+      node.getInt("channel_interleave_bytes", static_cast<std::int64_t>(c.channelInterleaveBytes), 1, 1 << 30));
+  if ((c.channelInterleaveBytes & (c.channelInterleaveBytes - 1)) != 0 ||
+      c.channelInterleaveBytes < device.burstBytes())
+    node.at("channel_interleave_bytes")
+        .fail("must be a power of two of at least one burst (" + std::to_string(device.burstBytes()) + " bytes)");
   const std::string arb = node.getEnum("arbitration", "fr_fcfs", {"fr_fcfs", "fr_fcfs_bank_rr", "fcfs"});
   c.arbitration = arb == "fcfs"      ? Arbitration::Fcfs
                   : arb == "fr_fcfs" ? Arbitration::FrFcfs
@@ -68,11 +85,18 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   c.rowHitCap = static_cast<int>(node.getInt("row_hit_cap", c.rowHitCap, 0, 1 << 20));
   if (c.rowHitCap > 0 && c.arbitration == Arbitration::Fcfs)
     node.at("row_hit_cap").fail("applies to FR-FCFS arbitration only (FCFS never serves a younger hit first)");
-  c.refresh = node.getEnum("refresh", "all_rank", {"all_rank", "per_rank_staggered"}) == "all_rank"
-                  ? RefreshPolicy::AllRank
-                  : RefreshPolicy::PerRankStaggered;
+  const std::string refresh = node.getEnum("refresh", "all_rank", {"all_rank", "per_rank_staggered", "per_bank"});
+  c.refresh = refresh == "all_rank"             ? RefreshPolicy::AllRank
+              : refresh == "per_rank_staggered" ? RefreshPolicy::PerRankStaggered
+                                                : RefreshPolicy::PerBank;
+  if (c.refresh == RefreshPolicy::PerBank && !device.hasPerBankRefresh())
+    node.at("refresh").fail(std::string("the device has no per-bank refresh command (standard: ") +
+                            toString(device.standard) + "; LPDDR4 and HBM2 have one)");
   if (c.writeHighWatermarkBursts > c.writeQueueBursts)
     node.at("write_high_watermark_bursts")
+        .fail("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
+  if (c.writeIdleDrainBursts > c.writeQueueBursts)
+    node.at("write_idle_drain_bursts")
         .fail("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
   if (c.writeLowWatermarkBursts >= c.writeHighWatermarkBursts)
     node.at("write_low_watermark_bursts")

@@ -38,6 +38,10 @@ const char* toString(Arbitration a);
 enum class RefreshPolicy : std::uint8_t {
   AllRank,           ///< every rank at k·tREFI (together)
   PerRankStaggered,  ///< rank r at k·tREFI + r·tREFI/ranks, so only one rank stops at a time
+  /// LPDDR4 REFpb / HBM2 REFSB: one bank of each rank every tREFI/banks, in
+  /// bank order, so every bank is refreshed once per tREFI; only that bank
+  /// is closed for tRFCpb.
+  PerBank,
 };
 const char* toString(RefreshPolicy r);
 
@@ -55,6 +59,13 @@ struct Ddr4ControllerConfig {
   /// go only when no read is queued.
   int writeHighWatermarkBursts = 24;
   int writeLowWatermarkBursts = 8;
+  /// With no read queued, writes are served only once this many are queued
+  /// (1: any write, the default; the write queue is always emptied at the
+  /// end of a run).
+  int writeIdleDrainBursts = 1;
+  /// A read of a 64-byte burst that a queued write holds is answered from
+  /// the write queue, with no DRAM command, on the cycle it enters.
+  bool readForwarding = false;
   /// Issue a stream of row hits without the FR-FCFS scan when the oldest
   /// request is provably the one the scan would pick (same cycles; tested).
   bool fastPath = true;
@@ -64,6 +75,12 @@ struct Ddr4ControllerConfig {
   /// ahead of further hits (0: no cap).
   int rowHitCap = 0;
   RefreshPolicy refresh = RefreshPolicy::AllRank;
+  /// Identical channels (or HBM2 pseudo channels), each with its own
+  /// controller, interleaved every `channelInterleaveBytes`: channel =
+  /// (address / G) mod N, and the channel sees address / (G·N) · G + address
+  /// mod G. Trace replay only (`ftsim dram`).
+  int channels = 1;
+  std::uint64_t channelInterleaveBytes = 256;
 
   AddressMapping mapping;  ///< addressMapping parsed for the device
 

@@ -27,7 +27,11 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_bankHead.assign(m_dev.banks(), {{-1, -1}});
   m_bankTail.assign(m_dev.banks(), {{-1, -1}});
   m_cand.assign(m_dev.banks(), {});
-  m_refreshDue.assign(device.ranks, device.t.tREFI);
+  m_perBankRefresh = cfg.refresh == RefreshPolicy::PerBank;
+  // Per bank: every bank once per tREFI (JESD209-4 tREFIpb = tREFI/8).
+  m_refreshInterval = m_perBankRefresh ? device.t.tREFI / static_cast<std::uint32_t>(device.banks()) : device.t.tREFI;
+  m_refreshDue.assign(device.ranks, m_refreshInterval);
+  m_refreshBank.assign(device.ranks, 0);
   if (cfg.refresh == RefreshPolicy::PerRankStaggered)
     for (int r = 0; r < device.ranks; ++r)
       m_refreshDue[r] += static_cast<std::uint64_t>(device.t.tREFI) * static_cast<std::uint64_t>(r) /
@@ -45,11 +49,23 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   const DramAddress a = m_map.decode(burst << m_burstShift);
   const int b = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
   const int dir = t.dir;
+  if (dir == 0 && m_cfg.readForwarding && inWriteQueue(b, burst)) {
+    // Answered from the write queue: no entry, no command.
+    ++m_forwardedReads;
+    if (at > t.doneCycle) t.doneCycle = at;
+    if (t.nextBurst == t.endBurst) {
+      if (m_pending == ti) m_pending = -1;
+      if (announce) m_events.push_back(Event{EventKind::Accepted, t.tag, at});
+    }
+    if (--t.unissued == 0) completeRead(ti, t.doneCycle);
+    return;
+  }
   FTSIM_ASSERT(m_free >= 0 && m_count[dir] < m_capacity[dir], "queue entry taken while full");
   const std::int32_t i = m_free;
   Entry& e = m_pool[i];
   m_free = e.nextAge;
   e.seq = m_seq++;
+  e.burst = burst;
   e.row = a.row;
   e.txn = ti;
   e.bank = static_cast<std::uint16_t>(b);
@@ -76,6 +92,25 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     if (announce)
       m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
   }
+}
+
+bool Ddr4ControllerTiming::inWriteQueue(int b, std::uint64_t burst) const {
+  for (std::int32_t i = m_bankHead[b][1]; i >= 0; i = m_pool[i].nextBank)
+    if (m_pool[i].burst == burst) return true;
+  return false;
+}
+
+void Ddr4ControllerTiming::completeRead(std::int32_t ti, std::uint64_t done) {
+  Txn& t = m_txns[ti];
+  m_events.push_back(Event{EventKind::Completed, t.tag, done});
+  const std::uint64_t lat = done - t.arrival;
+  ++m_latencyHist[lat ? 63 - __builtin_clzll(lat) : 0];
+  m_latencySum += lat;
+  ++m_readTxns;
+  m_freeTxns.push_back(ti);
+  auto it = std::find(m_activeReads.begin(), m_activeReads.end(), ti);
+  *it = m_activeReads.back();
+  m_activeReads.pop_back();
 }
 
 void Ddr4ControllerTiming::unlink(std::int32_t i) {
@@ -128,6 +163,7 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
   t.tag = tag;
   t.dir = write ? 1 : 0;
   t.arrival = at;
+  t.doneCycle = 0;
   t.nextBurst = addr >> m_burstShift;
   t.endBurst = ((addr + bytes - 1) >> m_burstShift) + 1;
   t.unissued = static_cast<std::uint32_t>(t.endBurst - t.nextBurst);
@@ -143,7 +179,10 @@ int Ddr4ControllerTiming::direction() {
   const std::uint32_t wq = m_count[1];
   if (m_draining && wq <= static_cast<std::uint32_t>(m_cfg.writeLowWatermarkBursts)) m_draining = false;
   if (!m_draining && wq >= static_cast<std::uint32_t>(m_cfg.writeHighWatermarkBursts)) m_draining = true;
-  return (m_draining || m_count[0] == 0) ? 1 : 0;
+  // With no read queued, writes wait for the idle-drain threshold (1: any).
+  if (m_draining) return 1;
+  if (m_count[0] > 0) return 0;
+  return (m_flush || wq >= static_cast<std::uint32_t>(m_cfg.writeIdleDrainBursts)) ? 1 : 0;
 }
 
 bool Ddr4ControllerTiming::scan(int dir, Decision& d) {
@@ -219,6 +258,16 @@ void Ddr4ControllerTiming::oldest(int dir, Decision& d) const {
 void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d) const {
   const int perRank = m_dev.banks() / m_dev.config().ranks;
   const std::uint64_t from = std::max(due, m_cursor);
+  d.entry = -1;
+  d.fast = false;
+  d.rank = rank;
+  if (m_perBankRefresh) {
+    // Only the bank due: its PRE if open, then its REFpb.
+    d.bank = rank * perRank + m_refreshBank[rank];
+    d.cmd = m_dev.isOpen(d.bank) ? DdrCommand::Pre : DdrCommand::RefPb;
+    d.cycle = std::max(m_dev.earliest(d.cmd, d.bank), from);
+    return;
+  }
   bool open = false;
   for (int b = rank * perRank; b < (rank + 1) * perRank; ++b) {
     if (!m_dev.isOpen(b)) continue;
@@ -230,9 +279,6 @@ void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d)
     }
   }
   d.cmd = open ? DdrCommand::Pre : DdrCommand::Ref;
-  d.entry = -1;
-  d.fast = false;
-  d.rank = rank;
   if (!open) {
     d.bank = rank * perRank;
     d.cycle = std::max(m_dev.earliest(DdrCommand::Ref, d.bank), from);
@@ -295,18 +341,9 @@ void Ddr4ControllerTiming::column(const Decision& d) {
   Txn& t = m_txns[ti];
   if (--t.unissued == 0) {
     if (t.dir == 0) {
-      const std::uint64_t done = d.cycle + m_dev.readDoneCycles();
-      m_events.push_back(Event{EventKind::Completed, t.tag, done});
-      const std::uint64_t lat = done - t.arrival;
-      ++m_latencyHist[lat ? 63 - __builtin_clzll(lat) : 0];
-      m_latencySum += lat;
-      ++m_readTxns;
-    }
-    m_freeTxns.push_back(ti);
-    if (t.dir == 0) {
-      auto it = std::find(m_activeReads.begin(), m_activeReads.end(), ti);
-      *it = m_activeReads.back();
-      m_activeReads.pop_back();
+      completeRead(ti, std::max(t.doneCycle, d.cycle + m_dev.readDoneCycles()));
+    } else {
+      m_freeTxns.push_back(ti);
     }
   }
   if ((m_closedPage && !rowStillWanted(b, row)) ||
@@ -346,10 +383,20 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
     }
     case DdrCommand::Ref:
       m_dev.issue(DdrCommand::Ref, d.bank, 0, d.cycle);
-      m_refreshDue[d.rank] += m_dev.config().t.tREFI;
+      m_refreshDue[d.rank] += m_refreshInterval;
       if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, 0});
       if (m_timeline) recordCommand(d.cmd, d.bank, d.rank, 0, d.cycle);
       break;
+    case DdrCommand::RefPb: {
+      m_dev.issue(DdrCommand::RefPb, d.bank, 0, d.cycle);
+      bankChanged(d.bank);
+      m_refreshDue[d.rank] += m_refreshInterval;
+      const int perRank = m_dev.banks() / m_dev.config().ranks;
+      m_refreshBank[d.rank] = (m_refreshBank[d.rank] + 1) % perRank;
+      if (m_trace) m_trace->push_back(CommandRecord{d.cycle, d.cmd, d.bank, 0});
+      if (m_timeline) recordCommand(d.cmd, d.bank, d.rank, 0, d.cycle);
+      break;
+    }
     case DdrCommand::Rd:
     case DdrCommand::Wr:
       m_fastDecisions += d.fast;
@@ -376,6 +423,8 @@ std::uint64_t Ddr4ControllerTiming::advanceUntilTaken() {
 }
 
 std::uint64_t Ddr4ControllerTiming::drain() {
+  m_flush = true;
+  m_memoValid = false;
   while (!empty()) execute(decide());
   return m_cursor;
 }
@@ -451,6 +500,7 @@ void Ddr4ControllerTiming::recordCommand(DdrCommand cmd, int bank, int rank, std
     case DdrCommand::Act: name = "ACT"; cycles = t.tRCD; break;
     case DdrCommand::Pre: name = "PRE"; cycles = t.tRP; break;
     case DdrCommand::Ref: name = "REF"; cycles = t.tRFC; track = m_refreshTracks[rank]; break;
+    case DdrCommand::RefPb: name = "REFpb"; cycles = t.tRFCpb; break;
     case DdrCommand::Rd: name = "RD"; cycles = c.burstLength / 2; break;
     case DdrCommand::Wr: name = "WR"; cycles = c.burstLength / 2; break;
   }
@@ -471,12 +521,14 @@ stats::DdrCounters Ddr4ControllerTiming::counters() const {
   c.reads = n[static_cast<int>(DdrCommand::Rd)];
   c.writes = n[static_cast<int>(DdrCommand::Wr)];
   c.refreshes = n[static_cast<int>(DdrCommand::Ref)];
+  c.bankRefreshes = n[static_cast<int>(DdrCommand::RefPb)];
   for (const auto& s : m_bankStats) {
     c.rowHits += s[0];
     c.rowMisses += s[1];
     c.rowConflicts += s[2];
   }
   c.dataBytes = (c.reads + c.writes) * m_dev.config().burstBytes();
+  for (int r = 0; r < m_dev.config().ranks; ++r) c.rankActiveCycles += m_dev.rankActiveCycles(r, m_cursor);
   return c;
 }
 

@@ -101,6 +101,8 @@ class Ddr4ControllerTiming {
   std::uint64_t lastDataCycle() const { return m_lastData; }
   /// Decisions taken by the fast path (for benchmarks).
   std::uint64_t fastDecisions() const { return m_fastDecisions; }
+  /// Read bursts answered from the write queue (read_forwarding).
+  std::uint64_t forwardedReads() const { return m_forwardedReads; }
 
   /// Append every issued command to `trace` (tests); nullptr stops.
   void recordCommands(std::vector<CommandRecord>* trace) { m_trace = trace; }
@@ -112,6 +114,7 @@ class Ddr4ControllerTiming {
   enum Outcome : std::uint8_t { kNone, kHit, kMiss, kConflict };
   struct Entry {
     std::uint64_t seq = 0;
+    std::uint64_t burst = 0;  ///< address / burst bytes (read forwarding)
     std::uint32_t row = 0;
     std::int32_t txn = -1;
     std::int32_t nextBank = -1, prevBank = -1;
@@ -123,6 +126,7 @@ class Ddr4ControllerTiming {
   struct Txn {
     std::uint64_t nextBurst = 0, endBurst = 0;  ///< bursts still to enter: [next, end)
     std::uint64_t arrival = 0;
+    std::uint64_t doneCycle = 0;  ///< reads: the last data so far (forwarded bursts)
     std::uint32_t tag = 0;
     std::uint32_t unissued = 0;  ///< bursts without their column command yet
     std::uint8_t dir = 0;
@@ -155,6 +159,10 @@ class Ddr4ControllerTiming {
   void execute(const Decision& d);
   void column(const Decision& d);
   void enter(std::int32_t txn, std::uint64_t at, bool announce);
+  /// A queued write of this burst (read forwarding).
+  bool inWriteQueue(int bank, std::uint64_t burst) const;
+  /// The read transaction's data is all out at `done`.
+  void completeRead(std::int32_t txn, std::uint64_t done);
   void unlink(std::int32_t i);
   /// Requests of bank `b` that hit (or stop hitting) `row`.
   void rowChanged(int b, std::uint32_t row, int delta);
@@ -175,6 +183,7 @@ class Ddr4ControllerTiming {
   std::uint64_t m_cursor = 0;
   std::uint64_t m_seq = 0;
   bool m_draining = false;
+  bool m_flush = false;  ///< end of run: writes go whatever the idle threshold
 
   std::vector<Entry> m_pool;
   std::int32_t m_free = -1;
@@ -197,12 +206,16 @@ class Ddr4ControllerTiming {
   std::vector<Event> m_events;
 
   std::vector<std::uint64_t> m_refreshDue;  ///< per rank
+  std::uint64_t m_refreshInterval = 0;      ///< tREFI, or tREFI/banks per bank
+  bool m_perBankRefresh = false;
+  std::vector<int> m_refreshBank;           ///< per rank, the bank refreshed next (per bank)
   std::vector<std::uint32_t> m_columnsSinceAct;  ///< per bank (row-hit cap)
 
   std::vector<std::array<std::uint64_t, 4>> m_bankStats;  ///< hits, misses, conflicts, ACTs
   std::vector<std::uint64_t> m_latencyHist;
   std::uint64_t m_latencySum = 0, m_readTxns = 0;
   std::uint64_t m_fastDecisions = 0;
+  std::uint64_t m_forwardedReads = 0;
   std::uint64_t m_lastData = 0;
   std::vector<CommandRecord>* m_trace = nullptr;
   stats::SimObserver* m_timeline = nullptr;

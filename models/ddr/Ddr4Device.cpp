@@ -12,6 +12,7 @@ constexpr int kPre = static_cast<int>(DdrCommand::Pre);
 constexpr int kRd = static_cast<int>(DdrCommand::Rd);
 constexpr int kWr = static_cast<int>(DdrCommand::Wr);
 constexpr int kRef = static_cast<int>(DdrCommand::Ref);
+constexpr int kRefPb = static_cast<int>(DdrCommand::RefPb);
 // JESD79-4: RD to WR needs RL + BL/2 − WL + 2 nCK (1 nCK write preamble).
 constexpr std::uint32_t kReadToWriteGap = 2;
 }  // namespace
@@ -23,6 +24,7 @@ const char* toString(DdrCommand c) {
     case DdrCommand::Rd: return "RD";
     case DdrCommand::Wr: return "WR";
     case DdrCommand::Ref: return "REF";
+    case DdrCommand::RefPb: return "REFpb";
   }
   return "?";
 }
@@ -31,6 +33,24 @@ Ddr4Device::Ddr4Device(const Ddr4Config& cfg) : m_cfg(cfg) {
   m_burst = static_cast<std::uint32_t>(cfg.burstLength / 2);
   m_ccdS = std::max(cfg.t.tCCD_S, m_burst);
   m_ccdL = std::max(cfg.t.tCCD_L, m_ccdS);
+  m_cmdCycles.fill(1);
+  m_readToWrite = kReadToWriteGap;
+  if (cfg.standard == DramStandard::Lpddr4) {
+    // JESD209-4 command truth table: ACT-1 + ACT-2 and RD-1/WR-1 + CAS-2
+    // are two 2-clock commands each; PRE, REF and REFpb one (Ramulator
+    // LPDDR4.h: "ACT, RD, WR take 4 cycles, PRE, REF take 2").
+    m_cmdCycles[kAct] = m_cmdCycles[kRd] = m_cmdCycles[kWr] = 4;
+    m_cmdCycles[kPre] = m_cmdCycles[kRef] = m_cmdCycles[kRefPb] = 2;
+    // RD→WR: RL + BL/2 + tDQSCK(max) + 1 − WL; WR→RD: WL + BL/2 + tWTR + 1
+    // (Ramulator LPDDR4.cpp init_timing).
+    m_readToWrite = cfg.t.tDQSCK + 1;
+    m_writeToRead = 1;
+  } else if (cfg.standard == DramStandard::Hbm2) {
+    // JESD235A: separate row and column command buses; ACT takes two
+    // clocks of the row bus (Ramulator2 HBM2.cpp "2-cycle ACT command").
+    m_splitBus = true;
+    m_cmdCycles[kAct] = 2;
+  }
   const int perRank = cfg.banks();
   m_banks.resize(static_cast<std::size_t>(cfg.ranks * perRank));
   for (int b = 0; b < banks(); ++b) {
@@ -90,7 +110,7 @@ bool Ddr4Device::rankIdle(int rank) const {
 std::uint64_t Ddr4Device::columnFloor(DdrCommand cmd) const {
   std::uint64_t f = UINT64_MAX;
   for (const Next& r : m_rankNext) f = std::min(f, r[static_cast<int>(cmd)]);
-  return std::max(f, m_cmdBusFree);
+  return std::max(f, m_busFree[1]);
 }
 
 bool Ddr4Device::canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) const {
@@ -109,6 +129,9 @@ bool Ddr4Device::canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_
     case DdrCommand::Ref:
       if (!rankIdle(k.rank)) return false;
       break;
+    case DdrCommand::RefPb:
+      if (k.open || m_cfg.t.tRFCpb == 0) return false;
+      break;
   }
   return cycle >= earliest(cmd, b);
 }
@@ -117,6 +140,7 @@ void Ddr4Device::closeBank(int b, std::uint64_t cycle, std::uint64_t now) {
   Bank& k = m_banks[b];
   k.open = false;
   raise(k.next[kAct], cycle + m_cfg.t.tRP);
+  raise(k.next[kRefPb], cycle + m_cfg.t.tRP);
   raise(m_rankNext[k.rank][kRef], cycle + m_cfg.t.tRP);
   ++m_counts[kPre];
   ++m_bankCounts[b][kPre];
@@ -129,14 +153,17 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
   const Ddr4Timing& t = m_cfg.t;
   Bank& k = m_banks[b];
   const int rank = k.rank;
-  m_cmdBusFree = cycle + 1;
+  const std::uint64_t busFree = cycle + m_cmdCycles[static_cast<int>(cmd)];
+  if (m_splitBus) m_busFree[isColumn(cmd)] = busFree;
+  else m_busFree[0] = m_busFree[1] = busFree;
   switch (cmd) {
     case DdrCommand::Act: {
       k.open = true;
       k.row = row;
       bankStateChange(rank, cycle, +1, cycle);
       raise(k.next[kRd], cycle + t.tRCD);
-      raise(k.next[kWr], cycle + t.tRCD);
+      raise(k.next[kWr], cycle + t.tRCDWR);
+      raise(m_rankNext[rank][kRefPb], cycle + t.tRRD_S);
       raise(k.next[kPre], cycle + t.tRAS);
       raise(k.next[kAct], cycle + t.tRC);
       raise(m_groupNext[k.group][kAct], cycle + t.tRRD_L);
@@ -152,15 +179,17 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
     }
     case DdrCommand::Pre:
       closeBank(b, cycle, cycle);
+      raise(m_rankNext[rank][kPre], cycle + t.tPPD);
       break;
     case DdrCommand::Rd: {
       raise(m_groupNext[k.group][kRd], cycle + m_ccdL);
       raise(m_rankNext[rank][kRd], cycle + m_ccdS);
       raise(k.next[kPre], cycle + t.tRTP);
-      const std::uint64_t toWrite = cycle + t.cl + m_burst + kReadToWriteGap;
+      const std::uint64_t toWrite = cycle + t.cl + m_burst + m_readToWrite;
       for (int r = 0; r < m_cfg.ranks; ++r) {
-        raise(m_rankNext[r][kWr], toWrite > t.cwl ? toWrite - t.cwl : 0);
-        if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.tRTRS);
+        const std::uint64_t w = r == rank ? toWrite : toWrite + t.tRTRS_RdWr;
+        raise(m_rankNext[r][kWr], w > t.cwl ? w - t.cwl : 0);
+        if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.rankSwitch(t.tRTRS_RdRd));
       }
       ++m_counts[kRd];
       ++m_bankCounts[b][kRd];
@@ -170,13 +199,13 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
       const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
       raise(m_groupNext[k.group][kWr], cycle + m_ccdL);
       raise(m_rankNext[rank][kWr], cycle + m_ccdS);
-      raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L);
-      raise(m_rankNext[rank][kRd], dataEnd + t.tWTR_S);
+      raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
+      raise(m_rankNext[rank][kRd], dataEnd + t.tWTR_S + m_writeToRead);
       raise(k.next[kPre], dataEnd + t.tWR);
       for (int r = 0; r < m_cfg.ranks; ++r) {
         if (r == rank) continue;
-        raise(m_rankNext[r][kWr], cycle + m_burst + t.tRTRS);
-        const std::uint64_t toRead = dataEnd + t.tRTRS;
+        raise(m_rankNext[r][kWr], cycle + m_burst + t.rankSwitch(t.tRTRS_WrWr));
+        const std::uint64_t toRead = dataEnd + t.rankSwitch(t.tRTRS_WrRd);
         raise(m_rankNext[r][kRd], toRead > t.cl ? toRead - t.cl : 0);
       }
       ++m_counts[kWr];
@@ -186,8 +215,20 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
     case DdrCommand::Ref:
       raise(m_rankNext[rank][kAct], cycle + t.tRFC);
       raise(m_rankNext[rank][kRef], cycle + t.tRFC);
+      raise(m_rankNext[rank][kRefPb], cycle + t.tRFC);
       ++m_counts[kRef];
       ++m_bankCounts[b][kRef];
+      break;
+    case DdrCommand::RefPb:
+      // The bank is busy for tRFCpb; other banks of the rank wait tRREFD to
+      // activate or refresh (JESD209-4 tpbR2pbR, JESD235A tRREFD); the
+      // all-bank REF waits for it to finish (Ramulator LPDDR4 REFPB→REF).
+      raise(k.next[kAct], cycle + t.tRFCpb);
+      raise(m_rankNext[rank][kAct], cycle + t.tRREFD);
+      raise(m_rankNext[rank][kRefPb], cycle + t.tRREFD);
+      raise(m_rankNext[rank][kRef], cycle + t.tRFCpb);
+      ++m_counts[kRefPb];
+      ++m_bankCounts[b][kRefPb];
       break;
   }
 }

@@ -18,6 +18,16 @@
 //   CL + BL/2 + 2 − CWL (the read/write bus turnaround of JESD79-4 with a
 //   1 nCK write preamble); REF needs every bank of its rank precharged and
 //   blocks it for tRFC; one command per cycle on the command bus.
+//
+// The other standards change these rules where JEDEC does (Ddr4Config.h):
+// LPDDR4 commands hold the one CA bus for several cycles (ACT, RD, WR 4;
+// PRE, REF 2), PRE→PRE is tPPD, RD→WR adds tDQSCK + 1 instead of 2 and
+// WR→RD one more cycle; HBM2 has a row bus (ACT for 2 cycles, PRE, REF)
+// and a column bus (RD, WR) that work in parallel, and tRCDWR for ACT→WR.
+// Both have a per-bank refresh (RefPb): the bank precharged (tRP), it
+// blocks that bank for tRFCpb, other banks' ACT and RefPb for tRREFD, and
+// an ACT delays another bank's RefPb by tRRD. Timing is counted from the
+// first cycle of a command.
 
 #include <array>
 #include <cstdint>
@@ -27,8 +37,9 @@
 
 namespace ftsim::models {
 
-enum class DdrCommand : std::uint8_t { Act, Pre, Rd, Wr, Ref };
-constexpr int kNumDdrCommands = 5;
+/// RefPb: the per-bank refresh of LPDDR4 (REFpb) and HBM2 (REFSB).
+enum class DdrCommand : std::uint8_t { Act, Pre, Rd, Wr, Ref, RefPb };
+constexpr int kNumDdrCommands = 6;
 const char* toString(DdrCommand c);
 
 /// Commands issued, indexed by DdrCommand. Auto-precharges count as PRE.
@@ -59,10 +70,11 @@ class Ddr4Device {
   std::uint64_t earliest(DdrCommand cmd, int b) const {
     const Bank& k = m_banks[b];
     std::uint64_t e = k.next[static_cast<int>(cmd)];
-    if (m_cmdBusFree > e) e = m_cmdBusFree;
+    const std::uint64_t bus = m_busFree[isColumn(cmd)];
+    if (bus > e) e = bus;
     const std::uint64_t r = m_rankNext[k.rank][static_cast<int>(cmd)];
     if (r > e) e = r;
-    if (cmd != DdrCommand::Pre && cmd != DdrCommand::Ref) {
+    if (cmd != DdrCommand::Pre && cmd != DdrCommand::Ref && cmd != DdrCommand::RefPb) {
       const std::uint64_t g = m_groupNext[k.group][static_cast<int>(cmd)];
       if (g > e) e = g;
     }
@@ -97,6 +109,7 @@ class Ddr4Device {
     std::uint16_t group = 0;  ///< rank * bankGroups + bank group
   };
   using Next = std::array<std::uint64_t, kNumDdrCommands>;
+  static int isColumn(DdrCommand c) { return c == DdrCommand::Rd || c == DdrCommand::Wr; }
   static void raise(std::uint64_t& v, std::uint64_t to) {
     if (to > v) v = to;
   }
@@ -122,7 +135,13 @@ class Ddr4Device {
   std::vector<Next> m_rankNext;   ///< per rank
   std::vector<std::array<std::uint64_t, 4>> m_lastActs;  ///< per rank, the last four ACTs (tFAW)
   std::vector<std::uint32_t> m_actCount;                 ///< per rank, ACTs so far (ring position)
-  std::uint64_t m_cmdBusFree = 0;
+  /// First free cycle of the row (0) and column (1) command bus; one bus
+  /// (both equal) except on HBM2.
+  std::array<std::uint64_t, 2> m_busFree{};
+  bool m_splitBus = false;
+  std::array<std::uint32_t, kNumDdrCommands> m_cmdCycles{};  ///< bus cycles per command
+  std::uint32_t m_readToWrite = 0;  ///< RD→WR: CL + BL/2 + this − CWL
+  std::uint32_t m_writeToRead = 0;  ///< WR→RD: CWL + BL/2 + tWTR + this
   DdrCommandCounts m_counts{};
   std::vector<DdrCommandCounts> m_bankCounts;
   std::vector<Residency> m_residency;  ///< per rank

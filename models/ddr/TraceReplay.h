@@ -39,7 +39,13 @@ struct ReplayResult {
   std::vector<std::uint64_t> rankActiveCycles;
 };
 
+/// With `controller.channels` > 1, every channel has its own controller
+/// and device; a request is split by the channel interleave and is taken
+/// when every part is (replayChannels). Counters and energy are summed,
+/// banks listed channel by channel.
 ReplayResult replayTrace(const Ddr4Config& device, const Ddr4ControllerConfig& controller,
                          const std::vector<TraceRequest>& requests, bool asap);
+ReplayResult replayChannels(const Ddr4Config& device, const Ddr4ControllerConfig& controller,
+                            const std::vector<TraceRequest>& requests, bool asap);
 
 }  // namespace ftsim::models

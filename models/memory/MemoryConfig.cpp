@@ -17,6 +17,8 @@ MemoryConfig MemoryConfig::fromYaml(const std::optional<config::ConfigNode>& nod
   c.device = device;
   const std::optional<config::ConfigNode> ddr4 = node ? node->find("ddr4") : std::nullopt;
   c.ddr4 = ddr4 ? Ddr4ControllerConfig::fromYaml(*ddr4, device) : Ddr4ControllerConfig::defaults(device, deviceNode);
+  if (c.ddr4.channels > 1)
+    ddr4->at("channels").fail("a design run simulates one channel; more are replayed by `ftsim dram` only");
   if (node) {
     c.model = node->getEnum("model", c.model, {"ddr4", "ideal"});
     if (auto n = node->find("ideal")) c.ideal = IdealMemoryConfig::fromYaml(*n);

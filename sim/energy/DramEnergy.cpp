@@ -18,7 +18,7 @@ DramEnergyJ dramEnergy(const models::Ddr4Config& ddr, const models::DdrCommandCo
   e.pre = joules(models::DdrCommand::Pre, d.prePj);
   e.rd = joules(models::DdrCommand::Rd, d.rdPj);
   e.wr = joules(models::DdrCommand::Wr, d.wrPj);
-  e.ref = joules(models::DdrCommand::Ref, d.refPj);
+  e.ref = joules(models::DdrCommand::Ref, d.refPj) + joules(models::DdrCommand::RefPb, d.refPbPj);
   const double tCkS = 1.0 / static_cast<double>(ddr.clock.freqHz());
   for (const std::uint64_t active : rankActiveCycles) {
     const std::uint64_t a = active < cycles ? active : cycles;

@@ -28,6 +28,7 @@ DramDeviceEnergy dramDeviceEnergy(const models::Ddr4Config& ddr, const EnergyCon
   e.rdPj = (p.idd4r - p.idd3n) * burstNs * p.vdd;
   e.wrPj = (p.idd4w - p.idd3n) * burstNs * p.vdd;
   e.refPj = (p.idd5b - p.idd3n) * tRfc * p.vdd;
+  e.refPbPj = (p.idd5pb - p.idd3n) * ddr.t.tRFCpb * tCkNs * p.vdd;
   e.rdIoPj = cfg.ddrIoReadMwPerPin * (w + w / 8) * burstNs;
   e.wrTermPj = cfg.ddrTermWriteMwPerPin * (w + w / 4) * burstNs;
   e.activeStandbyW = (p.idd3n * p.vdd + p.ipp3n * p.vpp) * 1e-3;
@@ -50,7 +51,18 @@ EnergyTable makeTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, bo
   t.rdPj = (d.rdPj + d.rdIoPj) * rank;
   t.wrPj = (d.wrPj + d.wrTermPj) * rank;
   t.refPj = d.refPj * devices;
+  t.refPbPj = d.refPbPj * rank;
   t.ddrBackgroundW = (openPage ? d.activeStandbyW : d.prechargeStandbyW) * devices;
+  t.rankActiveStandbyW = d.activeStandbyW * rank;
+  t.rankPrechargeStandbyW = d.prechargeStandbyW * rank;
+  t.ddrRanks = ddr.ranks;
+  t.ddrClockHz = static_cast<double>(ddr.clock.freqHz());
+  return t;
+}
+
+EnergyTable makeResidencyTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, double clockHz) {
+  EnergyTable t = makeTable(cfg, ddr, true, clockHz);
+  t.ddrResidency = true;
   return t;
 }
 
@@ -111,8 +123,19 @@ stats::EnergyFj energyOf(const EnergyTable& t, const Activity& a) {
   priceOnChip(t, a.bramReads, a.bramWrites, a.dmaBeats, a.cycles, e);
   e.ddrDynamic = femtojoules(static_cast<LD>(a.ddr.activates) * t.actPj + static_cast<LD>(a.ddr.precharges) * t.prePj +
                              static_cast<LD>(a.ddr.reads) * t.rdPj + static_cast<LD>(a.ddr.writes) * t.wrPj +
-                             static_cast<LD>(a.ddr.refreshes) * t.refPj);
-  e.ddrBackground = femtojoules(secondsOf(t, a.cycles) * t.ddrBackgroundW * 1e12L);
+                             static_cast<LD>(a.ddr.refreshes) * t.refPj +
+                             static_cast<LD>(a.ddr.bankRefreshes) * t.refPbPj);
+  if (t.ddrResidency) {
+    // DRAMPower's background: IDD3N while a rank has a bank open, IDD2N for
+    // the rest of the span (ranks × its DDR cycles).
+    const LD tCk = 1.0L / static_cast<LD>(t.ddrClockHz);
+    const LD active = static_cast<LD>(a.ddr.rankActiveCycles) * tCk;
+    const LD all = secondsOf(t, a.cycles) * static_cast<LD>(t.ddrRanks);
+    const LD precharged = all > active ? all - active : 0.0L;
+    e.ddrBackground = femtojoules((active * t.rankActiveStandbyW + precharged * t.rankPrechargeStandbyW) * 1e12L);
+  } else {
+    e.ddrBackground = femtojoules(secondsOf(t, a.cycles) * t.ddrBackgroundW * 1e12L);
+  }
   return e;
 }
 
@@ -141,6 +164,10 @@ void annotateRun(stats::RunResult& run, const schedule::Program& prog, const Ene
 }
 
 EnergyTable designTable(const config::DesignConfig& d) {
+  // A command-level DRAM run records its bank-state residency; the ideal
+  // memory has none, and keeps the standby of its page policy.
+  if (d.memory.model == "ddr4")
+    return makeResidencyTable(d.board.energy, d.memory.device, static_cast<double>(d.accelerator.clock.freqHz()));
   const bool openPage = d.memory.ddr4.pagePolicy == models::PagePolicy::Open;
   return makeTable(d.board.energy, d.memory.device, openPage, static_cast<double>(d.accelerator.clock.freqHz()));
 }

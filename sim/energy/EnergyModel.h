@@ -39,6 +39,7 @@ struct DramDeviceEnergy {
   double rdPj = 0;     ///< (IDD4R−IDD3N)·(BL/2)·tCK·VDD
   double wrPj = 0;     ///< (IDD4W−IDD3N)·(BL/2)·tCK·VDD
   double refPj = 0;    ///< (IDD5B−IDD3N)·tRFC·VDD
+  double refPbPj = 0;  ///< per-bank refresh: (IDD5PB−IDD3N)·tRFCpb·VDD
   double rdIoPj = 0;   ///< read I/O: P_io·(w + w/8)·(BL/2)·tCK (DQ + DQS pins)
   double wrTermPj = 0; ///< write ODT: P_odt·(w + w/4)·(BL/2)·tCK (DQ + DQS + DM pins)
   double activeStandbyW = 0;      ///< IDD3N·VDD + IPP3N·VPP
@@ -51,9 +52,19 @@ DramDeviceEnergy dramDeviceEnergy(const models::Ddr4Config& ddr, const EnergyCon
 struct EnergyTable : OnChipTable {
   double mulPj = 0, addPj = 0;
   double actPj = 0, prePj = 0, rdPj = 0, wrPj = 0, refPj = 0;  ///< whole rank(s), core + I/O
+  double refPbPj = 0;         ///< one bank refreshed in every device of a rank
   double ddrBackgroundW = 0;  ///< all devices; active standby under an open-page policy, else precharge standby
+  /// Background from the recorded bank-state residency (DdrCounters::
+  /// rankActiveCycles) instead of ddrBackgroundW: set when the DRAM is
+  /// simulated at command level. Powers per rank (all its devices).
+  bool ddrResidency = false;
+  double rankActiveStandbyW = 0, rankPrechargeStandbyW = 0;
+  int ddrRanks = 1;
+  double ddrClockHz = 1;
 };
 EnergyTable makeTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, bool openPage, double clockHz);
+/// The table with the background from residency (a command-level DRAM run).
+EnergyTable makeResidencyTable(const EnergyConfig& cfg, const models::Ddr4Config& ddr, double clockHz);
 
 /// Count the actions of one executed phase from its steps and its counters.
 Activity countActivity(const schedule::Program& prog, const schedule::PhasePlan& plan,

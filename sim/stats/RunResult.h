@@ -28,6 +28,10 @@ struct DdrCounters {
   std::uint64_t rowHits = 0, rowMisses = 0, rowConflicts = 0;
   std::uint64_t dataBytes = 0;
   std::uint64_t axiBursts = 0;
+  std::uint64_t bankRefreshes = 0;     ///< per-bank refreshes (LPDDR4 REFpb, HBM2 REFSB)
+  /// DDR cycles with a bank open, summed over ranks (active standby; the
+  /// rest of ranks × cycles is precharged standby), for the energy model.
+  std::uint64_t rankActiveCycles = 0;
 
   DdrCounters& operator+=(const DdrCounters& o);
   DdrCounters& operator-=(const DdrCounters& o);
@@ -131,6 +135,8 @@ inline DdrCounters& DdrCounters::operator+=(const DdrCounters& o) {
   rowConflicts += o.rowConflicts;
   dataBytes += o.dataBytes;
   axiBursts += o.axiBursts;
+  bankRefreshes += o.bankRefreshes;
+  rankActiveCycles += o.rankActiveCycles;
   return *this;
 }
 
@@ -145,6 +151,8 @@ inline DdrCounters& DdrCounters::operator-=(const DdrCounters& o) {
   rowConflicts -= o.rowConflicts;
   dataBytes -= o.dataBytes;
   axiBursts -= o.axiBursts;
+  bankRefreshes -= o.bankRefreshes;
+  rankActiveCycles -= o.rankActiveCycles;
   return *this;
 }
 
