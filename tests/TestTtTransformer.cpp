@@ -23,6 +23,7 @@
 #include "models/tt_engine/TtDatapath.h"
 #include "models/tt_engine/TtEngineTiming.h"
 #include "sim/config/ConfigNode.h"
+#include "sim/functional/Npy.h"
 #include "sim/tt/TtProgram.h"
 #include "sim/workload/Network.h"
 #include "tests/DenseTtReference.h"
@@ -258,4 +259,46 @@ TEST(TtTransformer, ShippedDesignRunsFunctional) {
   EXPECT_NE(ja["functional"]["weight_checksum"], jc["functional"]["weight_checksum"]);
   EXPECT_EQ(ja["total"]["cycles"], jt["total"]["cycles"]);
   EXPECT_TRUE(test::readText(a + "/layers.csv") == test::readText(t + "/layers.csv"));
+}
+
+TEST(TtTransformer, PyTorchReferenceAgrees) {
+  // tools/tt_torch_reference.py rebuilds the encoder in PyTorch (float64,
+  // autograd through the dense weights rebuilt from the cores) from the
+  // engine's initial weights and batch and compares the loss, every weight
+  // gradient and every updated weight of one SGD step.
+  const Fixture f;
+  const std::string dir = test::tempDir("torch");
+  test::writeText(dir + "/workload.yaml", kEncoder);
+  models::TtDatapath dp = f.fresh();
+  auto npy = [&](const std::string& name, const std::vector<std::int64_t>& shape, const std::vector<float>& v) {
+    functional::writeNpy(dir + "/" + name + ".npy", shape, v.data());
+  };
+  npy("input", {kPositions, kModel}, f.x);
+  std::vector<std::int64_t> labels(f.labels.begin(), f.labels.end());
+  functional::writeNpyInt(dir + "/labels.npy", {kPositions}, labels.data());
+  for (const auto& rep : f.p.plans) {
+    const tt::TtMatrix& t = rep.matrix;
+    for (int k = 0; k < t.cores(); ++k) {
+      const auto ku = static_cast<std::size_t>(k);
+      const std::string name = rep.name + ".G" + std::to_string(k + 1);
+      npy(name, {t.ranks[ku], t.outModes[ku], t.inModes[ku], t.ranks[ku + 1]}, dp.tensor(tensorNamed(f.p, name)));
+    }
+  }
+  for (const std::string ln : {"ln1", "ln2"})
+    for (const std::string part : {".gamma", ".beta"}) {
+      const auto& v = dp.tensor(tensorNamed(f.p, ln + part));
+      npy(ln + part, {static_cast<std::int64_t>(v.size())}, v);
+    }
+  dp.runStep();
+  npy("loss", {1}, {static_cast<float>(dp.lastLoss())});
+  for (const auto& wl : f.p.layerWeights)
+    for (std::size_t i = 0; i < wl.size(); i += 2) {
+      const std::string& name = f.p.tensors[static_cast<std::size_t>(wl[i])].name;
+      npy(name + ".updated", {static_cast<std::int64_t>(dp.tensor(wl[i]).size())}, dp.tensor(wl[i]));
+      npy(name + ".grad", {static_cast<std::int64_t>(dp.tensor(wl[i + 1]).size())}, dp.tensor(wl[i + 1]));
+    }
+  const test::Result r = test::shell("/usr/bin/python3 " + test::sourceDir() + "/tools/tt_torch_reference.py --workload " +
+                                     dir + "/workload.yaml --dir " + dir + " --lr 0.001 2>&1");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("28 weights compared: agree"), std::string::npos) << r.out;
 }
