@@ -6,8 +6,10 @@
 //    fixed and bfp formats of several widths and both roundings;
 //  - every operation of whole training steps (input load, contractions,
 //    ReLU, residual adds, loss gradient, TT-embedding gather and scatter,
-//    SGD update), bit for bit, op by op, with the random stream carried
-//    from op to op and step to step;
+//    attention's softmax and its gradient, GELU, layer norm, SGD and Adam
+//    updates), bit for bit, op by op, with the random stream carried from op
+//    to op and step to step (the vector unit's double arithmetic is
+//    restated from its definition; what is checked is the rounding of it);
 //  - stochastic rounding is unbiased: the mean of many roundings of one
 //    value is the value, to a few standard errors.
 
@@ -149,7 +151,17 @@ class OpReference {
         return {reference::roundGrid(s, fmt(op.writes[0]), m_cfg.rounding, m_lanes)};
       }
       case tt::OpKind::Loss: return {loss(op, t)};
-      case tt::OpKind::Update: return {sgd(op, t)};
+      case tt::OpKind::Update: {
+        auto r = m_cfg.optimizer.kind == tt::Optimizer::Adam ? adam(op, t) : std::vector<std::vector<float>>{sgd(op, t)};
+        if (&op == lastUpdate()) ++m_steps;
+        return r;
+      }
+      case tt::OpKind::Gelu:
+      case tt::OpKind::GeluGrad: return {gelu(op, t)};
+      case tt::OpKind::LayerNorm: return layerNorm(op, t);
+      case tt::OpKind::LayerNormGrad: return layerNormGrad(op, t);
+      case tt::OpKind::Softmax: return {softmax(op, t)};
+      case tt::OpKind::SoftmaxGrad: return {softmaxGrad(op, t)};
       case tt::OpKind::Gather:
       case tt::OpKind::ScatterAdd: return {embedding(op, t)};
       default: ADD_FAILURE() << "the reference does not compute " << tt::toString(op.kind); return {};
@@ -217,6 +229,129 @@ class OpReference {
     return reference::roundGrid(s, fmt(op.reads[0]), m_cfg.rounding, m_lanes);
   }
 
+  const tt::ProgOp* lastUpdate() const {
+    const tt::ProgOp* last = nullptr;
+    for (const auto& o : m_p.ops)
+      if (o.kind == tt::OpKind::Update) last = &o;
+    return last;
+  }
+
+  // The vector unit's operations in double, as docs/tt-engine.md defines
+  // them, each result held in fp32 and rounded by the reference.
+  std::vector<float> gelu(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
+    const bool grad = op.kind == tt::OpKind::GeluGrad;
+    const auto& x = t[op.reads[grad ? 1 : 0]];
+    std::vector<float> y(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double v = x[i];
+      const double cdf = 0.5 * (1.0 + std::erf(v * 0.70710678118654752440));  // Φ(v)
+      y[i] = grad ? static_cast<float>(t[op.reads[0]][i] *
+                                       (cdf + v * 0.39894228040143267794 * std::exp(-0.5 * v * v)))  // φ(v) = e^(−v²/2)/√(2π)
+                  : static_cast<float>(v * cdf);
+    }
+    return reference::roundValues(y, fmt(op.writes[0]), m_cfg.rounding, m_lanes);
+  }
+
+  std::vector<std::vector<float>> layerNorm(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
+    const auto &x = t[op.reads[0]], &gamma = t[op.reads[1]], &beta = t[op.reads[2]];
+    const std::size_t c = gamma.size(), rows = x.size() / c;
+    std::vector<float> y(x.size()), stats(2 * rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      double mean = 0, var = 0;
+      for (std::size_t k = 0; k < c; ++k) mean += x[r * c + k];
+      mean /= static_cast<double>(c);
+      for (std::size_t k = 0; k < c; ++k) var += (x[r * c + k] - mean) * (x[r * c + k] - mean);
+      var /= static_cast<double>(c);
+      stats[2 * r] = static_cast<float>(mean);
+      stats[2 * r + 1] = static_cast<float>(1.0 / std::sqrt(var + 1e-5));
+      for (std::size_t k = 0; k < c; ++k)
+        y[r * c + k] = static_cast<float>((x[r * c + k] - static_cast<double>(stats[2 * r])) * stats[2 * r + 1] *
+                                              gamma[k] + beta[k]);
+    }
+    return {reference::roundValues(y, fmt(op.writes[0]), m_cfg.rounding, m_lanes), stats};
+  }
+
+  std::vector<std::vector<float>> layerNormGrad(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
+    const auto &dy = t[op.reads[0]], &x = t[op.reads[1]], &gamma = t[op.reads[2]], &stats = t[op.reads[3]];
+    const std::size_t c = gamma.size(), rows = x.size() / c;
+    const bool needDx = op.writes.size() == 3;
+    std::vector<double> dg(c, 0.0), db(c, 0.0);
+    std::vector<float> dx(x.size());
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double mu = stats[2 * r], rstd = stats[2 * r + 1];
+      double mg = 0, mgx = 0;
+      for (std::size_t k = 0; k < c; ++k) {
+        const double xhat = (x[r * c + k] - mu) * rstd, g = dy[r * c + k] * static_cast<double>(gamma[k]);
+        dg[k] += dy[r * c + k] * xhat;
+        db[k] += dy[r * c + k];
+        mg += g;
+        mgx += g * xhat;
+      }
+      mg /= static_cast<double>(c);
+      mgx /= static_cast<double>(c);
+      for (std::size_t k = 0; k < c; ++k) {
+        const double xhat = (x[r * c + k] - mu) * rstd;
+        dx[r * c + k] = static_cast<float>((dy[r * c + k] * static_cast<double>(gamma[k]) - mg - xhat * mgx) * rstd);
+      }
+    }
+    std::vector<std::vector<float>> out;
+    if (needDx) out.push_back(reference::roundValues(dx, fmt(op.writes[0]), m_cfg.rounding, m_lanes));
+    out.push_back(reference::roundValues(std::vector<float>(dg.begin(), dg.end()), fmt(op.writes[needDx ? 1 : 0]),
+                                         m_cfg.rounding, m_lanes));
+    out.push_back(reference::roundValues(std::vector<float>(db.begin(), db.end()), fmt(op.writes[needDx ? 2 : 1]),
+                                         m_cfg.rounding, m_lanes));
+    return out;
+  }
+
+  std::vector<float> softmax(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
+    const auto& s = t[op.reads[0]];
+    const std::size_t n = op.rowElements;
+    std::vector<float> p(s.size());
+    for (std::size_t r = 0; r < s.size() / n; ++r) {
+      double mx = op.scale * s[r * n];
+      for (std::size_t j = 1; j < n; ++j) mx = std::max(mx, op.scale * s[r * n + j]);
+      double sum = 0;
+      for (std::size_t j = 0; j < n; ++j) sum += std::exp(op.scale * s[r * n + j] - mx);
+      for (std::size_t j = 0; j < n; ++j) p[r * n + j] = static_cast<float>(std::exp(op.scale * s[r * n + j] - mx) / sum);
+    }
+    return reference::roundValues(p, fmt(op.writes[0]), m_cfg.rounding, m_lanes);
+  }
+
+  std::vector<float> softmaxGrad(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
+    const auto &p = t[op.reads[0]], &dp = t[op.reads[1]];
+    const std::size_t n = op.rowElements;
+    std::vector<float> ds(p.size());
+    for (std::size_t r = 0; r < p.size() / n; ++r) {
+      double dot = 0;
+      for (std::size_t j = 0; j < n; ++j) dot += static_cast<double>(p[r * n + j]) * dp[r * n + j];
+      for (std::size_t j = 0; j < n; ++j) ds[r * n + j] = static_cast<float>(op.scale * p[r * n + j] * (dp[r * n + j] - dot));
+    }
+    return reference::roundValues(ds, fmt(op.writes[0]), m_cfg.rounding, m_lanes);
+  }
+
+  /// Adam: moments in fp32 rounded into their format, bias-corrected step in
+  /// fp32, the weight's difference exact on the grid.
+  std::vector<std::vector<float>> adam(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
+    const auto &w = t[op.reads[0]], &g = t[op.reads[1]], &m0 = t[op.reads[2]], &v0 = t[op.reads[3]];
+    const double b1 = m_cfg.optimizer.beta1, b2 = m_cfg.optimizer.beta2;
+    const double lr = std::nearbyint(m_cfg.optimizer.learningRate * 65536.0) / 65536.0;
+    std::vector<float> m(g.size()), v(g.size());
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      m[i] = static_cast<float>(b1 * m0[i] + (1 - b1) * g[i]);
+      v[i] = static_cast<float>(b2 * v0[i] + (1 - b2) * static_cast<double>(g[i]) * g[i]);
+    }
+    m = reference::roundValues(m, fmt(op.reads[2]), m_cfg.rounding, m_lanes);
+    v = reference::roundValues(v, fmt(op.reads[3]), m_cfg.rounding, m_lanes);
+    const double c1 = 1 - std::pow(b1, static_cast<double>(m_steps + 1));
+    const double c2 = 1 - std::pow(b2, static_cast<double>(m_steps + 1));
+    std::vector<Exact> s(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const auto step = static_cast<float>(lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + m_cfg.optimizer.epsilon));
+      s[i] = reference::gridOf(w[i]) - reference::gridOf(step);
+    }
+    return {reference::roundGrid(s, fmt(op.reads[0]), m_cfg.rounding, m_lanes), m, v};
+  }
+
   /// Core k's slices of the batch's tokens, or their gradients summed back into the core.
   std::vector<float> embedding(const tt::ProgOp& op, const std::vector<std::vector<float>>& t) {
     const tt::TtMatrix* m = nullptr;
@@ -248,6 +383,7 @@ class OpReference {
   const tt::TtProgram& m_p;
   const models::TtEngineConfig& m_cfg;
   RefLanes m_lanes;
+  std::uint64_t m_steps = 0;
 };
 
 workload::Network network(const std::string& yaml) {
@@ -332,7 +468,37 @@ const char* kEmbedding = R"(workload:
     - {name: res, type: add, inputs: [proj, emb]}
 )";
 
+// A small encoder layer: TT projections, two-head attention, residual adds,
+// layer norms, GELU, TT feed-forward.
+const char* kEncoder = R"(workload:
+  name: enc
+  batch: 1
+  input: {channels: 8, height: 1, width: 4}
+  layers:
+    - {name: q, type: tt_linear, input: image, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
+    - {name: k, type: tt_linear, input: image, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
+    - {name: v, type: tt_linear, input: image, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
+    - {name: attn, type: attention, inputs: [q, k, v], heads: 2}
+    - {name: o, type: tt_linear, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
+    - {name: res1, type: add, inputs: [o, image]}
+    - {name: ln1, type: layernorm}
+    - {name: ffn1, type: tt_linear, tt_format: tt, out_modes: [4, 4], in_modes: [4, 2], rank: 3}
+    - {name: gelu, type: gelu}
+    - {name: ffn2, type: tt_linear, tt_format: tt, out_modes: [2, 4], in_modes: [4, 4], rank: 3}
+    - {name: res2, type: add, inputs: [ffn2, ln1]}
+    - {name: ln2, type: layernorm}
+)";
+
 }  // namespace
+
+TEST(TtLowPrecision, EveryOpOfATransformerStepWithAdamMatchesReference) {
+  models::TtEngineConfig cfg = engine(NumberFormat::fixed(8, 6), NumberFormat::fixed(12, 8), NumberFormat::bfp(8, 16),
+                                      Rounding::Stochastic);
+  cfg.optimizer.kind = tt::Optimizer::Adam;
+  cfg.optimizer.learningRate = 0.01;
+  cfg.formats.optimizerState = NumberFormat::bfp(12, 16);
+  checkEveryOp(kEncoder, cfg, false);
+}
 
 TEST(TtLowPrecision, EveryOpOfAFixedPointStepMatchesReference) {
   checkEveryOp(kMlp, engine(NumberFormat::fixed(8, 6), NumberFormat::fixed(8, 6), NumberFormat::bfp(8, 16),
