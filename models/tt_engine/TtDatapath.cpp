@@ -174,7 +174,7 @@ void TtDatapath::execute(std::size_t index) {
   }
 }
 
-void TtDatapath::roundInto(std::vector<float>& v, int id) {
+void TtDatapath::roundInto(const std::vector<float>& v, int id) {
   const tt::ProgTensor& t = m_p.tensors[static_cast<std::size_t>(id)];
   kernels::quantizeValues(v.data(), v.size(), t.format, m_cfg.rounding, m_rng, out(id).data());
 }

@@ -72,7 +72,7 @@ class TtDatapath {
   std::vector<float>& out(int id);
   void round(std::vector<std::int64_t>& acc, int id);
   /// Round vector-unit results (computed in double, held as fp32) into tensor `id`'s format.
-  void roundInto(std::vector<float>& v, int id);
+  void roundInto(const std::vector<float>& v, int id);
   const tt::ProgOp& lossOp() const;
 
   /// Core `op.core` of the TT embedding a Gather / ScatterAdd works on.
