@@ -261,44 +261,87 @@ TEST(TtTransformer, ShippedDesignRunsFunctional) {
   EXPECT_TRUE(test::readText(a + "/layers.csv") == test::readText(t + "/layers.csv"));
 }
 
-TEST(TtTransformer, PyTorchReferenceAgrees) {
-  // tools/tt_torch_reference.py rebuilds the encoder in PyTorch (float64,
-  // autograd through the dense weights rebuilt from the cores) from the
-  // engine's initial weights and batch and compares the loss, every weight
-  // gradient and every updated weight of one SGD step.
-  const Fixture f;
+namespace {
+
+/// Write the engine's initial weights, batch, loss, gradients and updated
+/// weights of one fp32 SGD step of `yaml` and run tools/tt_torch_reference.py
+/// on them; its output.
+test::Result torchStep(const std::string& yaml, const std::vector<float>& input, std::int64_t channels,
+                       const std::vector<int>& labels) {
   const std::string dir = test::tempDir("torch");
-  test::writeText(dir + "/workload.yaml", kEncoder);
-  models::TtDatapath dp = f.fresh();
+  test::writeText(dir + "/workload.yaml", yaml);
+  const workload::Network net =
+      workload::Network::fromYaml(config::ConfigNode::loadString(yaml, "test").at("workload"));
+  const models::TtEngineConfig cfg = fp32Engine();
+  const tt::TtProgram p = tt::buildProgram(net, models::programOptions(cfg, 0));
+  models::TtDatapath dp(p, cfg, 1);
+  dp.initWeights(77);
+  dp.setBatch(input, labels);
   auto npy = [&](const std::string& name, const std::vector<std::int64_t>& shape, const std::vector<float>& v) {
     functional::writeNpy(dir + "/" + name + ".npy", shape, v.data());
   };
-  npy("input", {kPositions, kModel}, f.x);
-  std::vector<std::int64_t> labels(f.labels.begin(), f.labels.end());
-  functional::writeNpyInt(dir + "/labels.npy", {kPositions}, labels.data());
-  for (const auto& rep : f.p.plans) {
+  npy("input", {static_cast<std::int64_t>(input.size()) / channels, channels}, input);
+  std::vector<std::int64_t> lab(labels.begin(), labels.end());
+  functional::writeNpyInt(dir + "/labels.npy", {static_cast<std::int64_t>(lab.size())}, lab.data());
+  for (const auto& rep : p.plans) {
     const tt::TtMatrix& t = rep.matrix;
     for (int k = 0; k < t.cores(); ++k) {
       const auto ku = static_cast<std::size_t>(k);
       const std::string name = rep.name + ".G" + std::to_string(k + 1);
-      npy(name, {t.ranks[ku], t.outModes[ku], t.inModes[ku], t.ranks[ku + 1]}, dp.tensor(tensorNamed(f.p, name)));
+      npy(name, {t.ranks[ku], t.outModes[ku], t.inModes[ku], t.ranks[ku + 1]}, dp.tensor(tensorNamed(p, name)));
     }
   }
-  for (const std::string ln : {"ln1", "ln2"})
-    for (const std::string part : {".gamma", ".beta"}) {
-      const auto& v = dp.tensor(tensorNamed(f.p, ln + part));
-      npy(ln + part, {static_cast<std::int64_t>(v.size())}, v);
-    }
+  for (std::size_t i = 0; i < p.tensors.size(); ++i) {
+    const std::string& name = p.tensors[i].name;
+    const bool lnParam = p.tensors[i].role == tt::TensorRole::Weight &&
+                         (name.find(".gamma") != std::string::npos || name.find(".beta") != std::string::npos);
+    if (lnParam) npy(name, {static_cast<std::int64_t>(p.tensors[i].elements)}, dp.tensor(static_cast<int>(i)));
+  }
   dp.runStep();
   npy("loss", {1}, {static_cast<float>(dp.lastLoss())});
-  for (const auto& wl : f.p.layerWeights)
-    for (std::size_t i = 0; i < wl.size(); i += 2) {
-      const std::string& name = f.p.tensors[static_cast<std::size_t>(wl[i])].name;
+  int weights = 0;
+  for (const auto& wl : p.layerWeights)
+    for (std::size_t i = 0; i < wl.size(); i += 2, ++weights) {
+      const std::string& name = p.tensors[static_cast<std::size_t>(wl[i])].name;
       npy(name + ".updated", {static_cast<std::int64_t>(dp.tensor(wl[i]).size())}, dp.tensor(wl[i]));
       npy(name + ".grad", {static_cast<std::int64_t>(dp.tensor(wl[i + 1]).size())}, dp.tensor(wl[i + 1]));
     }
-  const test::Result r = test::shell("/usr/bin/python3 " + test::sourceDir() + "/tools/tt_torch_reference.py --workload " +
-                                     dir + "/workload.yaml --dir " + dir + " --lr 0.001 2>&1");
+  test::Result r = test::shell("/usr/bin/python3 " + test::sourceDir() + "/tools/tt_torch_reference.py --workload " +
+                               dir + "/workload.yaml --dir " + dir + " --lr 0.001 2>&1");
+  r.out += "\n(" + std::to_string(weights) + " weights written)";
+  return r;
+}
+
+}  // namespace
+
+TEST(TtTransformer, PyTorchReferenceAgrees) {
+  // tools/tt_torch_reference.py rebuilds the encoder in PyTorch (float64,
+  // autograd through the dense weights rebuilt from the cores) from the
+  // engine's initial weights and batch and compares the loss, every weight
+  // gradient and every updated weight of one SGD step: 6 TT layers of 4
+  // cores and 2 layer norms of γ and β are 28 weights.
+  const Fixture f;
+  const test::Result r = torchStep(kEncoder, f.x, kModel, f.labels);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("28 weights compared: agree"), std::string::npos) << r.out;
+}
+
+TEST(TtTransformer, PyTorchReferenceAgreesOnATtEmbedding) {
+  // Token ids → TT embedding (vocabulary 4·6, dimension 2·4) → TT projection
+  // → residual add → layer norm, batch 2 of 6 tokens: 2 + 4 cores and γ, β
+  // are 8 weights.
+  const char* yaml = R"(workload:
+  name: emb
+  batch: 2
+  input: {channels: 1, height: 1, width: 6}
+  layers:
+    - {name: emb, type: tt_embedding, vocab_modes: [4, 6], dim_modes: [2, 4], rank: 3}
+    - {name: proj, type: tt_linear, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 2}
+    - {name: res, type: add, inputs: [proj, emb]}
+    - {name: ln, type: layernorm}
+)";
+  const std::vector<float> tokens = {3, 17, 0, 23, 9, 9, 12, 5, 20, 1, 14, 7};
+  const test::Result r = torchStep(yaml, tokens, 1, {1, 0, 7, 5, 2, 2, 6, 3, 4, 1, 0, 7});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("8 weights compared: agree"), std::string::npos) << r.out;
 }

@@ -2,7 +2,7 @@
 """The PyTorch reference of the TT engine's fp32 training step.
 
 Builds the network of a TT workload YAML (the `workload:` section ftsim reads:
-tt_linear, fc, attention, add, layernorm, gelu, relu), with every TT layer's
+tt_linear, tt_embedding, fc, attention, add, layernorm, gelu, relu), with every TT layer's
 dense weight rebuilt from its cores so that autograd differentiates the cores
 themselves, runs the forward pass, the mean softmax cross-entropy over the
 rows (positions x batch), the backward pass and one SGD step, in float64, and
@@ -10,8 +10,8 @@ compares with what the engine computed.
 
 usage: tt_torch_reference.py --workload W.yaml --dir DIR --lr X
 
-DIR holds, as the test TtTransformer.PyTorchReferenceAgrees writes them:
-input.npy [rows][channels], labels.npy [rows] (int64), for every TT layer L
+DIR holds, as the tests TtTransformer.PyTorchReferenceAgrees* write them:
+input.npy [rows][channels] (token ids for a tt_embedding), labels.npy [rows] (int64), for every TT layer L
 its cores L.G<k>.npy [r_{k-1}][m_k][n_k][r_k] (the TT-matrix the engine
 trains; TT-format layers have n_k = 1 on the output side, m_k = 1 on the
 input side), for every layer norm L.gamma.npy and L.beta.npy, the engine's
@@ -72,6 +72,16 @@ def main():
                 k += 1
             wm = dense_from_cores(cores)
             y = ins[0].reshape(-1, wm.shape[1]) @ wm.T
+        elif kind == "tt_embedding":
+            cores = []
+            k = 1
+            while os.path.exists(os.path.join(d, f"{name}.G{k}.npy")):
+                g = load(f"{name}.G{k}.npy").requires_grad_(True)
+                params[f"{name}.G{k}"] = g
+                cores.append(g)
+                k += 1
+            table = dense_from_cores(cores)  # [dimension][vocabulary]
+            y = table[:, ins[0].reshape(-1).long()].T
         elif kind == "attention":
             q, kk, v = ins
             heads = layer["heads"]
