@@ -170,7 +170,7 @@ TEST(NumberFormat, BlockFloatingPointBlocksFollowElementIndices) {
 TEST(NumberFormat, AccumulatorGridIsExactForFixedProducts) {
   // fixed<8,6> products have 12 fractional bits, well above the 32 of the
   // accumulator: (-127/64) * (93/64) = -11811/4096 exactly.
-  const std::int64_t p = productToAcc(-127.0f / 64, 93.0f / 64);
+  const std::int64_t p = ttProductToAcc(-127.0f / 64, 93.0f / 64);
   EXPECT_EQ(p, -11811LL * (1LL << 20));
-  EXPECT_DOUBLE_EQ(accToDouble(p), -11811.0 / 4096);
+  EXPECT_EQ(ttAccToFloat(p), -11811.0f / 4096);
 }

@@ -189,8 +189,6 @@ INSTANTIATE_TEST_SUITE_P(
              "multiple of 32"},
         Case{"LayerTypeOnTt", "zcu102", "", "", {"workload.layers.1.type=batchnorm"}, "workload.layers[1].type",
              "the tt accelerator runs"},
-        Case{"FunctionalLayers", "custom", "", "", {"accelerator.functional=true"}, "accelerator.functional",
-             "functional mode computes"},
         Case{"FunctionalLastLayer", "mlp", "{name: b, type: tt_linear, in_modes: [3, 4], out_modes: [2, 2], rank: 2}",
              "{name: b, type: relu}", {"accelerator.functional=true"}, "accelerator.functional",
              "must be tt_linear or fc"},

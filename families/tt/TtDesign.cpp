@@ -54,10 +54,6 @@ void validateTtDesign(const config::DesignConfig& d, const config::ConfigNode& r
     if (!runs)
       layerNodes[i].at("type").fail("the tt accelerator runs tt_linear, tt_embedding, fc, relu, gelu, layernorm, "
                                     "add and attention layers");
-    const bool functionalOk = l.type == LayerType::TtLinear || l.type == LayerType::Fc || l.type == LayerType::Relu;
-    if (d.tt.functional && !functionalOk)
-      acc.at("functional").fail("functional mode computes tt_linear, fc and relu layers; layer " + l.name +
-                                " is a " + workload::toString(l.type));
   }
   if (d.tt.functional && d.workload.layers.back().type == LayerType::Relu)
     acc.at("functional").fail("the last layer feeds the softmax loss: it must be tt_linear or fc");

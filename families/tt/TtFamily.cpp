@@ -29,7 +29,7 @@ class TtRun final : public DesignRun {
     if (m_d.tt.functional) {
       datapath = std::make_unique<models::TtDatapath>(m_plan.program, m_d.tt, m_d.seed);
       datapath->initWeights(m_d.seed);
-      datapath->synthesizeBatch(m_d.seed, m_d.workload.numClasses);
+      datapath->synthesizeBatch(m_d.seed, datapath->lossClasses());
     }
     models::SimOptions opts;
     opts.progress = progress;

@@ -11,6 +11,9 @@
 #include "models/kernels/GroupWeights.h"
 #include "models/kernels/Lfsr.h"
 #include "models/kernels/MacTile.h"
+#include "models/kernels/TtContraction.h"
+#include "models/kernels/TtFormat.h"
+#include "models/kernels/TtQuantizer.h"
 #include "models/kernels/VectorKernels.h"
 #include "models/kernels/WeightLoader.h"
 
@@ -59,6 +62,36 @@ template void relu6Backward<16, 2016>(const float[16][2016], const float[16][201
 template void copyLanes<16, 2016>(const float[16][2016], float[16][2016], int, int);
 template void dropoutApply<16, 2016>(const float[16][2016], float[16][2016], const DropoutTile&, int, int);
 template void bnParamUpdate<16>(float[16], float[16], const float[16], const float[16], float, int);
+
+// The TT engine's contraction units, one per PE array shape it supports
+// (rows and depth each 2, 4, 8, 16 or 32), at the bounds of one layer's
+// tables (4,096 entries per leg group, 2^20 elements per operand), and its
+// rounding unit at its chunk of 4,096 elements.
+using TtSubsetBounds = TtGemmBounds<4096, 4096, 4096, 4096, 1u << 20, 1u << 20, 1u << 20>;
+
+#define FTSIM_TT_GEMM(R, D)                                                                                       \
+  template void ttGemmFloat<R, D, TtSubsetBounds>(const TtGemmShape&, const std::uint32_t*, const std::uint32_t*, \
+                                                  const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, \
+                                                  const std::uint32_t*, const std::uint32_t*, const std::uint32_t*, \
+                                                  const std::uint32_t*, const float*, const float*, float*);      \
+  template void ttGemmInt<R, D, TtSubsetBounds>(const TtGemmShape&, const std::uint32_t*, const std::uint32_t*,   \
+                                                const std::uint32_t*, const std::uint32_t*, const std::uint32_t*,   \
+                                                const std::uint32_t*, const std::uint32_t*, const std::uint32_t*,   \
+                                                const std::uint32_t*, const float*, const float*, std::int64_t*);
+#define FTSIM_TT_GEMM_DEPTHS(R) \
+  FTSIM_TT_GEMM(R, 2) FTSIM_TT_GEMM(R, 4) FTSIM_TT_GEMM(R, 8) FTSIM_TT_GEMM(R, 16) FTSIM_TT_GEMM(R, 32)
+FTSIM_TT_GEMM_DEPTHS(2)
+FTSIM_TT_GEMM_DEPTHS(4)
+FTSIM_TT_GEMM_DEPTHS(8)
+FTSIM_TT_GEMM_DEPTHS(16)
+FTSIM_TT_GEMM_DEPTHS(32)
+#undef FTSIM_TT_GEMM_DEPTHS
+#undef FTSIM_TT_GEMM
+
+template void ttQuantizeAcc<kTtMaxBlock>(const std::int64_t*, int, const TtFormat&, Rounding, LaneRandom&, float*,
+                                         std::uint64_t);
+template void ttQuantizeValues<kTtMaxBlock>(const float*, int, const TtFormat&, Rounding, LaneRandom&, float*,
+                                            std::int64_t*, std::uint64_t);
 
 /// Non-template kernels must be odr-used to appear in the call graph.
 float subsetNonTemplates(float a, float b, float& mean, float& invStd) {

@@ -1,6 +1,7 @@
 #include "models/tt_engine/Contraction.h"
 
-#include "models/tt_engine/Quantizer.h"
+#include "models/kernels/TtContraction.h"
+#include "sim/core/Error.h"
 
 namespace ftsim::kernels {
 
@@ -86,58 +87,17 @@ GemmView GemmView::of(const GemmTables& t) {
 
 namespace {
 
-// One row of the array: Depth products, a binary adder tree, then the
-// accumulator. Out-of-range lanes multiply zeros.
-template <int Rows, int Depth>
-void gemmFloat(const GemmView& v, const float* a, const float* b, float* c) {
-  for (std::uint32_t bt = 0; bt < v.batch; ++bt) {
-    for (std::uint32_t m0 = 0; m0 < v.m; m0 += Rows) {
-      for (std::uint32_t n = 0; n < v.n; ++n) {
-        float acc[Rows] = {};
-        for (std::uint32_t k0 = 0; k0 < v.k; k0 += Depth) {
-          for (int i = 0; i < Rows; ++i) {
-            float tree[Depth];
-            for (int kk = 0; kk < Depth; ++kk) {
-              const bool live = m0 + i < v.m && k0 + kk < v.k;
-              tree[kk] = live ? a[v.aBatch[bt] + v.aRow[m0 + i] + v.aDepth[k0 + kk]] *
-                                    b[v.bBatch[bt] + v.bDepth[k0 + kk] + v.bCol[n]]
-                              : 0.0f;
-            }
-            for (int width = Depth / 2; width >= 1; width /= 2)
-              for (int kk = 0; kk < width; ++kk) tree[kk] = tree[2 * kk] + tree[2 * kk + 1];
-            acc[i] += tree[0];
-          }
-        }
-        for (int i = 0; i < Rows; ++i)
-          if (m0 + i < v.m) c[v.cBatch[bt] + v.cRow[m0 + i] + v.cCol[n]] = acc[i];
-      }
-    }
-  }
+// The simulator's contraction units: extents and operands bounded only by
+// the 32-bit offset tables (the program's tensors are far smaller).
+constexpr std::uint32_t kEngineBound = 1u << 30;
+using EngineBounds = TtGemmBounds<kEngineBound, kEngineBound, kEngineBound, kEngineBound, kEngineBound,
+                                  kEngineBound, kEngineBound>;
+
+bool withinBounds(const GemmView& v) {
+  return v.batch <= kEngineBound && v.m <= kEngineBound && v.k <= kEngineBound && v.n <= kEngineBound;
 }
 
-template <int Rows, int Depth>
-void gemmInt(const GemmView& v, const float* a, const float* b, std::int64_t* c) {
-  for (std::uint32_t bt = 0; bt < v.batch; ++bt) {
-    for (std::uint32_t m0 = 0; m0 < v.m; m0 += Rows) {
-      for (std::uint32_t n = 0; n < v.n; ++n) {
-        std::int64_t acc[Rows] = {};
-        for (std::uint32_t k0 = 0; k0 < v.k; k0 += Depth) {
-          for (int i = 0; i < Rows; ++i) {
-            std::int64_t sum = 0;
-            for (int kk = 0; kk < Depth; ++kk) {
-              if (m0 + i < v.m && k0 + kk < v.k)
-                sum += productToAcc(a[v.aBatch[bt] + v.aRow[m0 + i] + v.aDepth[k0 + kk]],
-                                    b[v.bBatch[bt] + v.bDepth[k0 + kk] + v.bCol[n]]);
-            }
-            acc[i] += sum;
-          }
-        }
-        for (int i = 0; i < Rows; ++i)
-          if (m0 + i < v.m) c[v.cBatch[bt] + v.cRow[m0 + i] + v.cCol[n]] = acc[i];
-      }
-    }
-  }
-}
+TtGemmShape shapeOf(const GemmView& v) { return TtGemmShape{v.batch, v.m, v.k, v.n}; }
 
 template <typename Fn>
 bool dispatch(int rows, int depth, Fn&& fn) {
@@ -163,7 +123,10 @@ struct FloatCall {
   const float *a, *b;
   float* c;
   template <int R, int D>
-  void run() { gemmFloat<R, D>(v, a, b, c); }
+  void run() {
+    ttGemmFloat<R, D, EngineBounds>(shapeOf(v), v.aBatch, v.aRow, v.aDepth, v.bBatch, v.bDepth, v.bCol, v.cBatch,
+                                    v.cRow, v.cCol, a, b, c);
+  }
 };
 
 struct IntCall {
@@ -171,7 +134,10 @@ struct IntCall {
   const float *a, *b;
   std::int64_t* c;
   template <int R, int D>
-  void run() { gemmInt<R, D>(v, a, b, c); }
+  void run() {
+    ttGemmInt<R, D, EngineBounds>(shapeOf(v), v.aBatch, v.aRow, v.aDepth, v.bBatch, v.bDepth, v.bCol, v.cBatch,
+                                  v.cRow, v.cCol, a, b, c);
+  }
 };
 
 }  // namespace
@@ -179,13 +145,17 @@ struct IntCall {
 bool supportedPeExtent(int v) { return v == 2 || v == 4 || v == 8 || v == 16 || v == 32; }
 
 void gemmTiledFloat(int rows, int depth, const GemmView& v, const float* a, const float* b, float* c) {
+  FTSIM_ASSERT(withinBounds(v), "a contraction beyond the engine's table bounds");
   FloatCall call{v, a, b, c};
-  dispatch(rows, depth, call);
+  const bool ran = dispatch(rows, depth, call);
+  FTSIM_ASSERT(ran, "no contraction unit for this PE array shape");
 }
 
 void gemmTiledInt(int rows, int depth, const GemmView& v, const float* a, const float* b, std::int64_t* c) {
+  FTSIM_ASSERT(withinBounds(v), "a contraction beyond the engine's table bounds");
   IntCall call{v, a, b, c};
-  dispatch(rows, depth, call);
+  const bool ran = dispatch(rows, depth, call);
+  FTSIM_ASSERT(ran, "no contraction unit for this PE array shape");
 }
 
 void contractNaive(const LegContraction& lc, const float* a, const float* b, std::size_t cElements, double* cDouble,
@@ -203,7 +173,7 @@ void contractNaive(const LegContraction& lc, const float* a, const float* b, std
       oc += idx[l] * lc.strideC[l];
     }
     if (cDouble) cDouble[oc] += static_cast<double>(a[oa]) * static_cast<double>(b[ob]);
-    if (cAcc) cAcc[oc] += productToAcc(a[oa], b[ob]);
+    if (cAcc) cAcc[oc] += ttProductToAcc(a[oa], b[ob]);
     int l = lc.legs - 1;
     for (; l >= 0; --l) {
       if (++idx[l] < lc.dim[l]) break;

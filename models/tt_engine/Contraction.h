@@ -11,14 +11,10 @@
 // transposed in memory. contractNaive is the straightforward reference: one
 // loop over every index combination.
 //
-// Arithmetic: the float path multiplies and adds in fp32, a Depth-wide
-// adder tree per row then the accumulator, k tiles in order; the integer
-// path (every non-fp32 format) puts each product on the accumulator grid
-// (Quantizer.h) and sums exactly, so its result is independent of the order.
-//
-// The gemm kernels are the HLS-synthesizable part: the PE loops have the
-// template's fixed trip counts, tiles and columns are bounded by the buffer
-// sizes, nothing is allocated, nothing throws, nothing recurses.
+// The arithmetic is the kernels' (models/kernels/TtContraction.h, HLS
+// subset): this file holds the controller's side — the leg description, the
+// offset tables, the choice of the instantiation for the array shape — and
+// the naive reference of the tiling.
 
 #include <cstddef>
 #include <cstdint>

@@ -69,10 +69,31 @@ void TtDatapath::initWeights(std::uint64_t seed) {
 void TtDatapath::synthesizeBatch(std::uint64_t seed, int classes) {
   SplitMix rng{seed ^ 0xBA7C4ull};
   std::vector<float> x(m_p.tensors[static_cast<std::size_t>(m_p.inputTensor)].elements);
-  for (auto& v : x) v = static_cast<float>(uniform(rng));
+  const std::uint64_t vocab = vocabulary();
+  for (auto& v : x) v = vocab ? static_cast<float>(rng.next() % vocab) : static_cast<float>(uniform(rng));
   std::vector<int> labels(m_p.tensors[static_cast<std::size_t>(m_p.labelsTensor)].elements);
   for (auto& l : labels) l = static_cast<int>(rng.next() % static_cast<std::uint64_t>(classes));
   setBatch(x, labels);
+}
+
+std::uint64_t TtDatapath::vocabulary() const {
+  for (const tt::ProgOp& op : m_p.ops)
+    if (op.kind == OpKind::Gather)
+      for (const tt::LayerPlanReport& rep : m_p.plans)
+        if (rep.layer == op.layer) return rep.matrix.cols();
+  return 0;
+}
+
+int TtDatapath::lossClasses() const {
+  const auto y = m_p.tensors[static_cast<std::size_t>(lossOp().reads[0])].elements;
+  return static_cast<int>(y / m_p.tensors[static_cast<std::size_t>(m_p.labelsTensor)].elements);
+}
+
+const tt::ProgOp& TtDatapath::lossOp() const {
+  for (const tt::ProgOp& op : m_p.ops)
+    if (op.kind == OpKind::Loss) return op;
+  FTSIM_ASSERT(false, "a training program without a loss");
+  return m_p.ops.front();
 }
 
 void TtDatapath::setBatch(const std::vector<float>& input, const std::vector<int>& labels) {
@@ -128,10 +149,218 @@ void TtDatapath::execute(std::size_t index) {
     case OpKind::Add:
       add(op);
       return;
-    default:
-      FTSIM_ASSERT(false, std::string("functional mode does not compute ") + tt::toString(op.kind) +
-                              " (the design loader refuses it)");
+    case OpKind::Gelu:
+    case OpKind::GeluGrad:
+      gelu(op);
+      return;
+    case OpKind::LayerNorm:
+      layerNorm(op);
+      return;
+    case OpKind::LayerNormGrad:
+      layerNormGrad(op);
+      return;
+    case OpKind::Softmax:
+      softmax(op);
+      return;
+    case OpKind::SoftmaxGrad:
+      softmaxGrad(op);
+      return;
+    case OpKind::Gather:
+      gather(op);
+      return;
+    case OpKind::ScatterAdd:
+      scatterAdd(op);
+      return;
   }
+}
+
+void TtDatapath::roundInto(const std::vector<float>& v, int id) {
+  const tt::ProgTensor& t = m_p.tensors[static_cast<std::size_t>(id)];
+  kernels::quantizeValues(v.data(), v.size(), t.format, m_cfg.rounding, m_rng, out(id).data());
+}
+
+namespace {
+
+constexpr double kInvSqrt2 = 0.70710678118654752440;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+}  // namespace
+
+void TtDatapath::gelu(const tt::ProgOp& op) {
+  // Exact GELU, x·Φ(x) (PyTorch's default); its derivative Φ(x) + x·φ(x).
+  const bool grad = op.kind == OpKind::GeluGrad;
+  const auto& x = m_data[static_cast<std::size_t>(op.reads[grad ? 1 : 0])];
+  m_stage.resize(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double v = x[i];
+    const double cdf = 0.5 * (1.0 + std::erf(v * kInvSqrt2));
+    if (grad) {
+      const double dy = m_data[static_cast<std::size_t>(op.reads[0])][i];
+      m_stage[i] = static_cast<float>(dy * (cdf + v * kInvSqrt2Pi * std::exp(-0.5 * v * v)));
+    } else {
+      m_stage[i] = static_cast<float>(v * cdf);
+    }
+  }
+  roundInto(m_stage, op.writes[0]);
+}
+
+void TtDatapath::layerNorm(const tt::ProgOp& op) {
+  // Per row (position) over its channels: y = (x − μ)/√(σ² + ε)·γ + β, the
+  // biased variance, ε = 1e-5 (PyTorch's default); μ and 1/√(σ² + ε) are
+  // kept in fp32 for the backward pass, and y is computed from the kept values.
+  const auto& x = m_data[static_cast<std::size_t>(op.reads[0])];
+  const auto& gamma = m_data[static_cast<std::size_t>(op.reads[1])];
+  const auto& beta = m_data[static_cast<std::size_t>(op.reads[2])];
+  auto& stats = out(op.writes[1]);
+  const std::size_t c = op.rowElements, rows = x.size() / c;
+  FTSIM_ASSERT(c > 0 && rows * c == x.size() && stats.size() == 2 * rows && gamma.size() == c,
+               "layer norm " + op.label + ": rows, channels and statistics disagree");
+  m_stage.resize(x.size());
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* xr = x.data() + r * c;
+    double mean = 0;
+    for (std::size_t k = 0; k < c; ++k) mean += xr[k];
+    mean /= static_cast<double>(c);
+    double var = 0;
+    for (std::size_t k = 0; k < c; ++k) var += (xr[k] - mean) * (xr[k] - mean);
+    var /= static_cast<double>(c);
+    stats[2 * r] = static_cast<float>(mean);
+    stats[2 * r + 1] = static_cast<float>(1.0 / std::sqrt(var + kLayerNormEps));
+    const double mu = stats[2 * r], rstd = stats[2 * r + 1];
+    for (std::size_t k = 0; k < c; ++k)
+      m_stage[r * c + k] = static_cast<float>((xr[k] - mu) * rstd * gamma[k] + beta[k]);
+  }
+  roundInto(m_stage, op.writes[0]);
+}
+
+void TtDatapath::layerNormGrad(const tt::ProgOp& op) {
+  // x̂ = (x − μ)/σ; dγ = Σ_rows dy·x̂, dβ = Σ_rows dy; with g = dy·γ,
+  // dx = (g − mean(g) − x̂·mean(g·x̂))/σ per row.
+  const auto& dy = m_data[static_cast<std::size_t>(op.reads[0])];
+  const auto& x = m_data[static_cast<std::size_t>(op.reads[1])];
+  const auto& gamma = m_data[static_cast<std::size_t>(op.reads[2])];
+  const auto& stats = m_data[static_cast<std::size_t>(op.reads[3])];
+  const bool needDx = op.writes.size() == 3;
+  const std::size_t c = op.rowElements, rows = x.size() / c;
+  std::vector<double> dgamma(c, 0.0), dbeta(c, 0.0);
+  if (needDx) m_stage.resize(x.size());
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double mu = stats[2 * r], rstd = stats[2 * r + 1];
+    double meanG = 0, meanGx = 0;
+    for (std::size_t k = 0; k < c; ++k) {
+      const std::size_t e = r * c + k;
+      const double xhat = (x[e] - mu) * rstd;
+      dgamma[k] += dy[e] * xhat;
+      dbeta[k] += dy[e];
+      const double g = dy[e] * static_cast<double>(gamma[k]);
+      meanG += g;
+      meanGx += g * xhat;
+    }
+    if (!needDx) continue;
+    meanG /= static_cast<double>(c);
+    meanGx /= static_cast<double>(c);
+    for (std::size_t k = 0; k < c; ++k) {
+      const std::size_t e = r * c + k;
+      const double xhat = (x[e] - mu) * rstd;
+      m_stage[e] = static_cast<float>((dy[e] * static_cast<double>(gamma[k]) - meanG - xhat * meanGx) * rstd);
+    }
+  }
+  if (needDx) roundInto(m_stage, op.writes[0]);
+  std::vector<float> g(dgamma.begin(), dgamma.end()), b(dbeta.begin(), dbeta.end());
+  roundInto(g, op.writes[needDx ? 1 : 0]);
+  roundInto(b, op.writes[needDx ? 2 : 1]);
+}
+
+void TtDatapath::softmax(const tt::ProgOp& op) {
+  // Row-wise over the key positions of the scaled scores.
+  const auto& s = m_data[static_cast<std::size_t>(op.reads[0])];
+  const std::size_t n = op.rowElements, rows = s.size() / n;
+  FTSIM_ASSERT(n > 0 && rows * n == s.size(), "softmax " + op.label + ": rows of " + std::to_string(n) + "?");
+  m_stage.resize(s.size());
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* sr = s.data() + r * n;
+    double mx = op.scale * sr[0];
+    for (std::size_t t = 1; t < n; ++t) mx = std::max(mx, op.scale * sr[t]);
+    double sum = 0;
+    for (std::size_t t = 0; t < n; ++t) sum += std::exp(op.scale * sr[t] - mx);
+    for (std::size_t t = 0; t < n; ++t) m_stage[r * n + t] = static_cast<float>(std::exp(op.scale * sr[t] - mx) / sum);
+  }
+  roundInto(m_stage, op.writes[0]);
+}
+
+void TtDatapath::softmaxGrad(const tt::ProgOp& op) {
+  // dS = scale·P ⊙ (dP − Σ_t P·dP), the gradient of the unscaled scores.
+  const auto& p = m_data[static_cast<std::size_t>(op.reads[0])];
+  const auto& dp = m_data[static_cast<std::size_t>(op.reads[1])];
+  const std::size_t n = op.rowElements, rows = p.size() / n;
+  m_stage.resize(p.size());
+  for (std::size_t r = 0; r < rows; ++r) {
+    double dot = 0;
+    for (std::size_t t = 0; t < n; ++t) dot += static_cast<double>(p[r * n + t]) * dp[r * n + t];
+    for (std::size_t t = 0; t < n; ++t) {
+      const std::size_t e = r * n + t;
+      m_stage[e] = static_cast<float>(op.scale * p[e] * (dp[e] - dot));
+    }
+  }
+  roundInto(m_stage, op.writes[0]);
+}
+
+TtDatapath::EmbeddingCore TtDatapath::embeddingCore(const tt::ProgOp& op) const {
+  EmbeddingCore e;
+  for (const tt::LayerPlanReport& rep : m_p.plans)
+    if (rep.layer == op.layer) e.matrix = &rep.matrix;
+  FTSIM_ASSERT(e.matrix != nullptr && op.core >= 0, "a gather or scatter without its embedding's cores");
+  const tt::TtMatrix& t = *e.matrix;
+  const auto k = static_cast<std::size_t>(op.core);
+  e.left = static_cast<std::uint64_t>(t.ranks[k]);
+  e.modes = static_cast<std::uint64_t>(t.outModes[k]);
+  e.vocabModes = static_cast<std::uint64_t>(t.inModes[k]);
+  e.right = static_cast<std::uint64_t>(t.ranks[k + 1]);
+  // Token ids are mixed-radix over the vocabulary modes, the first mode most
+  // significant (the TT-matrix column order): j_k = ⌊token / Π_{m>k} n_m⌋ mod n_k.
+  e.radix = 1;
+  for (std::size_t m = k + 1; m < t.inModes.size(); ++m) e.radix *= static_cast<std::uint64_t>(t.inModes[m]);
+  return e;
+}
+
+void TtDatapath::gather(const tt::ProgOp& op) {
+  // S[b, a, i, a'] = G[a, i, j_k(token_b), a'] (core storage [r_{k−1}, m_k, n_k, r_k]).
+  const EmbeddingCore e = embeddingCore(op);
+  const auto& g = m_data[static_cast<std::size_t>(op.reads[0])];
+  const auto& tokens = m_data[static_cast<std::size_t>(op.reads[1])];
+  auto& sl = out(op.writes[0]);
+  std::size_t o = 0;
+  for (float tok : tokens) {
+    const std::uint64_t j = static_cast<std::uint64_t>(tok) / e.radix % e.vocabModes;
+    for (std::uint64_t a = 0; a < e.left; ++a)
+      for (std::uint64_t i = 0; i < e.modes; ++i)
+        for (std::uint64_t a2 = 0; a2 < e.right; ++a2)
+          sl[o++] = g[((a * e.modes + i) * e.vocabModes + j) * e.right + a2];
+  }
+}
+
+void TtDatapath::scatterAdd(const tt::ProgOp& op) {
+  // dG[a, i, j_k(token_b), a'] += dS[b, a, i, a'] over the batch's tokens, in
+  // token order (fp32), or exactly on the accumulator grid and rounded once.
+  const EmbeddingCore e = embeddingCore(op);
+  const auto& ds = m_data[static_cast<std::size_t>(op.reads[0])];
+  const auto& tokens = m_data[static_cast<std::size_t>(op.reads[1])];
+  auto& dg = out(op.writes[0]);
+  const bool isFloat = m_cfg.floatDatapath();
+  if (isFloat) std::fill(dg.begin(), dg.end(), 0.0f);
+  else m_acc.assign(dg.size(), 0);
+  std::size_t o = 0;
+  for (float tok : tokens) {
+    const std::uint64_t j = static_cast<std::uint64_t>(tok) / e.radix % e.vocabModes;
+    for (std::uint64_t a = 0; a < e.left; ++a)
+      for (std::uint64_t i = 0; i < e.modes; ++i)
+        for (std::uint64_t a2 = 0; a2 < e.right; ++a2) {
+          const std::uint64_t d = ((a * e.modes + i) * e.vocabModes + j) * e.right + a2;
+          if (isFloat) dg[d] += ds[o++];
+          else m_acc[d] += kernels::ttToAcc(ds[o++]);
+        }
+  }
+  if (!isFloat) round(m_acc, op.writes[0]);
 }
 
 void TtDatapath::contract(const tt::ProgOp& op, std::size_t index) {
@@ -218,7 +447,7 @@ void TtDatapath::add(const tt::ProgOp& op) {
   m_acc.assign(y.size(), 0);
   for (int r : op.reads) {
     const auto& x = m_data[static_cast<std::size_t>(r)];
-    for (std::size_t i = 0; i < y.size(); ++i) m_acc[i] += kernels::toAcc(static_cast<double>(x[i]));
+    for (std::size_t i = 0; i < y.size(); ++i) m_acc[i] += kernels::ttToAcc(x[i]);
   }
   round(m_acc, op.writes[0]);
 }
@@ -255,7 +484,7 @@ void TtDatapath::update(const tt::ProgOp& op) {
   } else {
     m_acc.resize(W.size());
     for (std::size_t i = 0; i < W.size(); ++i)
-      m_acc[i] = kernels::toAcc(static_cast<double>(W[i])) - kernels::toAcc(static_cast<double>(step[i]));
+      m_acc[i] = kernels::ttToAcc(W[i]) - kernels::ttToAcc(step[i]);
     kernels::quantizeAcc(m_acc.data(), m_acc.size(), wt.format, m_cfg.rounding, m_rng, W.data());
   }
   // The step counter (Adam's bias correction) advances after the last update.

@@ -8,9 +8,10 @@
 // engine calls execute() when an operation's time is up, tests call it
 // directly.
 //
-// Vector-unit arithmetic (loss, update) runs in double and is rounded into
-// the result's format; an fp32 design keeps float results unrounded. The
-// integer datapath applies the learning rate as a 16-fraction-bit constant.
+// Vector-unit arithmetic (loss, softmax, GELU, layer norm, update) runs in
+// double and is rounded into the result's format; an fp32 design keeps float
+// results unrounded. The integer datapath applies the learning rate as a
+// 16-fraction-bit constant.
 
 #include <cstdint>
 #include <memory>
@@ -23,6 +24,9 @@
 
 namespace ftsim::models {
 
+/// Layer norm's ε (PyTorch's default).
+constexpr double kLayerNormEps = 1e-5;
+
 class TtDatapath {
  public:
   enum class Kernel { Tiled, Naive };
@@ -32,9 +36,16 @@ class TtDatapath {
   /// Deterministic weights from `seed` (uniform, scaled so the dense matrix
   /// of a TT layer has variance 2/N), rounded to nearest in the weight format.
   void initWeights(std::uint64_t seed);
-  /// A synthetic batch from `seed`: inputs uniform in [0, 1), labels uniform.
+  /// A synthetic batch from `seed`: inputs uniform in [0, 1) (token ids
+  /// uniform over the vocabulary when the network starts with a TT
+  /// embedding), labels uniform in [0, classes).
   void synthesizeBatch(std::uint64_t seed, int classes);
   void setBatch(const std::vector<float>& input, const std::vector<int>& labels);
+
+  /// Classes of the loss per label (the last layer's outputs per row).
+  int lossClasses() const;
+  /// The TT embedding's vocabulary size (0: the network has none).
+  std::uint64_t vocabulary() const;
 
   void execute(std::size_t opIndex);
   void runStep();
@@ -51,8 +62,26 @@ class TtDatapath {
   void loss(const tt::ProgOp& op);
   void update(const tt::ProgOp& op);
   void add(const tt::ProgOp& op);
+  void gelu(const tt::ProgOp& op);
+  void layerNorm(const tt::ProgOp& op);
+  void layerNormGrad(const tt::ProgOp& op);
+  void softmax(const tt::ProgOp& op);
+  void softmaxGrad(const tt::ProgOp& op);
+  void gather(const tt::ProgOp& op);
+  void scatterAdd(const tt::ProgOp& op);
   std::vector<float>& out(int id);
   void round(std::vector<std::int64_t>& acc, int id);
+  /// Round vector-unit results (computed in double, held as fp32) into tensor `id`'s format.
+  void roundInto(const std::vector<float>& v, int id);
+  const tt::ProgOp& lossOp() const;
+
+  /// Core `op.core` of the TT embedding a Gather / ScatterAdd works on.
+  struct EmbeddingCore {
+    const tt::TtMatrix* matrix = nullptr;
+    std::uint64_t left = 1, modes = 1, vocabModes = 1, right = 1;  ///< r_{k−1}, m_k, n_k, r_k
+    std::uint64_t radix = 1;  ///< Π of the later vocabulary modes
+  };
+  EmbeddingCore embeddingCore(const tt::ProgOp& op) const;
 
   const tt::TtProgram& m_p;
   TtEngineConfig m_cfg;
@@ -63,6 +92,7 @@ class TtDatapath {
   std::vector<int> m_batchLabels;
   std::vector<std::unique_ptr<kernels::GemmTables>> m_tables;  ///< per op, built on first use
   std::vector<std::int64_t> m_acc;
+  std::vector<float> m_stage;
   std::vector<double> m_accDouble;
   std::size_t m_lastUpdate = 0;
   double m_loss = 0;

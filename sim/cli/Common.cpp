@@ -40,6 +40,7 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command) {
   if (p.design.empty()) throw UserError("ftsim " + command + ": missing <design.yaml> (see `ftsim " + command + " --help`)");
   std::vector<std::string> overrides;
   if (p.vm.count("set")) overrides = p.vm["set"].as<std::vector<std::string>>();
+  if (p.vm.count("functional")) overrides.push_back("accelerator.functional=true");
   if (p.vm.count("seed")) overrides.push_back("seed=" + std::to_string(p.vm["seed"].as<std::uint64_t>()));
   if (p.vm.count("functional")) overrides.push_back("accelerator.functional=true");
   log::setLevel(p.vm["log-level"].as<std::string>());

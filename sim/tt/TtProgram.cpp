@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -334,12 +335,15 @@ class Builder {
         const int beta = tensor(l.name + ".beta", TensorRole::Weight, i, c);
         m_tt[i].weights = {gamma, beta};
         m_act[i] = tensor(l.name, TensorRole::Activation, i, outElems);
-        // Mean and 1/σ per row, fp32, kept for the backward pass.
-        const int stats = tensor(l.name + ".stats", TensorRole::Activation, i, 2ULL * rows(l));
+        // Mean and 1/σ per row (each position of each image: the norm is over
+        // the channels), fp32, kept for the backward pass.
+        const std::uint64_t normRows = static_cast<std::uint64_t>(m_net.batch) * l.in.h * l.in.w;
+        const int stats = tensor(l.name + ".stats", TensorRole::Activation, i, 2 * normRows);
         m_p.tensors[stats].format = kernels::NumberFormat::fp32();
-        m_p.tensors[stats].bytes = 8ULL * rows(l);
+        m_p.tensors[stats].bytes = 8 * normRows;
         m_stats[i] = stats;
-        vectorOp(OpKind::LayerNorm, i, Phase::FP, l.name, {x, gamma, beta}, {m_act[i], stats}, outElems, 3);
+        vectorOp(OpKind::LayerNorm, i, Phase::FP, l.name, {x, gamma, beta}, {m_act[i], stats}, outElems, 3)
+            .rowElements = c;
         return;
       }
       case LayerType::Add: {
@@ -400,7 +404,7 @@ class Builder {
         const std::uint64_t e = static_cast<std::uint64_t>(rows(l)) * t.ranks[k] * t.outModes[k] * t.ranks[k + 1];
         const int s = tensor(l.name + ".S" + std::to_string(k + 1), TensorRole::Intermediate, i, e);
         st.sliceTensors.push_back(s);
-        vectorOp(OpKind::Gather, i, Phase::FP, "gather " + m_p.tensors[s].name, {st.weights[k], x}, {s}, e, 1);
+        vectorOp(OpKind::Gather, i, Phase::FP, "gather " + m_p.tensors[s].name, {st.weights[k], x}, {s}, e, 1).core = k;
         st.nodeTensor[2 + k] = s;
       }
     } else {
@@ -475,7 +479,10 @@ class Builder {
     m_act[i] = tensor(l.name, TensorRole::Activation, i, static_cast<std::uint64_t>(m_net.batch) * l.out.elements());
     contract(i, Phase::FP, l.name + " Q·K", st.legs, Operand{q, {bb, s, h, e}}, Operand{k, {bb, t, h, e}},
              Operand{sc, {bb, h, s, t}});
-    vectorOp(OpKind::Softmax, i, Phase::FP, l.name + " softmax", {sc}, {p}, scoreElems, 3);
+    // The scores are scaled by 1/√E on their way into the softmax (scaled dot-product attention).
+    ProgOp& sm = vectorOp(OpKind::Softmax, i, Phase::FP, l.name + " softmax", {sc}, {p}, scoreElems, 3);
+    sm.rowElements = S;
+    sm.scale = 1.0 / std::sqrt(static_cast<double>(E));
     contract(i, Phase::FP, l.name + " P·V", st.legs, Operand{p, {bb, h, s, t}}, Operand{v, {bb, t, h, e}},
              Operand{m_act[i], {bb, s, h, e}});
   }
@@ -521,7 +528,8 @@ class Builder {
         std::vector<int> writes{dg, db};
         if (l.needsInputGrad) writes.insert(writes.begin(), inputGradTensor(l, i));
         vectorOp(OpKind::LayerNormGrad, i, Phase::BP, l.name, {dy, actOf(l.inputs[0]), st.weights[0], m_stats[i]},
-                 writes, inElems, 3);
+                 writes, inElems, 3)
+            .rowElements = static_cast<std::uint64_t>(l.in.c);
         update(i, st.weights[0], dg);
         update(i, st.weights[1], db);
         return;
@@ -626,7 +634,8 @@ class Builder {
                              st.matrix.coreElements(n.core));
         grads[static_cast<std::size_t>(n.core)] = g;
         vectorOp(OpKind::ScatterAdd, i, Phase::WU, "scatter " + m_p.tensors[result].name,
-                 {result, m_p.inputTensor}, {g}, m_p.tensors[result].elements, 1);
+                 {result, m_p.inputTensor}, {g}, m_p.tensors[result].elements, 1)
+            .core = n.core;
       }
     }
     for (int k = 0; k < d; ++k) update(i, st.weights[static_cast<std::size_t>(k)], grads[static_cast<std::size_t>(k)]);
@@ -674,7 +683,9 @@ class Builder {
              Operand{dP, {bb, h, s, t}});
     contract(i, Phase::BP, l.name + " P·dO", st.legs, Operand{p, {bb, h, s, t}}, Operand{dO, {bb, s, h, e}},
              Operand{inGrad(2), {bb, t, h, e}});
-    vectorOp(OpKind::SoftmaxGrad, i, Phase::BP, l.name + " softmax_grad", {p, dP}, {dS}, scoreElems, 2);
+    ProgOp& smg = vectorOp(OpKind::SoftmaxGrad, i, Phase::BP, l.name + " softmax_grad", {p, dP}, {dS}, scoreElems, 2);
+    smg.rowElements = static_cast<std::uint64_t>(l.in.h) * l.in.w;
+    smg.scale = 1.0 / std::sqrt(static_cast<double>(l.in.c / l.heads));
     contract(i, Phase::BP, l.name + " dS·K", st.legs, Operand{dS, {bb, h, s, t}}, Operand{k, {bb, t, h, e}},
              Operand{inGrad(0), {bb, s, h, e}});
     contract(i, Phase::BP, l.name + " dS·Q", st.legs, Operand{dS, {bb, h, s, t}}, Operand{q, {bb, s, h, e}},

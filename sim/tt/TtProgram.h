@@ -75,6 +75,10 @@ struct ProgOp {
   int passes = 1;              ///< vector passes over the elements
   std::uint64_t bytes = 0;     ///< LoadInput: bytes from DDR
   std::uint64_t flops = 0;     ///< 2 per multiply-accumulate (contractions only)
+  // What the values of a vector operation need beyond its tensors:
+  std::uint64_t rowElements = 0;  ///< Softmax(Grad): the key positions; LayerNorm(Grad): the channels
+  double scale = 1.0;             ///< Softmax(Grad): the scores' scale, 1/√(head dimension)
+  int core = -1;                  ///< Gather / ScatterAdd of a TT embedding: the core (0-based)
 };
 
 /// The plan of one network of a layer, for the reports.
