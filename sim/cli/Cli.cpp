@@ -106,7 +106,6 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   po::options_description opts = commonOptions();
   opts.add_options()("out,o", po::value<std::string>(), "output directory (default: out/<design name>)")(
       "quiet,q", "no progress line and no console summary (for scripts)")(
-      "functional", "compute real values as well as cycles (same as --set accelerator.functional=true)")(
       "timeline", "also write DIR/timeline.json, a Chrome trace (Perfetto, chrome://tracing) of the DMA streams, "
                   "the PE array, the vector unit, the DDR4 banks and the layer phases; EF-Train designs only")(
       "timeline-window", po::value<std::string>(),

@@ -42,7 +42,6 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command) {
   if (p.vm.count("set")) overrides = p.vm["set"].as<std::vector<std::string>>();
   if (p.vm.count("functional")) overrides.push_back("accelerator.functional=true");
   if (p.vm.count("seed")) overrides.push_back("seed=" + std::to_string(p.vm["seed"].as<std::uint64_t>()));
-  if (p.vm.count("functional")) overrides.push_back("accelerator.functional=true");
   log::setLevel(p.vm["log-level"].as<std::string>());
   return config::DesignConfig::load(p.design, overrides);
 }
