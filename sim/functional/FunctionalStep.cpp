@@ -418,6 +418,13 @@ std::string FunctionalStep::unsupported(const workload::Network& net, const mode
     BackingStore store;
     TileIo io(store);
     const schedule::Program none;
+    if (!net.training())
+      return "functional mode runs one training step; workload.mode is inference (set it to training)";
+    if (accel.peArray.tm != accel.peArray.tn)
+      return "functional mode needs pe_array.tm == pe_array.tn (" + std::to_string(accel.peArray.tm) + " x " +
+             std::to_string(accel.peArray.tn) +
+             " given): with Tm != Tn the feature maps are grouped by gcd(Tm, Tn) and the weight blocks are "
+             "Tm x Tn, which the tile reader does not follow yet";
     makeEngine(accel.peArray.tm, accel.peArray.tn, 1, none, io);
     for (const workload::Layer& l : net.layers) {
       if (l.type == LayerType::Conv) kernelBound(l.kernel);
