@@ -99,7 +99,7 @@ const Case kCases[] = {
     {{"workload.layers.2.pad=2"}, "workload.layers[2].pad = 2: must be <= kernel/2"},
     {{"workload.layers.6.out_features=0"}, "workload.layers[6].out_features = 0: must be >= 1"},
     {{"workload.layers=[]"}, "workload.layers = [...]: must list at least one layer"},
-    {{"workload.layers.1.inputs=[conv1, conv1]"}, "workload.layers[1].inputs = [...]: only an add layer takes more"},
+    {{"workload.layers.1.inputs=[conv1, conv1]"}, "workload.layers[1].inputs = [...]: only add and concat layers take more than one input"},
     {{"workload.layers.3.type=add", "workload.layers.3.inputs=[relu1, pool1]"},
      "workload.layers[3].inputs = [...]: all inputs of an add must have the same shape"},
     // memory

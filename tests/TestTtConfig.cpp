@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
              "workload.layers[3].inputs", "same shape"},
         Case{"AttentionHeads", "custom", "heads: 3", "heads: 5", {}, "workload.layers[3].heads", "must divide"},
         Case{"MultipleInputs", "custom", "{name: act, type: gelu}", "{name: act, type: gelu, inputs: [q, k]}", {},
-             "workload.layers[4].inputs", "only an add layer takes more than one input"},
+             "workload.layers[4].inputs", "only add and concat layers take more than one input"},
         Case{"RankScheduleSteps", "custom", "{step: 10, max_rank: 2}", "{step: 0, max_rank: 2}", {},
              "workload.rank_schedule[1].step", "steps must increase"},
         Case{"RankScheduleShrinks", "custom", "{step: 10, max_rank: 2}", "{step: 10, max_rank: 8}", {},

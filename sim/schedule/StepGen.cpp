@@ -138,7 +138,10 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
                 if (!t.weightsResident) {
                   s.pre[static_cast<int>(Stream::WeightIn)] = wop(g0, g1, n0, n1);
                 } else if (img == 0 && r0 == 0 && x0 == 0) {
-                  if (hls && bp) {
+                  // A grouped conv's Tm groups read different input spans,
+                  // so each brings its own part (the slab of the first
+                  // group's span would leave the others' weights out).
+                  if (hls && bp && m.groups == 1) {
                     if (g0 == c0) s.pre[static_cast<int>(Stream::WeightIn)] = wop(c0, c1, n0, n1);
                   } else {
                     s.pre[static_cast<int>(Stream::WeightIn)] = wop(g0, g1, n0, n1);

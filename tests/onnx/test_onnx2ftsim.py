@@ -170,7 +170,7 @@ class ResNet18(unittest.TestCase):
         self.assertEqual(types.count("add"), 8)
         self.assertEqual(types.count("batchnorm"), 20)
         self.assertEqual(layers[0], {"type": "conv", "out_channels": 64, "kernel": 7, "stride": 2, "pad": 3,
-                                     "inputs": [-1]})
+                                     "groups": 1, "inputs": [-1]})  # normalised() spells out groups: 1
         self.assertEqual(layers[3], {"type": "maxpool", "kernel": 3, "stride": 2, "pad": 1, "inputs": [2]})
         self.assertEqual(layers[-1], {"type": "fc", "out_features": 1000, "inputs": [len(layers) - 2]})
         for i, l in enumerate(layers):
