@@ -76,6 +76,16 @@ class ProjectWriter {
   std::vector<std::string> m_files;
 };
 
+/// Every kernel header of models/kernels/, verbatim, into `dir`.
+void copyKernels(ProjectWriter& w, const std::string& dir) {
+  const std::string prefix = "models/kernels/";
+  for (int i = 0; i < kEmbeddedFileCount; ++i) {
+    const std::string path = kEmbeddedFiles[i].path;
+    if (path.compare(0, prefix.size(), prefix) == 0 && path.size() > 2 && path.compare(path.size() - 2, 2, ".h") == 0)
+      w.text(dir + path.substr(prefix.size()), kEmbeddedFiles[i].content);
+  }
+}
+
 int layerIndex(const workload::Network& net, const std::string& name) {
   for (std::size_t i = 0; i < net.layers.size(); ++i)
     if (net.layers[i].name == name) return static_cast<int>(i);
@@ -684,12 +694,7 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
   HlsExportResult res;
   res.layer = layer.name;
   ProjectWriter w(o.outDir);
-  for (int i = 0; i < kEmbeddedFileCount; ++i) {
-    const std::string path = kEmbeddedFiles[i].path;
-    const std::string prefix = "models/kernels/";
-    if (path.compare(0, prefix.size(), prefix) == 0 && path.size() > 2 && path.compare(path.size() - 2, 2, ".h") == 0)
-      w.text("kernels/" + path.substr(prefix.size()), kEmbeddedFiles[i].content);
-  }
+  copyKernels(w, "kernels/");
   w.text("eftrain_top.cpp", embedded("sim/hls/templates/eftrain_top.cpp"));
   w.text("tb.cpp", embedded("sim/hls/templates/tb.cpp"));
   w.text("ftsim_design.h", designHeader(d, layer, sz));
@@ -958,12 +963,7 @@ HlsExportResult exportTtLayerProject(const config::DesignConfig& d, const HlsExp
   HlsExportResult res;
   res.layer = layer.name;
   ProjectWriter w(o.outDir);
-  for (int i = 0; i < kEmbeddedFileCount; ++i) {
-    const std::string path = kEmbeddedFiles[i].path;
-    const std::string prefix = "models/kernels/";
-    if (path.compare(0, prefix.size(), prefix) == 0 && path.size() > 2 && path.compare(path.size() - 2, 2, ".h") == 0)
-      w.text(path, kEmbeddedFiles[i].content);  // at its own path: the TT kernels include each other by it
-  }
+  copyKernels(w, "models/kernels/");  // at their own paths: the TT kernels include each other by them
   w.text("tt_layer.h", h.str());
   w.text("tt_top.cpp", top.str());
   w.text("tb.cpp", tb.str());
