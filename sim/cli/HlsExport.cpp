@@ -41,7 +41,7 @@ const char* kHlsExportHelp =
     "seeded from --seed, over --images images.\n"
     "\n"
     "A TT design (accelerator.kind = tt) exports one tt_linear layer's forward contraction chain (--layer,\n"
-    "default the first): kernels/Tt*.h verbatim, tt_top.cpp calling them with the chain's shapes from\n"
+    "default the first): models/kernels/*.h verbatim, tt_top.cpp calling them with the chain's shapes from\n"
     "tt_layer.h, run_hls.tcl, a Makefile and tb.cpp whose golden vectors (the layer's input, cores and\n"
     "output of one forward pass) come from ftsim's TT functional mode.\n"
     "\n";
