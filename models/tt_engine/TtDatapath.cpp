@@ -363,7 +363,7 @@ void TtDatapath::scatterAdd(const tt::ProgOp& op) {
   if (!isFloat) round(m_acc, op.writes[0]);
 }
 
-void TtDatapath::contract(const tt::ProgOp& op, std::size_t index) {
+kernels::LegContraction legContraction(const tt::ProgOp& op) {
   kernels::LegContraction lc;
   auto strides = [&](const tt::Operand& o, int leg, std::uint64_t& stride) {
     std::uint64_t s = 1;
@@ -383,6 +383,11 @@ void TtDatapath::contract(const tt::ProgOp& op, std::size_t index) {
     const bool c = strides(op.c, static_cast<int>(leg), sc);
     if (a || b || c) lc.add(op.legDims[leg], a, sa, b, sb, c, sc);
   }
+  return lc;
+}
+
+void TtDatapath::contract(const tt::ProgOp& op, std::size_t index) {
+  const kernels::LegContraction lc = legContraction(op);
   const auto& A = m_data[static_cast<std::size_t>(op.a.tensor)];
   const auto& B = m_data[static_cast<std::size_t>(op.b.tensor)];
   auto& C = out(op.c.tensor);

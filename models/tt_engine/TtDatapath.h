@@ -27,6 +27,10 @@ namespace ftsim::models {
 /// Layer norm's ε (PyTorch's default).
 constexpr double kLayerNormEps = 1e-5;
 
+/// The legs of a contraction op with their strides in A, B and C (row-major
+/// operands), as the controller programs the address generators from them.
+kernels::LegContraction legContraction(const tt::ProgOp& op);
+
 class TtDatapath {
  public:
   enum class Kernel { Tiled, Naive };
@@ -53,6 +57,8 @@ class TtDatapath {
   std::vector<float>& tensor(int id) { return m_data[static_cast<std::size_t>(id)]; }
   const std::vector<float>& tensor(int id) const { return m_data[static_cast<std::size_t>(id)]; }
   double lastLoss() const { return m_loss; }
+  /// The rounding unit's lanes as they are now (an export starts a chain from them).
+  const kernels::LaneRandom& laneRandom() const { return m_rng; }
   std::uint64_t steps() const { return m_steps; }
   /// FNV-1a over the bytes of every weight tensor: equal weights, equal sum.
   std::uint64_t weightChecksum() const;

@@ -39,7 +39,28 @@ const char* kHlsExportHelp =
     "The layer runs with the tiling the design's schedule gives it; its golden run is one training\n"
     "step of the layer fed by a 1x1 conv and followed by ReLU, global average pool and a 10-way FC,\n"
     "seeded from --seed, over --images images.\n"
+    "\n"
+    "A TT design (accelerator.kind = tt) exports one tt_linear layer's forward contraction chain (--layer,\n"
+    "default the first): models/kernels/*.h verbatim, tt_top.cpp calling them with the chain's shapes from\n"
+    "tt_layer.h, run_hls.tcl, a Makefile and tb.cpp whose golden vectors (the layer's input, cores and\n"
+    "output of one forward pass) come from ftsim's TT functional mode.\n"
     "\n";
+
+/// A TT design: one tt_linear layer's forward contraction chain.
+int exportTt(const config::DesignConfig& d, const Parsed& p, std::ostream& out) {
+  if (!p.vm.count("out")) throw UserError("ftsim hls-export: --out DIR is required (see `ftsim hls-export --help`)");
+  hls::HlsExportOptions o;
+  o.outDir = p.vm["out"].as<std::string>();
+  if (p.vm.count("layer")) o.layer = p.vm["layer"].as<std::string>();
+  if (p.vm.count("phase")) o.phases = p.vm["phase"].as<std::vector<std::string>>();
+  o.seed = d.seed;
+  makeOutputDir(o.outDir);
+  const hls::HlsExportResult r = hls::exportTtLayerProject(d, o);
+  out << "exported " << d.name << ", tt_linear layer " << r.layer << " (forward contraction chain) to " << o.outDir
+      << ": " << r.files.size() << " files\n"
+      << "next: make -C " << o.outDir << " csim\n";
+  return 0;
+}
 
 }  // namespace
 
@@ -47,7 +68,8 @@ int cmdHlsExport(int argc, const char* const* argv, std::ostream& out) {
   po::options_description opts = commonOptions();
   opts.add_options()("out,o", po::value<std::string>(), "project directory (required)")(
       "layer", po::value<std::string>(),
-      "conv layer to export (default: the one with the fewest MACs per image that has FP, BP and WU)")(
+      "conv layer to export (default: the one with the fewest MACs per image that has FP, BP and WU); "
+      "TT designs: the tt_linear layer (default: the first)")(
       "phase", po::value<std::vector<std::string>>()->composing(),
       "FP, BP or WU (repeatable; default: every phase the layer has)")(
       "images", po::value<int>()->default_value(1), "images of the golden run (<= workload.batch)")(
@@ -58,6 +80,7 @@ int cmdHlsExport(int argc, const char* const* argv, std::ostream& out) {
     return 0;
   }
   const config::DesignConfig d = loadDesign(p, "hls-export");
+  if (d.kind == "tt") return exportTt(d, p, out);
   if (!families::of(d).hasHlsExport())
     throw ConfigError(d.kindLoc, "accelerator.kind", d.kind,
                       "ftsim hls-export exports " + families::titlesWith(&families::AcceleratorFamily::hasHlsExport) +

@@ -1,6 +1,7 @@
 #include "sim/hls/HlsExport.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,9 @@
 #include <sstream>
 
 #include "families/eftrain/EfTrainFamily.h"
+#include "families/tt/TtDesign.h"
+#include "models/tt_engine/Contraction.h"
+#include "models/tt_engine/TtDatapath.h"
 #include "models/dma/TensorLayout.h"
 #include "sim/core/Error.h"
 #include "sim/core/SplitMix.h"
@@ -71,6 +75,16 @@ class ProjectWriter {
   std::string m_dir;
   std::vector<std::string> m_files;
 };
+
+/// Every kernel header of models/kernels/, verbatim, into `dir`.
+void copyKernels(ProjectWriter& w, const std::string& dir) {
+  const std::string prefix = "models/kernels/";
+  for (int i = 0; i < kEmbeddedFileCount; ++i) {
+    const std::string path = kEmbeddedFiles[i].path;
+    if (path.compare(0, prefix.size(), prefix) == 0 && path.size() > 2 && path.compare(path.size() - 2, 2, ".h") == 0)
+      w.text(dir + path.substr(prefix.size()), kEmbeddedFiles[i].content);
+  }
+}
 
 int layerIndex(const workload::Network& net, const std::string& name) {
   for (std::size_t i = 0; i < net.layers.size(); ++i)
@@ -324,22 +338,21 @@ std::string directivesTcl(const resources::EfTrainHlsStructure& st, const std::v
   return t.str();
 }
 
-std::string runHlsTcl(const config::DesignConfig& d) {
-  const double periodNs = 1e3 / d.accelerator.clock.freqMhz();
+std::string runHlsTcl(const config::DesignConfig& d, const std::string& top, double clockMhz, const char* clockKey) {
+  const double periodNs = 1e3 / clockMhz;
   std::ostringstream t;
   t << "# Vitis HLS flow of the exported top (UG1399, \"Running Vitis HLS from the Command Line\":\n"
     << "# open_project, set_top, add_files, open_solution, set_part, create_clock, csim_design,\n"
     << "# csynth_design, cosim_design, export_design). Run: vitis_hls -f run_hls.tcl\n"
     << "# Written by `ftsim hls-export` from " << d.file << ".\n\n"
     << "open_project -reset ftsim_hls\n"
-    << "set_top eftrain_top\n"
-    << "add_files eftrain_top.cpp -cflags \"-std=c++17 -I.\"\n"
+    << "set_top " << top << "\n"
+    << "add_files " << top << ".cpp -cflags \"-std=c++17 -I.\"\n"
     << "add_files -tb tb.cpp -cflags \"-std=c++17 -I.\"\n"
     << "add_files -tb data\n"
     << "open_solution -reset solution1 -flow_target vivado\n"
     << "set_part {" << d.board.device << "}   ;# board.device\n"
-    << "create_clock -period " << periodNs << " -name default   ;# accelerator.clock_mhz = "
-    << d.accelerator.clock.freqMhz() << "\n"
+    << "create_clock -period " << periodNs << " -name default   ;# " << clockKey << " = " << clockMhz << "\n"
     << "source directives.tcl\n"
     << "csim_design -argv data\n"
     << "csynth_design\n"
@@ -441,7 +454,7 @@ std::string vivadoTcl(const config::DesignConfig& d) {
   return t.str();
 }
 
-std::string makefile() {
+std::string makefile(const std::string& top, const std::string& headers) {
   return "# make csim       build and run the C testbench with the host compiler (no vendor tool)\n"
          "# make hls        Vitis HLS: csim, csynth, cosim, export_design (run_hls.tcl)\n"
          "# make bitstream  Vivado: block design up to write_bitstream (build_bd.tcl)\n"
@@ -455,11 +468,11 @@ std::string makefile() {
          ".PHONY: csim hls bitstream clean\n\n"
          "csim: build/csim\n"
          "\t./build/csim data\n\n"
-         "build/csim: eftrain_top.cpp tb.cpp ftsim_design.h tb_vectors.h $(wildcard kernels/*.h)\n"
+         "build/csim: " + top + ".cpp tb.cpp " + headers + " $(wildcard kernels/*.h)\n"
          "\tmkdir -p build\n"
-         "\t$(CXX) $(TOP_FLAGS) -c eftrain_top.cpp -o build/eftrain_top.o\n"
+         "\t$(CXX) $(TOP_FLAGS) -c " + top + ".cpp -o build/" + top + ".o\n"
          "\t$(CXX) $(TB_FLAGS) -c tb.cpp -o build/tb.o\n"
-         "\t$(CXX) build/eftrain_top.o build/tb.o -o $@\n\n"
+         "\t$(CXX) build/" + top + ".o build/tb.o -o $@\n\n"
          "# vitis_hls -f (Vitis HLS up to 2024.1), or vitis-run --mode hls --tcl (2024.2 on, UG1702).\n"
          "hls:\n"
          "\t@if command -v vitis_hls >/dev/null; then vitis_hls -f run_hls.tcl; \\\n"
@@ -681,12 +694,7 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
   HlsExportResult res;
   res.layer = layer.name;
   ProjectWriter w(o.outDir);
-  for (int i = 0; i < kEmbeddedFileCount; ++i) {
-    const std::string path = kEmbeddedFiles[i].path;
-    const std::string prefix = "models/kernels/";
-    if (path.compare(0, prefix.size(), prefix) == 0 && path.size() > 2 && path.compare(path.size() - 2, 2, ".h") == 0)
-      w.text("kernels/" + path.substr(prefix.size()), kEmbeddedFiles[i].content);
-  }
+  copyKernels(w, "kernels/");
   w.text("eftrain_top.cpp", embedded("sim/hls/templates/eftrain_top.cpp"));
   w.text("tb.cpp", embedded("sim/hls/templates/tb.cpp"));
   w.text("ftsim_design.h", designHeader(d, layer, sz));
@@ -707,9 +715,9 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
   const resources::EfTrainHlsStructure st = resources::efTrainHlsStructure(a);
   w.text("tb_vectors.h", tbVectors(d, layer, regs, res.phases, o.learningRate));
   w.text("directives.tcl", directivesTcl(st, regs));
-  w.text("run_hls.tcl", runHlsTcl(d));
+  w.text("run_hls.tcl", runHlsTcl(d, "eftrain_top", d.accelerator.clock.freqMhz(), "accelerator.clock_mhz"));
   w.text("build_bd.tcl", vivadoTcl(d));
-  w.text("Makefile", makefile());
+  w.text("Makefile", makefile("eftrain_top", "ftsim_design.h tb_vectors.h"));
   w.text("README.md", readme(d, layer, res, regs, o.images, st));
   {
     std::ostringstream j;
@@ -720,6 +728,297 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
       j << (i ? ", " : "") << "{\"phase\": \"" << res.phases[i].phase << "\", \"tr\": " << res.phases[i].tr
         << ", \"tc\": " << res.phases[i].tc << ", \"m_on\": " << res.phases[i].mOn << "}";
     j << "]\n}\n";
+    w.text("ftsim_export.json", j.str());
+  }
+  res.files = w.files();
+  return res;
+}
+
+namespace {
+
+/// One contraction of a TT layer's forward chain as the top runs it.
+struct TtStep {
+  const tt::ProgOp* op = nullptr;
+  kernels::GemmTables tables;
+};
+
+std::string ttFormatInit(const kernels::TtFormat& f) {
+  const char* kind = f.kind == kernels::FormatKind::Fp32    ? "Fp32"
+                     : f.kind == kernels::FormatKind::Fixed ? "Fixed"
+                                                            : "Bfp";
+  std::ostringstream s;
+  s << "{k::FormatKind::" << kind << ", " << f.bits << ", " << f.fracBits << ", " << f.blockSize << ", "
+    << f.exponentBits << "}";
+  return s.str();
+}
+
+void ttTable(std::ostringstream& h, const std::string& name, const std::vector<std::uint32_t>& v) {
+  h << "const std::uint32_t " << name << "[" << v.size() << "] = {";
+  for (std::size_t i = 0; i < v.size(); ++i) h << (i ? (i % 16 ? ", " : ",\n    ") : "") << v[i];
+  h << "};\n";
+}
+
+std::string ttArg(int tensor) { return "t" + std::to_string(tensor); }
+
+}  // namespace
+
+HlsExportResult exportTtLayerProject(const config::DesignConfig& d, const HlsExportOptions& o) {
+  std::string ttNames;
+  int li = -1;
+  for (std::size_t i = 0; i < d.workload.layers.size(); ++i) {
+    const Layer& l = d.workload.layers[i];
+    if (l.type != LayerType::TtLinear) continue;
+    ttNames += (ttNames.empty() ? "" : " ") + l.name;
+    if (li < 0 && (o.layer.empty() || l.name == o.layer)) li = static_cast<int>(i);
+  }
+  if (li < 0)
+    throw UserError("hls-export: --layer " + o.layer + ": workload " + d.workload.name +
+                    " has no tt_linear layer of that name (tt_linear layers: " + ttNames + ")");
+  if (!o.phases.empty())
+    throw UserError("hls-export: --phase: a TT design exports its layer's forward contraction chain only");
+  const Layer& layer = d.workload.layers[static_cast<std::size_t>(li)];
+
+  // The program and the golden run: ftsim's TT functional mode as the family
+  // runs it (weights and batch from the design seed), op by op up to the chain.
+  const tt::TtDesignPlan plan = tt::planTtDesign(d);
+  const tt::TtProgram& prog = plan.program;
+  models::TtDatapath dp(prog, d.tt, d.seed);
+  dp.initWeights(d.seed);
+  dp.synthesizeBatch(d.seed, dp.lossClasses());
+  std::vector<std::size_t> chain;
+  for (std::size_t i = 0; i < prog.ops.size(); ++i)
+    if (prog.ops[i].kind == tt::OpKind::Contract && prog.ops[i].layer == li &&
+        prog.ops[i].phase == schedule::Phase::FP)
+      chain.push_back(i);
+  if (chain.empty()) throw UserError("hls-export: layer " + layer.name + " has no forward contraction");
+  for (std::size_t i = 1; i < chain.size(); ++i)
+    if (chain[i] != chain[i - 1] + 1)
+      throw UserError("hls-export: internal order: the forward contractions of " + layer.name + " are not contiguous");
+  for (std::size_t i = 0; i < chain.front(); ++i) dp.execute(i);
+  // The top starts its rounding lanes from the design seed: it can take a
+  // chain that draws only if nothing before it drew.
+  const kernels::LaneRandom fresh(d.seed, d.tt.roundingLanes);
+  for (int l = 0; l < fresh.lanes(); ++l)
+    if (d.tt.rounding == kernels::Rounding::Stochastic && fresh.state(l) != dp.laneRandom().state(l))
+      throw UserError("hls-export: --layer " + layer.name +
+                      ": stochastic rounding has drawn before this layer's forward pass; the exported top seeds "
+                      "its lanes from the design seed, so only a chain that rounds first can be exported (" +
+                      std::string(prog.ops[chain.front()].label) + ")");
+
+  // Tensors: the chain's inputs (read before any chain op writes them), its
+  // intermediates and its output (the last op's C).
+  std::vector<TtStep> steps;
+  std::vector<int> inputs, intermediates;
+  std::vector<bool> written(prog.tensors.size(), false);
+  for (std::size_t i : chain) {
+    const tt::ProgOp& op = prog.ops[i];
+    for (int t : {op.a.tensor, op.b.tensor})
+      if (!written[static_cast<std::size_t>(t)] && std::find(inputs.begin(), inputs.end(), t) == inputs.end())
+        inputs.push_back(t);
+    written[static_cast<std::size_t>(op.c.tensor)] = true;
+    if (i != chain.back()) intermediates.push_back(op.c.tensor);
+    steps.push_back(TtStep{&op, kernels::GemmTables::build(models::legContraction(op))});
+  }
+  const int output = prog.ops[chain.back()].c.tensor;
+  std::vector<std::vector<float>> inputWords;
+  for (int t : inputs) inputWords.push_back(dp.tensor(t));
+  for (std::size_t i : chain) dp.execute(i);
+  const std::vector<float> outputWords = dp.tensor(output);
+  auto tensorOf = [&](int t) -> const tt::ProgTensor& { return prog.tensors[static_cast<std::size_t>(t)]; };
+  auto dataName = [&](int t) {
+    std::string n = tensorOf(t).name;
+    for (char& c : n)
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return n;
+  };
+
+  // tt_layer.h: the chain's shapes, tables and formats as constexpr.
+  const bool isFloat = d.tt.floatDatapath();
+  std::ostringstream h;
+  h << "#pragma once\n"
+    << "// The forward contraction chain of layer " << layer.name << " of the design " << d.name << " (" << d.file
+    << "),\n// as ftsim's TT engine runs it: shapes, the address generators' offset tables, formats.\n"
+    << "// Written by `ftsim hls-export`; export again rather than edit.\n\n"
+    << "#include <cstdint>\n\n#include \"models/kernels/TtContraction.h\"\n#include \"models/kernels/TtFormat.h\"\n\n"
+    << "namespace ftsim_hls {\n\nnamespace k = ftsim::kernels;\n\n"
+    << "constexpr int kRows = " << d.tt.peArray.rows << ";  // accelerator.pe_array.rows\n"
+    << "constexpr int kDepth = " << d.tt.peArray.depth << ";  // accelerator.pe_array.depth\n"
+    << "constexpr std::uint64_t kSeed = " << d.seed << "ull;  // the design seed (rounding lanes)\n"
+    << "constexpr int kLanes = " << d.tt.roundingLanes << ";  // accelerator.rounding_lanes\n"
+    << "constexpr k::Rounding kRounding = k::Rounding::"
+    << (d.tt.rounding == kernels::Rounding::Stochastic ? "Stochastic" : "NearestEven") << ";  // accelerator.rounding\n\n";
+  for (int t : inputs)
+    h << "constexpr std::uint32_t k" << ttArg(t) << "Words = " << tensorOf(t).elements << ";  // "
+      << tensorOf(t).name << " (" << tensorOf(t).format.name() << ")\n";
+  for (int t : intermediates)
+    h << "constexpr std::uint32_t k" << ttArg(t) << "Words = " << tensorOf(t).elements << ";  // "
+      << tensorOf(t).name << " (" << tensorOf(t).format.name() << ", intermediate)\n";
+  h << "constexpr std::uint32_t k" << ttArg(output) << "Words = " << tensorOf(output).elements << ";  // "
+    << tensorOf(output).name << " (" << tensorOf(output).format.name() << ", output)\n";
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const tt::ProgOp& op = *steps[i].op;
+    const kernels::GemmTables& t = steps[i].tables;
+    const std::string n = std::to_string(i);
+    h << "\n// step " << i << ": " << op.label << "\n"
+      << "using Bounds" << n << " = k::TtGemmBounds<" << t.batch << ", " << t.m << ", " << t.k << ", " << t.n << ", "
+      << tensorOf(op.a.tensor).elements << ", " << tensorOf(op.b.tensor).elements << ", "
+      << tensorOf(op.c.tensor).elements << ">;\n"
+      << "constexpr k::TtGemmShape kShape" << n << "{" << t.batch << ", " << t.m << ", " << t.k << ", " << t.n
+      << "};\n"
+      << "constexpr k::TtFormat kFormat" << n << " = " << ttFormatInit(tensorOf(op.c.tensor).format) << ";  // "
+      << tensorOf(op.c.tensor).format.name() << "\n";
+    ttTable(h, "kABatch" + n, t.aBatch);
+    ttTable(h, "kARow" + n, t.aRow);
+    ttTable(h, "kADepth" + n, t.aDepth);
+    ttTable(h, "kBBatch" + n, t.bBatch);
+    ttTable(h, "kBDepth" + n, t.bDepth);
+    ttTable(h, "kBCol" + n, t.bCol);
+    ttTable(h, "kCBatch" + n, t.cBatch);
+    ttTable(h, "kCRow" + n, t.cRow);
+    ttTable(h, "kCCol" + n, t.cCol);
+  }
+  h << "\n}  // namespace ftsim_hls\n";
+
+  // tt_top.cpp: the chain, each step's result through the rounding unit.
+  std::ostringstream sig;
+  sig << "void tt_top(";
+  for (int t : inputs) sig << "const float " << ttArg(t) << "[ftsim_hls::k" << ttArg(t) << "Words], ";
+  sig << "float " << ttArg(output) << "[ftsim_hls::k" << ttArg(output) << "Words])";
+  std::ostringstream top;
+  top << "// The HLS top of layer " << layer.name << "'s forward pass: the chain of TT contractions ftsim's\n"
+      << "// TT engine runs, on its " << d.tt.peArray.rows << " x " << d.tt.peArray.depth
+      << " PE array, each result rounded into its tensor's format as the engine's\n"
+      << "// rounding unit does (lanes seeded from the design seed, element order across the tensor).\n"
+      << "// Written by `ftsim hls-export`.\n"
+      << "#include \"models/kernels/HlsSubset.h\"\n\n"
+      << "#include \"models/kernels/Lfsr.h\"\n#include \"models/kernels/TtContraction.h\"\n"
+      << "#include \"models/kernels/TtQuantizer.h\"\n"
+      << "#include \"tt_layer.h\"\n\nusing namespace ftsim_hls;\n\n"
+      << sig.str() << " {\n";
+  for (int t : intermediates) top << "  static float " << ttArg(t) << "[k" << ttArg(t) << "Words];\n";
+  if (!isFloat) top << "  k::LaneRandom rng(kSeed, kLanes);\n";
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const tt::ProgOp& op = *steps[i].op;
+    const std::string n = std::to_string(i);
+    const std::string tables = "kShape" + n + ", kABatch" + n + ", kARow" + n + ", kADepth" + n + ", kBBatch" + n +
+                               ", kBDepth" + n + ", kBCol" + n + ", kCBatch" + n + ", kCRow" + n + ", kCCol" + n;
+    top << "  // step " << i << ": " << op.label << "\n";
+    if (isFloat) {
+      top << "  k::ttGemmFloat<kRows, kDepth, Bounds" << n << ">(" << tables << ", " << ttArg(op.a.tensor) << ", "
+          << ttArg(op.b.tensor) << ", " << ttArg(op.c.tensor) << ");\n";
+    } else {
+      top << "  {\n    static std::int64_t acc[Bounds" << n << "::kC];\n"
+          << "    k::ttGemmInt<kRows, kDepth, Bounds" << n << ">(" << tables << ", " << ttArg(op.a.tensor) << ", "
+          << ttArg(op.b.tensor) << ", acc);\n"
+          << "    k::ttQuantizeAcc<Bounds" << n << "::kC>(acc, Bounds" << n << "::kC, kFormat" << n
+          << ", kRounding, rng, " << ttArg(op.c.tensor) << ", 0);\n  }\n";
+    }
+  }
+  top << "}\n";
+
+  // tb.cpp: the chain's inputs and golden output from data/, bit for bit.
+  std::ostringstream tb;
+  tb << "// C testbench of tt_top: the layer's input and cores as ftsim's TT functional mode held them\n"
+     << "// when the forward pass of " << layer.name << " began, and the output it computed (data/*.bin,\n"
+     << "// fp32 words). Exit status 0: every word equal; 1: a mismatch; 2: a missing or short file.\n"
+     << "// Written by `ftsim hls-export`.\n"
+     << "#include <cstdint>\n#include <cstdio>\n#include <cstring>\n#include <string>\n#include <vector>\n\n"
+     << "#include \"tt_layer.h\"\n\n" << sig.str() << ";\n\n"
+     << "namespace {\n\n"
+     << "bool readWords(const std::string& dir, const char* name, std::size_t words, std::vector<float>& out) {\n"
+     << "  out.assign(words, 0.0f);\n"
+     << "  const std::string path = dir + \"/\" + name + \".bin\";\n"
+     << "  std::FILE* f = std::fopen(path.c_str(), \"rb\");\n"
+     << "  if (!f) {\n    std::fprintf(stderr, \"error: cannot open %s\\n\", path.c_str());\n    return false;\n  }\n"
+     << "  const std::size_t got = std::fread(out.data(), sizeof(float), words, f);\n"
+     << "  std::fclose(f);\n"
+     << "  if (got != words) {\n"
+     << "    std::fprintf(stderr, \"error: %s: %zu words, expected %zu\\n\", path.c_str(), got, words);\n"
+     << "    return false;\n  }\n  return true;\n}\n\n}  // namespace\n\n"
+     << "int main(int argc, char** argv) {\n"
+     << "  const std::string dir = argc > 1 ? argv[1] : \"data\";\n";
+  for (int t : inputs)
+    tb << "  std::vector<float> " << ttArg(t) << ";\n  if (!readWords(dir, \"" << dataName(t) << "\", ftsim_hls::k"
+       << ttArg(t) << "Words, " << ttArg(t) << ")) return 2;\n";
+  tb << "  std::vector<float> want;\n  if (!readWords(dir, \"" << dataName(output) << "\", ftsim_hls::k"
+     << ttArg(output) << "Words, want)) return 2;\n"
+     << "  std::vector<float> got(want.size(), 0.0f);\n  tt_top(";
+  for (int t : inputs) tb << ttArg(t) << ".data(), ";
+  tb << "got.data());\n"
+     << "  std::size_t bad = 0;\n"
+     << "  for (std::size_t i = 0; i < want.size(); ++i) {\n"
+     << "    std::uint32_t a, b;\n    std::memcpy(&a, &got[i], 4);\n    std::memcpy(&b, &want[i], 4);\n"
+     << "    if (a == b) continue;\n"
+     << "    if (bad < 5)\n"
+     << "      std::printf(\"  " << dataName(output)
+     << " word %zu: got %.9g (0x%08x), expected %.9g (0x%08x)\\n\", i, static_cast<double>(got[i]), a,\n"
+     << "                  static_cast<double>(want[i]), b);\n"
+     << "    ++bad;\n  }\n"
+     << "  if (bad) {\n    std::printf(\"" << layer.name
+     << " forward: %zu of %zu words differ\\nFAIL\\n\", bad, want.size());\n    return 1;\n  }\n"
+     << "  std::printf(\"" << layer.name << " forward: %zu words bit-exact\\nPASS: the chain is bit-exact\\n\", "
+     << "want.size());\n  return 0;\n}\n";
+
+  // The project.
+  HlsExportResult res;
+  res.layer = layer.name;
+  ProjectWriter w(o.outDir);
+  copyKernels(w, "models/kernels/");  // at their own paths: the TT kernels include each other by them
+  w.text("tt_layer.h", h.str());
+  w.text("tt_top.cpp", top.str());
+  w.text("tb.cpp", tb.str());
+  for (std::size_t i = 0; i < inputs.size(); ++i) w.words("data/" + dataName(inputs[i]) + ".bin", inputWords[i]);
+  w.words("data/" + dataName(output) + ".bin", outputWords);
+  {
+    std::ostringstream dir;
+    dir << "# Trip counts of the chain's contractions (the kernels' loops end early on the runtime extents).\n"
+        << "# Written by `ftsim hls-export`.\n";
+    for (std::size_t i = 0; i < steps.size(); ++i)
+      dir << "# step " << i << ": " << steps[i].op->label << ": batch " << steps[i].tables.batch << ", m "
+          << steps[i].tables.m << ", k " << steps[i].tables.k << ", n " << steps[i].tables.n << "\n";
+    w.text("directives.tcl", dir.str());
+  }
+  w.text("run_hls.tcl", runHlsTcl(d, "tt_top", d.tt.clock.freqMhz(), "accelerator.clock_mhz"));
+  w.text("Makefile", makefile("tt_top", "tt_layer.h $(wildcard models/kernels/*.h)"));
+  {
+    std::ostringstream r;
+    r << "# Vitis HLS project: " << d.name << ", TT layer " << layer.name << " (forward)\n\n"
+      << "Exported by `ftsim hls-export " << d.file << " --layer " << layer.name
+      << "` (docs/hls-export.md in ftsim).\n\n"
+      << "## What runs\n\n"
+      << "`tt_top` runs the forward pass of " << layer.name << " (" << layer.in.c * layer.in.h * layer.in.w
+      << " -> " << layer.out.c * layer.out.h * layer.out.w << ") as ftsim's TT engine does: the chain of "
+      << steps.size() << " pairwise contractions the planner chose, on a " << d.tt.peArray.rows << " x "
+      << d.tt.peArray.depth << " PE array, " << (isFloat ? "in fp32" : "each product on the accumulator grid and "
+      "each result through the rounding unit into its tensor's format") << ".\n\n"
+      << "| step | contraction | batch | m | k | n | result format |\n|---|---|---|---|---|---|---|\n";
+    for (std::size_t i = 0; i < steps.size(); ++i)
+      r << "| " << i << " | " << steps[i].op->label << " | " << steps[i].tables.batch << " | " << steps[i].tables.m
+        << " | " << steps[i].tables.k << " | " << steps[i].tables.n << " | "
+        << tensorOf(steps[i].op->c.tensor).format.name() << " |\n";
+    r << "\n## Files\n\n| file | what |\n|---|---|\n"
+      << "| `models/kernels/*.h` | ftsim's `models/kernels/`, verbatim, at the same paths |\n"
+      << "| `tt_top.cpp` | the top: the chain of `ttGemm*` calls and the rounding |\n"
+      << "| `tt_layer.h` | shapes, offset tables and formats as `constexpr`, from the design |\n"
+      << "| `directives.tcl` | the steps' trip counts (no directives yet) |\n"
+      << "| `run_hls.tcl` | Vitis HLS: part " << d.board.device << ", clock " << d.tt.clock.freqMhz()
+      << " MHz, csim, csynth, cosim, export_design |\n"
+      << "| `tb.cpp`, `data/` | C testbench: the layer's input and cores when its forward pass began and the "
+         "output ftsim's TT functional mode computed |\n"
+      << "| `Makefile` | `make csim` (g++ only), `make hls` |\n\n"
+      << "## What to run, what to expect\n\n```\nmake csim\n```\n"
+      << "builds the top under the HLS subset flags and the testbench with g++, runs the chain and compares\n"
+      << "every output word bit for bit: `" << layer.name << " forward: N words bit-exact` and `PASS`;\n"
+      << "exit status 1 on any mismatch, 2 on a missing data file.\n\n"
+      << "## Not in this project\n\n"
+      << "- The backward and core-gradient contractions, the update, the other layers.\n"
+      << "- AXI ports, a block design (`make bitstream` has no build_bd.tcl here) and a host driver.\n";
+    w.text("README.md", r.str());
+  }
+  {
+    std::ostringstream j;
+    j << "{\n  \"design\": \"" << d.name << "\",\n  \"design_file\": \"" << d.file << "\",\n  \"layer\": \""
+      << layer.name << "\",\n  \"seed\": " << d.seed << ",\n  \"steps\": " << steps.size() << "\n}\n";
     w.text("ftsim_export.json", j.str());
   }
   res.files = w.files();

@@ -46,4 +46,11 @@ std::string defaultExportLayer(const config::DesignConfig& d);
 /// the layer has not, an array shape the top cannot take) is a UserError.
 HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportOptions& o);
 
+/// Write the project of one tt_linear layer's forward contraction chain of
+/// a TT design (o.layer, or the first tt_linear layer): the TT kernels, a top
+/// calling them with the chain's shapes as constexpr, a testbench whose
+/// golden vectors come from ftsim's TT functional mode. A layer that is not
+/// tt_linear, or a --phase, is a UserError.
+HlsExportResult exportTtLayerProject(const config::DesignConfig& d, const HlsExportOptions& o);
+
 }  // namespace ftsim::hls

@@ -8,6 +8,8 @@ output words bit for bit with ftsim's functional mode; and the checks around it.
   test_hls_export.py --ftsim BIN subset DESIGN      # a heap / STL use in a kernel breaks make csim
   test_hls_export.py --ftsim BIN badinput DESIGN
   test_hls_export.py --ftsim BIN compare DESIGN SAMPLE.xml
+  test_hls_export.py --ftsim BIN ttcsim DESIGN --layer L  # a TT layer's forward chain; a flipped golden word
+  test_hls_export.py --ftsim BIN ttbadinput DESIGN
 """
 import argparse
 import csv
@@ -140,10 +142,6 @@ def badinput(ftsim, design):
             rc, text = run([ftsim, "hls-export", design, "--out", os.path.join(tmp, "p")] + extra)
             check(rc == 2 and needle in text, "%s: exit 2, '%s' (got %d: %s)" % (" ".join(extra), needle, rc,
                                                                                text.strip()))
-        tt = os.path.join(os.path.dirname(design), "tt-mlp-mnist-zcu102.yaml")
-        rc, text = run([ftsim, "hls-export", tt, "--out", os.path.join(tmp, "p")])
-        check(rc == 2 and "accelerator.kind = tt" in text and "EF-Train designs only" in text,
-              "a TT design: exit 2 at accelerator.kind (%s)" % text.strip())
         rc, text = run([ftsim, "hls-export", design])
         check(rc == 2 and "--out DIR is required" in text, "missing --out: exit 2")
         rc, text = run([ftsim, "hls-export", "--help"])
@@ -193,10 +191,64 @@ def compare(ftsim, design, sample):
               "a non-numeric figure: exit 2 naming file, line and element (%s)" % text.strip())
 
 
+def ttcsim(ftsim, design, layer):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "proj")
+        export(ftsim, design, out, ["--layer", layer] if layer else [])
+        for f in ["Makefile", "README.md", "tt_top.cpp", "tt_layer.h", "tb.cpp", "run_hls.tcl", "directives.tcl",
+                  "models/kernels/TtContraction.h", "models/kernels/TtQuantizer.h", "models/kernels/TtFormat.h",
+                  "models/kernels/Lfsr.h", "models/kernels/HlsSubset.h", "ftsim_export.json"]:
+            check(os.path.isfile(os.path.join(out, f)), "project has " + f)
+        kernels = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "kernels")
+        for k in ["TtContraction.h", "TtQuantizer.h", "TtFormat.h"]:
+            check(open(os.path.join(kernels, k)).read() == open(os.path.join(out, "models", "kernels", k)).read(),
+                  "models/kernels/%s is ftsim's verbatim" % k)
+        top = open(os.path.join(out, "tt_top.cpp")).read()
+        check("k::ttGemmInt<kRows, kDepth, Bounds0>" in top and "k::ttQuantizeAcc<" in top,
+              "tt_top.cpp runs the integer contraction and the rounding unit")
+        run_hls = open(os.path.join(out, "run_hls.tcl")).read()
+        check("set_top tt_top" in run_hls and "csynth_design" in run_hls, "run_hls.tcl: tt_top, csynth")
+        rc, text = run(["make", "csim"], cwd=out)
+        print(text[-2000:])
+        check(rc == 0, "make csim exits 0")
+        check(re.search(r"forward: \d+ words bit-exact", text) is not None and "PASS" in text,
+              "the testbench reports the chain bit-exact")
+        # One golden word flipped (its lowest bit): the testbench must fail.
+        data = os.path.join(out, "data")
+        meta = open(os.path.join(out, "tb.cpp")).read()
+        want = re.search(r'readWords\(dir, "([^"]+)", ftsim_hls::k\w+Words, want\)', meta).group(1) + ".bin"
+        path = os.path.join(data, want)
+        raw = bytearray(open(path, "rb").read())
+        (w,) = struct.unpack_from("<I", raw, 4 * 7)
+        struct.pack_into("<I", raw, 4 * 7, w ^ 1)
+        open(path, "wb").write(bytes(raw))
+        rc, text = run(["./build/csim", "data"], cwd=out)
+        print(text[-1000:])
+        check(rc == 1 and "word 7:" in text and "FAIL" in text, "a flipped golden word: exit 1 naming word 7")
+        open(path, "wb").write(bytes(raw[:-4]))
+        rc, text = run(["./build/csim", "data"], cwd=out)
+        check(rc == 2, "a short golden file: exit 2")
+
+
+def ttbadinput(ftsim, design):
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [
+            (["--layer", "relu1"], "has no tt_linear layer of that name"),
+            (["--layer", "no_such_layer"], "has no tt_linear layer of that name"),
+            (["--phase", "BP"], "forward contraction chain only"),
+            # tt1's rounding drew first; the top seeds its lanes afresh.
+            (["--layer", "tt2"], "stochastic rounding has drawn before this layer's forward pass"),
+        ]
+        for extra, needle in cases:
+            rc, text = run([ftsim, "hls-export", design, "--out", os.path.join(tmp, "p")] + extra)
+            check(rc == 2 and needle in text, "%s: exit 2, '%s' (got %d: %s)" % (" ".join(extra), needle, rc,
+                                                                               text.strip()))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ftsim", required=True)
-    ap.add_argument("mode", choices=["csim", "tamper", "subset", "badinput", "compare"])
+    ap.add_argument("mode", choices=["csim", "tamper", "subset", "badinput", "compare", "ttcsim", "ttbadinput"])
     ap.add_argument("design")
     ap.add_argument("sample", nargs="?")
     ap.add_argument("--layer")
@@ -210,6 +262,10 @@ def main():
         subset(a.ftsim, a.design)
     elif a.mode == "badinput":
         badinput(a.ftsim, a.design)
+    elif a.mode == "ttcsim":
+        ttcsim(a.ftsim, a.design, a.layer)
+    elif a.mode == "ttbadinput":
+        ttbadinput(a.ftsim, a.design)
     else:
         compare(a.ftsim, a.design, a.sample)
     if FAILURES:
