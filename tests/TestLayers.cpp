@@ -213,6 +213,17 @@ TEST(Layers, DropoutAndRelu6AreOnePassEach) {
   EXPECT_EQ(phaseCycles(r, "act", Phase::BP), 2624u);
 }
 
+TEST(Layers, DropoutCostsNothingInInference) {
+  const std::string wl = std::string(kDropout).replace(std::string(kDropout).find("  batch: 2"), 10,
+                                                       "  mode: inference\n  batch: 2");
+  const auto r = simulateDesign(writeDesign(tempDir("d"), wl.c_str(), kIdeal));
+  // No mask pass: the identity moves nothing (the ReLU6 after it still runs
+  // its FP pass, 2624 cycles as above) and there is no BP at all.
+  EXPECT_EQ(phaseCycles(r, "drop", Phase::FP), 0u);
+  EXPECT_EQ(phaseCycles(r, "act", Phase::FP), 2624u);
+  EXPECT_EQ(phaseCycles(r, "drop", Phase::BP), 0u);
+}
+
 // conv0 → avgpool 3×3 stride 2 pad 1 (8×8 → 4×4) → conv1, batch 2.
 const char* kAvgPool = R"(  name: avgpool
   batch: 2

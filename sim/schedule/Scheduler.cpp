@@ -366,6 +366,13 @@ class ProgramBuilder {
         addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
         break;
       case LayerType::Dropout:
+        if (!m_net.training()) {
+          // Inference: dropout is the identity; its output is its input
+          // tensor and it moves nothing.
+          m_act[i] = x;
+          addVecPhase(i, Phase::FP, l.in, l.out, {}, vec);
+          break;
+        }
         // The mask pass: the mask comes from a seeded hash on chip, so BP can
         // regenerate it instead of storing it.
         addVecPhase(i, Phase::FP, l.in, l.out, {VecPass{VecOp::Copy, x, -1, m_act[i]}}, vec);
