@@ -28,6 +28,7 @@
 #include "sim/workload/Network.h"
 #include "tests/DenseTtReference.h"
 #include "tests/Harness.h"
+#include "tests/TtTestWorkloads.h"
 
 using namespace ftsim;
 using kernels::NumberFormat;
@@ -35,24 +36,7 @@ using kernels::NumberFormat;
 namespace {
 
 // d_model 8 = 2·4 (two heads of 4), 4 positions, FFN 16; batch 1.
-const char* kEncoder = R"(workload:
-  name: enc
-  batch: 1
-  input: {channels: 8, height: 1, width: 4}
-  layers:
-    - {name: q, type: tt_linear, input: image, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
-    - {name: k, type: tt_linear, input: image, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
-    - {name: v, type: tt_linear, input: image, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
-    - {name: attn, type: attention, inputs: [q, k, v], heads: 2}
-    - {name: o, type: tt_linear, tt_format: tt, out_modes: [2, 4], in_modes: [4, 2], rank: 3}
-    - {name: res1, type: add, inputs: [o, image]}
-    - {name: ln1, type: layernorm}
-    - {name: ffn1, type: tt_linear, tt_format: tt, out_modes: [4, 4], in_modes: [4, 2], rank: 3}
-    - {name: gelu, type: gelu}
-    - {name: ffn2, type: tt_linear, tt_format: tt, out_modes: [2, 4], in_modes: [4, 4], rank: 3}
-    - {name: res2, type: add, inputs: [ffn2, ln1]}
-    - {name: ln2, type: layernorm}
-)";
+const char* const kEncoder = test::kTtEncoder;  // tests/TtTestWorkloads.h
 constexpr int kPositions = 4, kModel = 8, kHeads = 2;
 
 models::TtEngineConfig fp32Engine() {
