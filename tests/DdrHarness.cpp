@@ -260,4 +260,17 @@ std::vector<Txn> randomTraffic(std::uint32_t seed, int n, std::uint64_t maxBytes
   return v;
 }
 
+std::string ddrDeviceRule(const std::string& file, const std::string& set) {
+  try {
+    config::ConfigNode root = config::ConfigNode::loadFile(sourceDir() + "/configs/ddr/" + file + ".yaml");
+    root.applyOverride(set);
+    const config::ConfigNode n = root.at("board").at("ddr");
+    models::Ddr4Config::fromYaml(n);
+    n.checkNoUnknownKeys();
+  } catch (const ConfigError& e) {
+    return e.keyPath() + ": " + e.rule();
+  }
+  return "(no error)";
+}
+
 }  // namespace ftsim::test

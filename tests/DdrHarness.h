@@ -92,4 +92,9 @@ TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool check
 std::vector<Txn> randomTraffic(std::uint32_t seed, int n, std::uint64_t maxBytes, std::uint64_t maxGapCycles,
                                bool unaligned);
 
+/// The config error a device file gives after `--set`-style override `set`
+/// ("key.path: rule"), or "(no error)": configs/ddr/<file>.yaml read as
+/// Ddr4Config::fromYaml reads it, unknown keys included.
+std::string ddrDeviceRule(const std::string& file, const std::string& set);
+
 }  // namespace ftsim::test

@@ -60,36 +60,23 @@ TEST(DramStandards, Ddr3ReplaysWithItsOwnTiming) {
   EXPECT_EQ(r.counters.activates, 5u);
 }
 
-std::string ruleOf(const std::string& file, const std::string& set) {
-  try {
-    config::ConfigNode root = config::ConfigNode::loadFile(test::sourceDir() + "/configs/ddr/" + file + ".yaml");
-    root.applyOverride(set);
-    const config::ConfigNode n = root.at("board").at("ddr");
-    Ddr4Config::fromYaml(n);
-    n.checkNoUnknownKeys();
-  } catch (const ConfigError& e) {
-    return e.keyPath() + ": " + e.rule();
-  }
-  return "(no error)";
-}
-
 TEST(DramStandards, MismatchesAreConfigErrors) {
   const std::string d3 = "ddr3-1600k-64bit-x8-4gb", d4 = "ddr4-2133p-64bit-x8-4gb";
-  EXPECT_EQ(ruleOf(d3, "board.ddr.bank_groups=4"),
+  EXPECT_EQ(test::ddrDeviceRule(d3, "board.ddr.bank_groups=4"),
             "board.ddr.bank_groups: DDR3 has no bank groups: give `banks` (standard: ddr3)");
-  EXPECT_EQ(ruleOf(d3, "board.ddr.timing.t_ccd_l_cycles=6"),
+  EXPECT_EQ(test::ddrDeviceRule(d3, "board.ddr.timing.t_ccd_l_cycles=6"),
             "board.ddr.timing.t_ccd_l_cycles: DDR3 has one t_ccd (no bank groups): give t_ccd_cycles (standard: ddr3)");
-  EXPECT_EQ(ruleOf(d3, "board.ddr.clock_mhz=1200"),
+  EXPECT_EQ(test::ddrDeviceRule(d3, "board.ddr.clock_mhz=1200"),
             "board.ddr.clock_mhz: outside DDR3's 400 to 1066.67 MHz (DDR3-800 to DDR3-2133) (standard: ddr3)");
-  EXPECT_EQ(ruleOf(d3, "board.ddr.banks=16"), "board.ddr.banks: must be <= 8");
-  EXPECT_EQ(ruleOf(d4, "board.ddr.timing.t_rrd_ns=6"),
+  EXPECT_EQ(test::ddrDeviceRule(d3, "board.ddr.banks=16"), "board.ddr.banks: must be <= 8");
+  EXPECT_EQ(test::ddrDeviceRule(d4, "board.ddr.timing.t_rrd_ns=6"),
             "board.ddr.timing.t_rrd_ns: DDR4 splits t_rrd by bank group: give t_rrd_s_ns and t_rrd_l_ns (standard: ddr4)");
-  EXPECT_EQ(ruleOf(d4, "board.ddr.banks=8"),
+  EXPECT_EQ(test::ddrDeviceRule(d4, "board.ddr.banks=8"),
             "board.ddr.banks: DDR4 banks come in bank groups: give bank_groups and banks_per_group (standard: ddr4)");
-  EXPECT_EQ(ruleOf(d4, "board.ddr.clock_mhz=533"),
+  EXPECT_EQ(test::ddrDeviceRule(d4, "board.ddr.clock_mhz=533"),
             "board.ddr.clock_mhz: outside DDR4's 800 to 1600 MHz (DDR4-1600 to DDR4-3200) (standard: ddr4)");
-  EXPECT_NE(ruleOf(d4, "board.ddr.standard=ddr5").find("board.ddr.standard: must be one of"), std::string::npos);
-  EXPECT_EQ(ruleOf(d4, "board.ddr.timing.t_rtrs_cycles=65"), "board.ddr.timing.t_rtrs_cycles: must be <= 64");
+  EXPECT_NE(test::ddrDeviceRule(d4, "board.ddr.standard=ddr5").find("board.ddr.standard: must be one of"), std::string::npos);
+  EXPECT_EQ(test::ddrDeviceRule(d4, "board.ddr.timing.t_rtrs_cycles=65"), "board.ddr.timing.t_rtrs_cycles: must be <= 64");
 }
 
 }  // namespace

@@ -186,39 +186,26 @@ TEST(Lpddr4, PerBankRefreshNeedsTheCommand) {
   EXPECT_NE(e.find("refresh: the device has no per-bank refresh command (standard: ddr4"), std::string::npos) << e;
 }
 
-std::string deviceRule(const std::string& file, const std::string& set) {
-  try {
-    config::ConfigNode root = config::ConfigNode::loadFile(sourceDir() + "/configs/ddr/" + file + ".yaml");
-    root.applyOverride(set);
-    const config::ConfigNode n = root.at("board").at("ddr");
-    Ddr4Config::fromYaml(n);
-    n.checkNoUnknownKeys();
-  } catch (const ConfigError& e) {
-    return e.keyPath() + ": " + e.rule();
-  }
-  return "(no error)";
-}
-
 TEST(DramStandardsMore, MismatchesAreConfigErrors) {
   const std::string lp = "lpddr4-1066-32bit-2gb", hbm = "hbm2-1800-pc64-256mb", d4 = "ddr4-2133p-64bit-x8-4gb";
-  EXPECT_EQ(deviceRule(lp, "board.ddr.bank_groups=2"),
+  EXPECT_EQ(test::ddrDeviceRule(lp, "board.ddr.bank_groups=2"),
             "board.ddr.bank_groups: LPDDR4 has no bank groups: give `banks` (standard: lpddr4)");
-  EXPECT_EQ(deviceRule(lp, "board.ddr.timing.t_ccd_cycles=6"),
+  EXPECT_EQ(test::ddrDeviceRule(lp, "board.ddr.timing.t_ccd_cycles=6"),
             "board.ddr.timing.t_ccd_cycles: LPDDR4 tCCD is BL/2 = 8 cycles (standard: lpddr4)");
-  EXPECT_EQ(deviceRule(lp, "board.ddr.burst_length=8"), "board.ddr.burst_length: must be >= 16");
-  EXPECT_EQ(deviceRule(lp, "board.ddr.clock_mhz=2400"),
+  EXPECT_EQ(test::ddrDeviceRule(lp, "board.ddr.burst_length=8"), "board.ddr.burst_length: must be >= 16");
+  EXPECT_EQ(test::ddrDeviceRule(lp, "board.ddr.clock_mhz=2400"),
             "board.ddr.clock_mhz: outside LPDDR4's 266.67 to 2133.33 MHz (LPDDR4-533 to LPDDR4-4266) (standard: lpddr4)");
-  EXPECT_EQ(deviceRule(lp, "board.ddr.timing.t_rcdwr_ns=6"),
+  EXPECT_EQ(test::ddrDeviceRule(lp, "board.ddr.timing.t_rcdwr_ns=6"),
             "board.ddr.timing.t_rcdwr_ns: only HBM2 has a separate ACT-to-write delay (standard: lpddr4)");
-  EXPECT_EQ(deviceRule(hbm, "board.ddr.data_width_bits=128"),
+  EXPECT_EQ(test::ddrDeviceRule(hbm, "board.ddr.data_width_bits=128"),
             "board.ddr.data_width_bits: an HBM2 pseudo channel is 64 bits wide (standard: hbm2)");
-  EXPECT_EQ(deviceRule(hbm, "board.ddr.timing.t_ppd_cycles=4"),
+  EXPECT_EQ(test::ddrDeviceRule(hbm, "board.ddr.timing.t_ppd_cycles=4"),
             "board.ddr.timing.t_ppd_cycles: an LPDDR4 timing (standard: hbm2)");
-  EXPECT_EQ(deviceRule(hbm, "board.ddr.timing.t_ccd_ns=2"),
+  EXPECT_EQ(test::ddrDeviceRule(hbm, "board.ddr.timing.t_ccd_ns=2"),
             "board.ddr.timing.t_ccd_ns: HBM2 splits t_ccd by bank group: give t_ccd_s_ns and t_ccd_l_ns (standard: hbm2)");
-  EXPECT_EQ(deviceRule(d4, "board.ddr.timing.t_rfcpb_ns=90"),
+  EXPECT_EQ(test::ddrDeviceRule(d4, "board.ddr.timing.t_rfcpb_ns=90"),
             "board.ddr.timing.t_rfcpb_ns: DDR4 has no per-bank refresh (standard: ddr4)");
-  EXPECT_EQ(deviceRule(hbm, "board.ddr.timing.t_rfcpb_ns=400"),
+  EXPECT_EQ(test::ddrDeviceRule(hbm, "board.ddr.timing.t_rfcpb_ns=400"),
             "board.ddr.timing: t_rfcpb must be <= t_rfc (a bank refreshes faster than the whole device)");
 }
 
