@@ -154,10 +154,10 @@ struct MacProblem {
 /// unless the conv is grouped; then from the first group's first input to
 /// the last group's last, widened to whole channel groups of the input map
 /// (m.inChannelGroup, else `tn`) so that each Tn step still reads whole
-/// groups of the map. A Tn step reads [n0, min(hi, n0 + Tn)). With the map's group dividing the group's inputs (always
-/// for 64×7 and 7×64, whose maps have 1-channel groups), the Tn steps start at
-/// the group's local input 0 and each step's weights are one Tm×Tn block of
-/// the group (docs/layers.md).
+/// groups of the map. A Tn step reads [n0, min(hi, n0 + Tn)). With the map's
+/// group dividing the group's inputs (always for 64×7 and 7×64, whose maps
+/// have 1-channel groups), the Tn steps start at the group's local input 0
+/// and each step's weights are one Tm×Tn block of the group (docs/layers.md).
 struct ChannelSpan {
   int lo = 0, hi = 0;
 };
