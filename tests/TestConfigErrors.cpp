@@ -296,6 +296,15 @@ TEST(ConfigCollect, AnUnknownKeyFarFromEveryValidOneListsThem) {
       << m[0];
 }
 
+TEST(ConfigCollect, EditDistanceCountsASwapOfNeighboursAsOneEdit) {
+  using ftsim::config::editDistance;
+  EXPECT_EQ(editDistance("hsl", "hls"), 1u);          // one swap
+  EXPECT_EQ(editDistance("kitten", "sitting"), 3u);   // k→s, e→i, +g
+  EXPECT_EQ(editDistance("", "abc"), 3u);
+  EXPECT_EQ(editDistance("out_chanels", "out_channels"), 1u);
+  EXPECT_EQ(editDistance("ca", "abc"), 3u);           // optimal string alignment: no edit of a swapped pair
+}
+
 TEST(ConfigCollect, WithoutCollectingTheFirstErrorThrows) {
   // Typed configs read alone (tests, tools) keep throwing at the first error.
   const auto root = ftsim::config::ConfigNode::loadString("a: 0\nb: x\n", "t.yaml");

@@ -157,6 +157,7 @@ std::shared_ptr<TreeNode> loadWithIncludes(const std::string& path, const Source
   auto root = parseYaml(readFile(path, from, asWritten), path);
   if (root->kind == Kind::Null) {
     root->kind = Kind::Map;
+    root->loc.line = 1;  // an empty file: its missing keys are named at its first line
   } else if (root->kind != Kind::Map) {
     throw ConfigError(root->loc, "(top level)", "", "a config file must be a map of keys");
   }
@@ -205,15 +206,17 @@ bool isIndex(const std::string& s) {
 }  // namespace
 
 std::size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+  // Optimal string alignment: insertions, deletions, substitutions and swaps
+  // of two neighbouring letters ("hsl" for "hls") each count 1.
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
 }
 
 ConfigNode::ConfigNode(std::shared_ptr<TreeNode> node, std::string path)
