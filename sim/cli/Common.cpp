@@ -32,6 +32,16 @@ Parsed parse(const std::string& command, const po::options_description& opts, in
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), p.vm);
     po::notify(p.vm);
+  } catch (const po::invalid_option_value& e) {
+    // Every typed (non-text) option of ftsim is a number: say so, with the
+    // flag and the value, instead of boost's "is invalid".
+    const std::string w = e.what();
+    const std::size_t open = w.find("('"), close = w.find("')");
+    const std::string value = open != std::string::npos && close != std::string::npos && close > open
+                                  ? w.substr(open + 2, close - open - 2)
+                                  : std::string();
+    throw UserError("ftsim " + command + ": " + e.get_option_name() + " " + value + ": must be a number (see `ftsim " +
+                    command + " --help`)");
   } catch (const po::error& e) {
     throw UserError("ftsim " + command + ": " + e.what() + " (see `ftsim " + command + " --help`)");
   }
