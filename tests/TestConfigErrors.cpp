@@ -248,7 +248,8 @@ TEST(ConfigCollect, EveryErrorOfEveryBlockInOneLoadSortedByLine) {
       "--set board.resources.dsp=-1: board.resources.dsp = -1: must be >= 0",
       design + ":9: workload.layers[0].kernel = 0: must be >= 1",
       design + ":10: workload.layers[1]: unknown key 'slope' (valid keys here: input inputs name type)",
-      design + ":11: workload.layers[2].out_channels: required key is missing",
+      design + ":11: workload.layers[2].out_channels: required key is missing; 'out_chanels' (" + design +
+          ":11) looks like a misspelling of it",
       design + ":11: workload.layers[2]: unknown key 'out_chanels' (did you mean 'out_channels'?)",
   };
   EXPECT_EQ(m, expected);

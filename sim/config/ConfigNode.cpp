@@ -532,7 +532,24 @@ ConfigNode ConfigNode::at(const std::string& key) const {
   auto c = find(key);
   if (c) return *c;
   const std::string keyPath = m_path.empty() ? key : m_path + "." + key;
-  if (!failed()) record(loc(), keyPath, "", "required key is missing");
+  if (!failed()) {
+    // A key of this map close to the missing one is most likely it, misspelt.
+    std::string rule = "required key is missing";
+    if (m_node->kind == Kind::Map) {
+      std::string best;
+      std::size_t bestDist = SIZE_MAX;
+      for (const auto& kv : m_node->map) {
+        const std::size_t dist = editDistance(kv.first, key);
+        if (dist < bestDist) { bestDist = dist; best = kv.first; }
+      }
+      if (!best.empty() && bestDist <= std::max<std::size_t>(2, key.size() / 3)) {
+        const auto kl = m_node->keyLoc.find(best);
+        rule += "; '" + best + "'" + (kl != m_node->keyLoc.end() ? " (" + kl->second.str() + ")" : std::string()) +
+                " looks like a misspelling of it";
+      }
+    }
+    record(loc(), keyPath, "", rule);
+  }
   // Collecting: an empty stand-in, already failed, so that reads of it stay silent.
   auto missing = std::make_shared<TreeNode>();
   missing->loc = loc();
