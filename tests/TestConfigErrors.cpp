@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "sim/config/ConfigNode.h"
+#include "sim/cli/Common.h"
 #include "sim/config/DesignConfig.h"
 #include "tests/Harness.h"
 
@@ -110,10 +112,10 @@ const Case kCases[] = {
     // top level
     {{"seed=-1"}, "seed = -1: must be >= 0"},
     // unknown keys, with the nearest valid key suggested
-    {{"accelerator.pe_array.tmm=16"}, "accelerator.pe_array.tmm: unknown key; did you mean 'tm'?"},
-    {{"board.ddr.timing.t_rcd_nss=3"}, "board.ddr.timing.t_rcd_nss: unknown key; did you mean 't_rcd_ns'?"},
-    {{"workload.layers.0.kernal=3"}, "workload.layers[0].kernal: unknown key; did you mean 'kernel'?"},
-    {{"memroy.model=ideal"}, "memroy: unknown key; did you mean 'memory'?"},
+    {{"accelerator.pe_array.tmm=16"}, "accelerator.pe_array: unknown key 'tmm' (did you mean 'tm'?)"},
+    {{"board.ddr.timing.t_rcd_nss=3"}, "board.ddr.timing: unknown key 't_rcd_nss' (did you mean 't_rcd_ns'?)"},
+    {{"workload.layers.0.kernal=3"}, "workload.layers[0]: unknown key 'kernal' (did you mean 'kernel'?)"},
+    {{"memroy.model=ideal"}, "(top level): unknown key 'memroy' (did you mean 'memory'?)"},
     // overrides themselves
     {{"=3"}, "--set =3: expected key.path=value"},
     {{"workload.layers.99.kernel=3"}, "workload.layers[99]: index out of range (the list has 11 items, 0 to 10"},
@@ -147,7 +149,7 @@ TEST(ConfigFile, UnknownKeyNamesItsLine) {
   const std::string dir = tempDir("d");
   const std::string design = dir + "/design.yaml";
   writeText(design, "include:\n  - " + sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml\nmemory:\n  modle: ideal\n");
-  EXPECT_EQ(errorOf(design, {}), design + ":4: memory.modle: unknown key; did you mean 'model'?");
+  EXPECT_EQ(errorOf(design, {}), design + ":4: memory: unknown key 'modle' (did you mean 'model'?)");
 }
 
 TEST(ConfigFile, MissingRequiredKeyNamesTheMap) {
@@ -170,7 +172,9 @@ TEST(ConfigFile, MissingIncludeNamesTheIncludingLine) {
   const std::string dir = tempDir("d");
   const std::string design = dir + "/design.yaml";
   writeText(design, "name: x\ninclude:\n  - nothere.yaml\n");
-  EXPECT_EQ(errorOf(design, {}), design + ":3: include = " + dir + "/nothere.yaml: cannot open file");
+  // The path as written, where it resolves to, and the including file and line.
+  const std::string resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(dir + "/nothere.yaml"));
+  EXPECT_EQ(errorOf(design, {}), design + ":3: include = nothere.yaml: no such file (resolved to " + resolved + ")");
 }
 
 TEST(ConfigFile, IncludeCycleIsRefused) {
@@ -188,6 +192,151 @@ TEST(ConfigFile, DuplicateKeyIsRefused) {
 
 TEST(ConfigFile, MissingDesignFile) {
   EXPECT_EQ(errorOf("/nonexistent/design.yaml", {}), "/nonexistent/design.yaml: no such design file");
+}
+
+TEST(ConfigFile, DirectoryAsDesignIsNamedAsSuch) {
+  const std::string dir = tempDir("d");
+  EXPECT_EQ(errorOf(dir, {}), dir + ": is a directory, not a design file");
+}
+
+TEST(ConfigFile, DeviceAsDesignIsNamedAsSuch) {
+  EXPECT_EQ(errorOf("/dev/null", {}), "/dev/null: is a special file (a device, pipe or socket), not a design file");
+}
+
+TEST(ConfigFile, DirectoryAsIncludeIsNamedAsSuch) {
+  const std::string dir = tempDir("d");
+  std::filesystem::create_directories(dir + "/sub");
+  writeText(dir + "/design.yaml", "name: x\ninclude: sub\n");
+  EXPECT_NE(errorOf(dir + "/design.yaml", {}).find(":2: include = sub: is a directory, not a config file (resolved to "),
+            std::string::npos);
+}
+
+// --- every error of a load at once -----------------------------------------
+
+/// A design of the repository's board and array with `layers` as its workload.
+std::string designWithLayers(const std::string& dir, const std::string& layers, const std::string& head = "") {
+  const std::string design = dir + "/design.yaml";
+  writeText(design, "include:\n  - " + sourceDir() + "/configs/boards/zcu102.yaml\n  - " + sourceDir() +
+                        "/configs/accelerators/eftrain-16x16.yaml\n" + head +
+                        "workload:\n  name: t\n  batch: 2\n  input: {channels: 1, height: 28, width: 28}\n"
+                        "  layers:\n" + layers);
+  return design;
+}
+
+std::vector<std::string> messagesOf(const std::string& design, const std::vector<std::string>& sets) {
+  try {
+    DesignConfig::load(design, sets);
+  } catch (const ftsim::config::ConfigErrors& e) {
+    return e.messages();
+  } catch (const UserError& e) {
+    return {e.what()};
+  }
+  return {};
+}
+
+TEST(ConfigCollect, EveryErrorOfEveryBlockInOneLoadSortedByLine) {
+  const std::string dir = tempDir("d");
+  const std::string design = designWithLayers(dir,
+                                              "    - {name: c1, type: conv, out_channels: 6, kernel: 0}\n"     // line 9
+                                              "    - {name: r1, type: relu, slope: 2}\n"                       // line 10
+                                              "    - {name: c2, type: conv, out_chanels: 16, kernel: 3}\n"     // line 11
+                                              "    - {name: f1, type: fc, out_features: 10}\n");
+  const auto m = messagesOf(design, {"accelerator.pe_array.tm=0", "board.resources.dsp=-1"});
+  const std::vector<std::string> expected = {
+      // --set locations sort before the file's, in the order of their text
+      "--set accelerator.pe_array.tm=0: accelerator.pe_array.tm = 0: must be >= 1",
+      "--set board.resources.dsp=-1: board.resources.dsp = -1: must be >= 0",
+      design + ":9: workload.layers[0].kernel = 0: must be >= 1",
+      design + ":10: workload.layers[1]: unknown key 'slope' (valid keys here: input inputs name type)",
+      design + ":11: workload.layers[2].out_channels: required key is missing; 'out_chanels' (" + design +
+          ":11) looks like a misspelling of it",
+      design + ":11: workload.layers[2]: unknown key 'out_chanels' (did you mean 'out_channels'?)",
+  };
+  EXPECT_EQ(m, expected);
+}
+
+TEST(ConfigCollect, TheSummaryListsTwentyThenCounts) {
+  const std::string dir = tempDir("d");
+  std::string layers;
+  for (int i = 0; i < 25; ++i)
+    layers += "    - {name: c" + std::to_string(i) + ", type: conv, out_channels: 0, kernel: 1}\n";
+  const std::string msg = errorOf(designWithLayers(dir, layers), {});
+  EXPECT_NE(msg.find("workload.layers[19].out_channels = 0: must be >= 1"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("workload.layers[20]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("\nerror: ... and 5 more\nerror: 25 config errors in all; nothing was run"), std::string::npos)
+      << msg;
+}
+
+TEST(ConfigCollect, ACheckOnAFailedValueIsSkippedNotRepeated) {
+  // out_channels 0 fails (and reads as 1); the groups rule, which depends on
+  // it, would only repeat the error, so it is not reported.
+  const std::string dir = tempDir("d");
+  const auto m = messagesOf(designWithLayers(dir, "    - {name: c1, type: conv, out_channels: 0, kernel: 3, "
+                                                  "groups: 4}\n"),
+                            {});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m[0].find("workload.layers[0].out_channels = 0: must be >= 1"), std::string::npos) << m[0];
+}
+
+TEST(ConfigCollect, ALayerOfUnknownTypeIsNotReadFurther) {
+  // Its other keys depend on the type: neither missing nor unknown keys are reported.
+  const std::string dir = tempDir("d");
+  const auto m = messagesOf(designWithLayers(dir, "    - {name: c1, type: cnov, out_channels: 4, kernel: 3}\n"), {});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m[0].find("workload.layers[0].type = cnov: must be one of conv, fc"), std::string::npos) << m[0];
+  EXPECT_NE(m[0].find("(did you mean 'conv'?)"), std::string::npos) << m[0];
+}
+
+TEST(ConfigCollect, AnUnknownKeyFarFromEveryValidOneListsThem) {
+  const std::string dir = tempDir("d");
+  const auto m = messagesOf(designWithLayers(dir, "    - {name: p, type: maxpool, kernel: 2, zzzzzz: 1}\n"), {});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m[0].find("workload.layers[0]: unknown key 'zzzzzz' (valid keys here: input inputs kernel name pad "
+                      "padding stride type)"),
+            std::string::npos)
+      << m[0];
+}
+
+TEST(ConfigCollect, EditDistanceCountsASwapOfNeighboursAsOneEdit) {
+  using ftsim::config::editDistance;
+  EXPECT_EQ(editDistance("hsl", "hls"), 1u);          // one swap
+  EXPECT_EQ(editDistance("kitten", "sitting"), 3u);   // k→s, e→i, +g
+  EXPECT_EQ(editDistance("", "abc"), 3u);
+  EXPECT_EQ(editDistance("out_chanels", "out_channels"), 1u);
+  EXPECT_EQ(editDistance("ca", "abc"), 3u);           // optimal string alignment: no edit of a swapped pair
+}
+
+TEST(ConfigCollect, WithoutCollectingTheFirstErrorThrows) {
+  // Typed configs read alone (tests, tools) keep throwing at the first error.
+  const auto root = ftsim::config::ConfigNode::loadString("a: 0\nb: x\n", "t.yaml");
+  EXPECT_THROW(root.getInt("a", 1, 9), ConfigError);
+  EXPECT_FALSE(root.collecting());
+}
+
+// --- whole-number flags ------------------------------------------------------
+
+TEST(CliNumbers, SeedRulesNameTheFlagTheValueAndTheRule) {
+  using ftsim::cli::parseWholeNumber;
+  const auto msg = [](const std::string& v) {
+    try {
+      parseWholeNumber("--seed", v, 0, INT64_MAX);
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string rule = ": must be a whole number from 0 to 9223372036854775807";
+  EXPECT_EQ(msg("-5"), "--seed -5" + rule + " (it is negative)");
+  EXPECT_EQ(msg("abc"), "--seed abc" + rule);
+  EXPECT_EQ(msg("1e3"), "--seed 1e3" + rule + " (no fractions or exponents)");
+  EXPECT_EQ(msg("2.5"), "--seed 2.5" + rule + " (no fractions or exponents)");
+  EXPECT_EQ(msg("9223372036854775808"), "--seed 9223372036854775808" + rule + " (it is too large)");
+  EXPECT_EQ(msg(""), "--seed ''" + rule);
+  EXPECT_EQ(msg("0x10"), "--seed 0x10" + rule);
+  EXPECT_EQ(parseWholeNumber("--seed", "9223372036854775807", 0, INT64_MAX), INT64_MAX);
+  EXPECT_EQ(parseWholeNumber("--seed", "0", 0, INT64_MAX), 0);
+  EXPECT_EQ(parseWholeNumber("--seed", "-0", 0, INT64_MAX), 0);
+  EXPECT_THROW(parseWholeNumber("--jobs", "0", 1, 4096), UserError);
 }
 
 TEST(ConfigMerge, IncludingFileOverridesIncludedMapsKeyByKey) {

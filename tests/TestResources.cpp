@@ -322,9 +322,9 @@ const Case kCases[] = {
     {"eftrain-lenet5-zcu102", {"accelerator.implementation.stream_ports=65"},
      "accelerator.implementation.stream_ports = 65: must be <= 64"},
     {"eftrain-lenet5-zcu102", {"accelerator.implementation.dma_engine=3"},
-     "accelerator.implementation.dma_engine: unknown key; did you mean 'dma_engines'?"},
+     "accelerator.implementation: unknown key 'dma_engine' (did you mean 'dma_engines'?)"},
     {"tt-mlp-mnist-zcu102", {"accelerator.implementation.buffers.input=bram"},
-     "accelerator.implementation.buffers: unknown key"},
+     "accelerator.implementation: unknown key 'buffers'"},
     {"eftrain-lenet5-zcu102", {"board.resource_model.fp32_add.full_dsp.dsp=-1"},
      "board.resource_model.fp32_add.full_dsp.dsp = -1: must be >= 0"},
     {"eftrain-lenet5-zcu102", {"board.resource_model.fp32_mul.max_dsp.lut=x"},
@@ -338,7 +338,7 @@ const Case kCases[] = {
     {"eftrain-lenet5-zcu102", {"board.resource_model.fp32_mul=3"},
      "board.resource_model.fp32_mul = 3: must map HLS implementations"},
     {"eftrain-lenet5-zcu102", {"board.resource_model.controller.luts=1"},
-     "board.resource_model.controller.luts: unknown key; did you mean 'lut'?"},
+     "board.resource_model.controller: unknown key 'luts' (did you mean 'lut'?)"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Keys, ResourceConfigRule, ::testing::ValuesIn(kCases));

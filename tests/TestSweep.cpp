@@ -177,7 +177,7 @@ TEST(SweepSpec, BadSweepFilesNameFileLineKeyAndRule) {
   e = loadError(writeSweep(dir, "  grid:\n    accelerator.clock_mhz: [100]\n  zip:\n    accelerator.clock_mhz: [200]\n", "twice"));
   EXPECT_TRUE(contains(e, "twice.yaml:9: accelerator.clock_mhz: swept by two axes")) << e;
   e = loadError(writeSweep(dir, "  gird:\n    accelerator.clock_mhz: [100]\n", "typo"));
-  EXPECT_TRUE(contains(e, "typo.yaml:6: sweep.gird: unknown key; did you mean 'grid'?")) << e;
+  EXPECT_TRUE(contains(e, "typo.yaml:6: sweep: unknown key 'gird' (did you mean 'grid'?)")) << e;
   e = loadError(writeSweep(dir, "", "none"));
   EXPECT_TRUE(contains(e, "a sweep needs at least one of grid, zip or random")) << e;
   e = loadError(writeSweep(dir, "  grid:\n    accelerator.clock_mhz: []\n", "empty"));

@@ -22,6 +22,7 @@ import math
 import os
 import re
 import sys
+import warnings
 
 EXIT_INPUT = 2
 YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "image"}
@@ -580,15 +581,20 @@ class Importer:
 def load_model(onnx, path):
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not an ONNX model")
     if not os.path.isfile(path):
-        raise InputError(f"{path}: not a file")
+        raise InputError(f"{path}: is a special file (a device, pipe or socket), not an ONNX model")
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}")
     try:
-        model = onnx.load_model_from_string(data)
+        # protobuf warns on stderr before it fails; the error below says it all
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = onnx.load_model_from_string(data)
     except Exception as e:  # protobuf's DecodeError and friends
         raise InputError(f"{path}: not an ONNX model (the protobuf does not parse: {e})")
     try:

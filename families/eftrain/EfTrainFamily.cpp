@@ -114,15 +114,26 @@ class EfTrainFamily final : public AcceleratorFamily {
   bool reportsToObserver() const override { return true; }
 
   void load(config::DesignConfig& d, const config::ConfigNode& root) const override {
-    d.accelerator = models::EfTrainConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
+    // Each block is read even when an earlier one has an error, so that a
+    // load reports them all; the checks across blocks run only on a clean load.
+    const bool accelOk = root.at("accelerator").guard(
+        [&] { d.accelerator = models::EfTrainConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs); });
     // EF-Train's four AXI DMA engines and five AXI-Stream ports (sdk/main.cc,
     // HLS/hls_main6.cpp top(); docs/sources.md §10).
-    d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
-                                                                 true, 4, 5);
-    d.workload = workload::Network::fromYaml(root.at("workload"));
-    d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
-                                              d.accelerator.clock);
+    root.at("accelerator").guard([&] {
+      d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
+                                                                   true, 4, 5);
+    });
+    root.at("workload").guard([&] { d.workload = workload::Network::fromYaml(root.at("workload")); });
+    if (accelOk)
+      (root.has("memory") ? root.at("memory") : root).guard([&] {
+        d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
+                                                  d.accelerator.clock);
+      });
+    else
+      root.find("memory");  // not read after an error in the accelerator, but not unknown either
     root.checkNoUnknownKeys();
+    root.throwIfErrors();
     if (d.accelerator.functional) {
       const std::string why = functional::FunctionalStep::unsupported(d.workload, d.accelerator);
       if (!why.empty()) root.at("accelerator").at("functional").fail(why);

@@ -68,23 +68,39 @@ class TtFamily final : public AcceleratorFamily {
   bool reportsToObserver() const override { return false; }
 
   void load(config::DesignConfig& d, const config::ConfigNode& root) const override {
-    d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs);
+    // Each block is read even when an earlier one has an error, so that a
+    // load reports them all; the checks across blocks run only on a clean load.
+    const bool ttOk = root.at("accelerator").guard(
+        [&] { d.tt = models::TtEngineConfig::fromYaml(root.at("accelerator"), d.board.host.dmaStartNs); });
     // One DMA engine and one stream port bring the input batches.
-    d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
-                                                                 false, 1, 1);
-    d.workload = workload::Network::fromYaml(root.at("workload"));
-    if (!d.workload.training())
-      root.at("workload").at("mode").fail("the tensorized-training engine simulates training steps only");
-    d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
-                                              d.tt.clock);
-    // The TT engine keeps every tensor on chip and reads only input batches
-    // from DDR: it runs with the ideal memory, its default.
-    const auto mem = root.find("memory");
-    if (!mem || !mem->has("model")) d.memory.model = "ideal";
-    else if (d.memory.model != "ideal")
-      mem->at("model").fail("the tensorized-training accelerator runs with the ideal memory (its tensors stay on chip)");
-    if (root.has("cpu_baseline")) d.cpuBaseline = models::CpuBaselineConfig::fromYaml(root.at("cpu_baseline"));
+    root.at("accelerator").guard([&] {
+      d.implementation = resources::ImplementationConfig::fromYaml(root.at("accelerator"), d.board.resourceModel,
+                                                                   false, 1, 1);
+    });
+    root.at("workload").guard([&] {
+      d.workload = workload::Network::fromYaml(root.at("workload"));
+      if (!d.workload.training())
+        root.at("workload").at("mode").fail("the tensorized-training engine simulates training steps only");
+    });
+    if (ttOk)
+      (root.has("memory") ? root.at("memory") : root).guard([&] {
+        d.memory = models::MemoryConfig::fromYaml(root.find("memory"), d.board.ddr, root.at("board").at("ddr"),
+                                                  d.tt.clock);
+        // The TT engine keeps every tensor on chip and reads only input batches
+        // from DDR: it runs with the ideal memory, its default.
+        const auto mem = root.find("memory");
+        if (!mem || !mem->has("model")) d.memory.model = "ideal";
+        else if (d.memory.model != "ideal")
+          mem->at("model").fail(
+              "the tensorized-training accelerator runs with the ideal memory (its tensors stay on chip)");
+      });
+    else
+      root.find("memory");  // not read after an error in the accelerator, but not unknown either
+    if (root.has("cpu_baseline"))
+      root.at("cpu_baseline").guard(
+          [&] { d.cpuBaseline = models::CpuBaselineConfig::fromYaml(root.at("cpu_baseline")); });
     root.checkNoUnknownKeys();
+    root.throwIfErrors();
     ftsim::tt::validateTtDesign(d, root);
     resources::checkResourceBudget(estimateResources(d), root);
   }

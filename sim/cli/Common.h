@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "sim/config/DesignConfig.h"
@@ -22,6 +23,11 @@ struct Parsed {
 /// design; a bad option is a UserError naming the command.
 Parsed parse(const std::string& command, const boost::program_options::options_description& opts, int argc,
              const char* const* argv);
+
+/// A whole-number flag value in [lo, hi]; anything else (a sign where none is
+/// allowed, a fraction, an exponent, text, out of range) is a UserError
+/// "FLAG VALUE: must be a whole number from LO to HI".
+std::int64_t parseWholeNumber(const std::string& flag, const std::string& text, std::int64_t lo, std::int64_t hi);
 
 /// Load the design with --set and --seed applied, after setting --log-level.
 config::DesignConfig loadDesign(const Parsed& p, const std::string& command);

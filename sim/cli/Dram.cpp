@@ -44,7 +44,7 @@ const char* kHelp =
 bool startsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
 
 config::ConfigNode loadConfig(const std::string& flag, const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw UserError(flag + " " + path + ": no such file");
+  if (!std::filesystem::exists(path)) throw UserError(flag + " " + path + ": no such file");
   return config::ConfigNode::loadFile(path);
 }
 

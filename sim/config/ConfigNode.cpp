@@ -23,6 +23,7 @@ struct TreeNode {
   std::map<std::string, SourceLoc> keyLoc;  // where each map key is written
   std::set<std::string> queried;  // keys the program asked for, present or not
   bool used = false;              // read as a map/sequence by some typed config
+  bool failed = false;            // broke a rule (recorded while collecting): later reads are silent
 
   std::shared_ptr<TreeNode> child(const std::string& key) const {
     for (const auto& [k, v] : map)
@@ -31,9 +32,35 @@ struct TreeNode {
   }
 };
 
+/// The errors recorded while collecting, and the top-level blocks they are in.
+struct Diagnostics {
+  struct Entry {
+    std::string file;
+    int line = 0;
+    std::shared_ptr<UserError> error;
+  };
+  std::vector<Entry> entries;
+  std::set<std::string> taintedBlocks;
+};
+
 namespace {
 
 namespace fs = std::filesystem;
+
+/// The top-level block a key path is in: "workload" for workload.layers[3].kernel.
+std::string blockOf(const std::string& keyPath) {
+  return keyPath.substr(0, keyPath.find_first_of(".["));
+}
+
+/// "file:line: ..." -> file and line (0 when the message has no line).
+std::pair<std::string, int> locOfMessage(const std::string& msg) {
+  const std::string head = msg.substr(0, msg.find(": "));
+  const std::size_t colon = head.rfind(':');
+  if (colon != std::string::npos && colon + 1 < head.size() &&
+      head.find_first_not_of("0123456789", colon + 1) == std::string::npos)
+    return {head.substr(0, colon), std::atoi(head.c_str() + colon + 1)};
+  return {head, 0};
+}
 using Kind = TreeNode::Kind;
 
 std::shared_ptr<TreeNode> convert(const YAML::Node& y, const std::string& file) {
@@ -73,11 +100,31 @@ std::shared_ptr<TreeNode> parseYaml(const std::string& text, const std::string& 
   }
 }
 
-std::string readFile(const std::string& path, const SourceLoc& from) {
-  std::ifstream in(path);
-  if (!in) {
-    if (from.file.empty()) throw UserError(path + ": cannot open file");
-    throw ConfigError(from, "include", path, "cannot open file");
+/// Why `path` cannot be read as a config file ("" when it can): missing,
+/// a directory or a special file, each named as such.
+std::string unreadable(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (st.type() == fs::file_type::not_found) return "no such file";
+  if (ec) return "cannot read: " + ec.message();
+  if (st.type() == fs::file_type::directory) return "is a directory, not a " + what;
+  if (st.type() != fs::file_type::regular)
+    return "is a special file (a device, pipe or socket), not a " + what;
+  return "";
+}
+
+std::string readFile(const std::string& path, const SourceLoc& from, const std::string& asWritten) {
+  std::string why = unreadable(path, "config file");
+  std::ifstream in;
+  if (why.empty()) {
+    in.open(path);
+    if (!in) why = "cannot open file";
+  }
+  if (!why.empty()) {
+    if (from.file.empty()) throw UserError(path + ": " + why);
+    std::error_code ec;
+    const std::string abs = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
+    throw ConfigError(from, "include", asWritten, why + " (resolved to " + abs + ")");
   }
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -102,14 +149,15 @@ void mergeInto(const std::shared_ptr<TreeNode>& base, const std::shared_ptr<Tree
 }
 
 std::shared_ptr<TreeNode> loadWithIncludes(const std::string& path, const SourceLoc& from,
-                                           std::vector<std::string>& stack) {
+                                           const std::string& asWritten, std::vector<std::string>& stack) {
   const std::string canon = fs::weakly_canonical(fs::path(path)).string();
   if (std::find(stack.begin(), stack.end(), canon) != stack.end())
-    throw ConfigError(from, "include", path, "include cycle");
+    throw ConfigError(from, "include", asWritten, "include cycle (" + canon + " includes itself)");
   stack.push_back(canon);
-  auto root = parseYaml(readFile(path, from), path);
+  auto root = parseYaml(readFile(path, from, asWritten), path);
   if (root->kind == Kind::Null) {
     root->kind = Kind::Map;
+    root->loc.line = 1;  // an empty file: its missing keys are named at its first line
   } else if (root->kind != Kind::Map) {
     throw ConfigError(root->loc, "(top level)", "", "a config file must be a map of keys");
   }
@@ -125,7 +173,7 @@ std::shared_ptr<TreeNode> loadWithIncludes(const std::string& path, const Source
       if (item->kind != Kind::Scalar)
         throw ConfigError(item->loc, "include", "", "must be a path or a list of paths");
       const fs::path rel = fs::path(path).parent_path() / item->scalar;
-      mergeInto(merged, loadWithIncludes(rel.lexically_normal().string(), item->loc, stack));
+      mergeInto(merged, loadWithIncludes(rel.lexically_normal().string(), item->loc, item->scalar, stack));
     }
     root->map.erase(std::remove_if(root->map.begin(), root->map.end(),
                                    [](const auto& kv) { return kv.first == "include"; }),
@@ -158,23 +206,45 @@ bool isIndex(const std::string& s) {
 }  // namespace
 
 std::size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+  // Optimal string alignment: insertions, deletions, substitutions and swaps
+  // of two neighbouring letters ("hsl" for "hls") each count 1.
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
 }
 
 ConfigNode::ConfigNode(std::shared_ptr<TreeNode> node, std::string path)
     : m_node(std::move(node)), m_path(std::move(path)) {}
 
+ConfigNode::ConfigNode(std::shared_ptr<TreeNode> node, std::string path, std::shared_ptr<Diagnostics> diag)
+    : m_node(std::move(node)), m_path(std::move(path)), m_diag(std::move(diag)) {}
+
+ConfigNode ConfigNode::child(std::shared_ptr<TreeNode> node, std::string path) const {
+  return ConfigNode(std::move(node), std::move(path), m_diag);
+}
+
+ConfigErrors::ConfigErrors(const std::vector<std::string>& messages)
+    : UserError([&] {
+        // The program prints "error: " before the first line; every other
+        // error gets its own "error: " line, so each one reads alone.
+        std::string s;
+        for (std::size_t i = 0; i < messages.size() && i < kMaxShown; ++i)
+          s += (i ? "\nerror: " : "") + messages[i];
+        if (messages.size() > kMaxShown)
+          s += "\nerror: ... and " + std::to_string(messages.size() - kMaxShown) + " more";
+        return s + "\nerror: " + std::to_string(messages.size()) + " config errors in all; nothing was run";
+      }()),
+      m_messages(messages) {}
+
 ConfigNode ConfigNode::loadFile(const std::string& path) {
   std::vector<std::string> stack;
-  return ConfigNode(loadWithIncludes(path, SourceLoc{}, stack), "");
+  return ConfigNode(loadWithIncludes(path, SourceLoc{}, path, stack), "");
 }
 
 ConfigNode ConfigNode::loadString(const std::string& text, const std::string& origin) {
@@ -355,31 +425,144 @@ bool ConfigNode::isSeq() const { return m_node->kind == Kind::Seq; }
 bool ConfigNode::isScalar() const { return m_node->kind == Kind::Scalar; }
 bool ConfigNode::isNull() const { return m_node->kind == Kind::Null; }
 
+void ConfigNode::collectErrors() {
+  if (!m_diag) m_diag = std::make_shared<Diagnostics>();
+}
+
+bool ConfigNode::collecting() const { return m_diag != nullptr; }
+
+bool ConfigNode::failed() const { return m_diag && m_node->failed; }
+
+void ConfigNode::record(const SourceLoc& loc, const std::string& keyPath, const std::string& value,
+                        const std::string& rule) const {
+  if (!m_diag) throw ConfigError(loc, keyPath, value, rule);
+  auto err = std::make_shared<ConfigError>(loc, keyPath, value, rule);
+  for (const auto& e : m_diag->entries)
+    if (std::string(e.error->what()) == err->what()) return;
+  m_diag->entries.push_back({loc.file, loc.line, err});
+  m_diag->taintedBlocks.insert(blockOf(keyPath));
+}
+
+void ConfigNode::report(const std::string& rule) const {
+  if (failed()) return;
+  record(loc(), m_path, m_node->kind == Kind::Null ? "" : text(), rule);
+  m_node->failed = true;
+}
+
+bool ConfigNode::guard(const std::function<void()>& load) const {
+  if (!m_diag) {
+    load();
+    return true;
+  }
+  // A block whose reading stopped early: the keys after the stop were never
+  // asked for, so they are not reported as unknown.
+  struct Abandon {
+    const ConfigNode& n;
+    bool ok = false;
+    ~Abandon() {
+      if (!ok && !n.m_path.empty()) n.m_node->failed = true;
+    }
+  } abandon{*this};
+  try {
+    load();
+    abandon.ok = true;
+    return true;
+  } catch (const SkippedCheck&) {
+  } catch (const ConfigErrors&) {
+    // Thrown by throwIfErrors() inside `load`: recorded here already.
+  } catch (const ConfigError& e) {
+    // A check written as a plain throw: report it unless its block already
+    // has an error it may follow from.
+    if (!m_diag->taintedBlocks.count(blockOf(e.keyPath()))) {
+      const auto [file, line] = locOfMessage(e.what());
+      m_diag->entries.push_back({file, line, std::make_shared<ConfigError>(e)});
+      m_diag->taintedBlocks.insert(blockOf(e.keyPath()));
+    }
+  } catch (const UserError& e) {
+    // Without a key path it cannot be told apart from a consequence of an
+    // earlier error: reported only when it is the first.
+    if (m_diag->entries.empty()) {
+      const auto [file, line] = locOfMessage(e.what());
+      m_diag->entries.push_back({file, line, std::make_shared<UserError>(e)});
+    }
+  }
+  return false;
+}
+
+void ConfigNode::abandon() const {
+  if (!m_diag) return;
+  m_node->failed = true;
+  throw SkippedCheck();
+}
+
+bool ConfigNode::hasErrors() const { return m_diag && !m_diag->entries.empty(); }
+
+void ConfigNode::throwIfErrors() const {
+  if (!hasErrors()) return;
+  auto entries = m_diag->entries;
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
+  if (entries.size() == 1) {
+    if (const auto* ce = dynamic_cast<const ConfigError*>(entries[0].error.get())) throw *ce;
+    throw *entries[0].error;
+  }
+  std::vector<std::string> messages;
+  for (const auto& e : entries) messages.push_back(e.error->what());
+  throw ConfigErrors(messages);
+}
+
 bool ConfigNode::has(const std::string& key) const { return find(key).has_value(); }
 
 std::optional<ConfigNode> ConfigNode::find(const std::string& key) const {
+  if (failed()) return std::nullopt;
   if (m_node->kind != Kind::Map) {
     if (m_node->kind == Kind::Null) return std::nullopt;
-    fail("must be a map of keys");
+    report("must be a map of keys");
+    return std::nullopt;
   }
   m_node->used = true;
   m_node->queried.insert(key);
   auto c = m_node->child(key);
   if (!c) return std::nullopt;
-  return ConfigNode(c, m_path.empty() ? key : m_path + "." + key);
+  return child(c, m_path.empty() ? key : m_path + "." + key);
 }
 
 ConfigNode ConfigNode::at(const std::string& key) const {
   auto c = find(key);
-  if (!c) {
-    throw ConfigError(loc(), m_path.empty() ? key : m_path + "." + key, "", "required key is missing");
+  if (c) return *c;
+  const std::string keyPath = m_path.empty() ? key : m_path + "." + key;
+  if (!failed()) {
+    // A key of this map close to the missing one is most likely it, misspelt.
+    std::string rule = "required key is missing";
+    if (m_node->kind == Kind::Map) {
+      std::string best;
+      std::size_t bestDist = SIZE_MAX;
+      for (const auto& kv : m_node->map) {
+        const std::size_t dist = editDistance(kv.first, key);
+        if (dist < bestDist) { bestDist = dist; best = kv.first; }
+      }
+      if (!best.empty() && bestDist <= std::max<std::size_t>(2, key.size() / 3)) {
+        const auto kl = m_node->keyLoc.find(best);
+        rule += "; '" + best + "'" + (kl != m_node->keyLoc.end() ? " (" + kl->second.str() + ")" : std::string()) +
+                " looks like a misspelling of it";
+      }
+    }
+    record(loc(), keyPath, "", rule);
   }
-  return *c;
+  // Collecting: an empty stand-in, already failed, so that reads of it stay silent.
+  auto missing = std::make_shared<TreeNode>();
+  missing->loc = loc();
+  missing->failed = true;
+  return child(missing, keyPath);
 }
 
 std::vector<std::string> ConfigNode::keys() const {
-  if (m_node->kind == Kind::Null) return {};
-  if (m_node->kind != Kind::Map) fail("must be a map of keys");
+  if (m_node->kind == Kind::Null || failed()) return {};
+  if (m_node->kind != Kind::Map) {
+    report("must be a map of keys");
+    return {};
+  }
   m_node->used = true;
   std::vector<std::string> out;
   for (const auto& kv : m_node->map) {
@@ -390,114 +573,166 @@ std::vector<std::string> ConfigNode::keys() const {
 }
 
 std::vector<ConfigNode> ConfigNode::items() const {
-  if (m_node->kind == Kind::Null) return {};
-  if (m_node->kind != Kind::Seq) fail("must be a list");
+  if (m_node->kind == Kind::Null || failed()) return {};
+  if (m_node->kind != Kind::Seq) {
+    report("must be a list");
+    return {};
+  }
   m_node->used = true;
   std::vector<ConfigNode> out;
   for (std::size_t i = 0; i < m_node->seq.size(); ++i)
-    out.emplace_back(m_node->seq[i], m_path + "[" + std::to_string(i) + "]");
+    out.push_back(child(m_node->seq[i], m_path + "[" + std::to_string(i) + "]"));
   return out;
 }
 
 std::int64_t ConfigNode::asInt() const {
-  if (m_node->kind != Kind::Scalar) fail("must be an integer");
+  if (failed()) return 0;
   const std::string& s = m_node->scalar;
   errno = 0;
   char* end = nullptr;
-  const long long v = std::strtoll(s.c_str(), &end, 0);
-  if (s.empty() || *end != '\0' || errno == ERANGE) fail("must be an integer");
+  const long long v = m_node->kind == Kind::Scalar ? std::strtoll(s.c_str(), &end, 0) : 0;
+  if (m_node->kind != Kind::Scalar || s.empty() || *end != '\0' || errno == ERANGE) {
+    report("must be an integer");
+    return 0;
+  }
   return v;
 }
 
 double ConfigNode::asDouble() const {
-  if (m_node->kind != Kind::Scalar) fail("must be a number");
+  if (failed()) return 0.0;
   const std::string& s = m_node->scalar;
   char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || !std::isfinite(v)) fail("must be a number");
+  const double v = m_node->kind == Kind::Scalar ? std::strtod(s.c_str(), &end) : 0.0;
+  if (m_node->kind != Kind::Scalar || s.empty() || *end != '\0' || !std::isfinite(v)) {
+    report("must be a number");
+    return 0.0;
+  }
   return v;
 }
 
 bool ConfigNode::asBool() const {
+  if (failed()) return false;
   if (m_node->kind == Kind::Scalar) {
     const std::string& s = m_node->scalar;
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
   }
-  fail("must be true or false");
+  report("must be true or false");
+  return false;
 }
 
 std::string ConfigNode::asString() const {
-  if (m_node->kind != Kind::Scalar) fail("must be a string");
+  if (failed()) return "";
+  if (m_node->kind != Kind::Scalar) {
+    report("must be a string");
+    return "";
+  }
   return m_node->scalar;
 }
 
+namespace {
+
+/// The value of an integer read that failed while collecting: the default
+/// when there is one, else 1 (a safe divisor) clamped into the range.
+std::int64_t fallbackInt(std::int64_t lo, std::int64_t hi) { return std::clamp<std::int64_t>(1, lo, hi); }
+
+}  // namespace
+
+std::int64_t ConfigNode::intIn(std::int64_t lo, std::int64_t hi, std::int64_t fallback) const {
+  const std::int64_t v = asInt();
+  if (failed()) return fallback;
+  if (v < lo) report("must be >= " + std::to_string(lo));
+  else if (v > hi) report("must be <= " + std::to_string(hi));
+  return failed() ? fallback : v;
+}
+
+double ConfigNode::doubleIn(double lo, double hi, double fallback) const {
+  const double v = asDouble();
+  if (failed()) return fallback;
+  if (v < lo) report("must be >= " + fmtNum(lo));
+  else if (v > hi) report("must be <= " + fmtNum(hi));
+  return failed() ? fallback : v;
+}
+
 std::int64_t ConfigNode::getInt(const std::string& key, std::int64_t lo, std::int64_t hi) const {
-  const ConfigNode n = at(key);
-  const std::int64_t v = n.asInt();
-  if (v < lo) n.fail("must be >= " + std::to_string(lo));
-  if (v > hi) n.fail("must be <= " + std::to_string(hi));
-  return v;
+  return at(key).intIn(lo, hi, fallbackInt(lo, hi));
 }
 
 std::int64_t ConfigNode::getInt(const std::string& key, std::int64_t def, std::int64_t lo,
                                 std::int64_t hi) const {
-  return has(key) ? getInt(key, lo, hi) : def;
+  const auto n = find(key);
+  return n ? n->intIn(lo, hi, def) : def;
 }
 
 double ConfigNode::getDouble(const std::string& key, double lo, double hi) const {
-  const ConfigNode n = at(key);
-  const double v = n.asDouble();
-  if (v < lo) n.fail("must be >= " + fmtNum(lo));
-  if (v > hi) n.fail("must be <= " + fmtNum(hi));
-  return v;
+  return at(key).doubleIn(lo, hi, std::clamp(1.0, lo, hi));
 }
 
 double ConfigNode::getDouble(const std::string& key, double def, double lo, double hi) const {
-  return has(key) ? getDouble(key, lo, hi) : def;
+  const auto n = find(key);
+  return n ? n->doubleIn(lo, hi, def) : def;
 }
 
 bool ConfigNode::getBool(const std::string& key, bool def) const {
   auto n = find(key);
-  return n ? n->asBool() : def;
+  if (!n) return def;
+  const bool v = n->asBool();
+  return n->failed() ? def : v;
 }
 
 std::string ConfigNode::getString(const std::string& key) const { return at(key).asString(); }
 
 std::string ConfigNode::getString(const std::string& key, const std::string& def) const {
   auto n = find(key);
-  return n ? n->asString() : def;
+  if (!n) return def;
+  const std::string v = n->asString();
+  return n->failed() ? def : v;
 }
 
 std::string ConfigNode::getEnum(const std::string& key, std::initializer_list<const char*> allowed) const {
-  const ConfigNode n = at(key);
-  const std::string v = n.asString();
-  for (const char* a : allowed)
-    if (v == a) return v;
-  n.fail("must be one of " + join(allowed));
+  return getEnumOr(at(key), *allowed.begin(), allowed);
 }
 
 std::string ConfigNode::getEnum(const std::string& key, const std::string& def,
                                 std::initializer_list<const char*> allowed) const {
-  return has(key) ? getEnum(key, allowed) : def;
+  const auto n = find(key);
+  return n ? getEnumOr(*n, def, allowed) : def;
+}
+
+std::string ConfigNode::getEnumOr(const ConfigNode& n, const std::string& fallback,
+                                  std::initializer_list<const char*> allowed) {
+  const std::string v = n.asString();
+  if (n.failed()) return fallback;
+  for (const char* a : allowed)
+    if (v == a) return v;
+  std::string rule = "must be one of " + join(allowed);
+  std::string best;
+  std::size_t bestDist = SIZE_MAX;
+  for (const char* a : allowed) {
+    const std::size_t d = editDistance(v, a);
+    if (d < bestDist) { bestDist = d; best = a; }
+  }
+  // Close: one edit in a short word, two (a swapped pair) from four letters on.
+  if (bestDist <= std::max<std::size_t>(v.size() >= 4 ? 2 : 1, v.size() / 3))
+    rule += " (did you mean '" + best + "'?)";
+  n.report(rule);
+  return fallback;
 }
 
 std::vector<std::int64_t> ConfigNode::getIntList(const std::string& key, std::int64_t lo,
                                                  std::int64_t hi) const {
   std::vector<std::int64_t> out;
-  for (const ConfigNode& item : at(key).items()) {
-    const std::int64_t v = item.asInt();
-    if (v < lo) item.fail("must be >= " + std::to_string(lo));
-    if (v > hi) item.fail("must be <= " + std::to_string(hi));
-    out.push_back(v);
-  }
+  for (const ConfigNode& item : at(key).items()) out.push_back(item.intIn(lo, hi, fallbackInt(lo, hi)));
   return out;
 }
 
-void ConfigNode::fail(const std::string& rule) const { throw ConfigError(loc(), m_path, text(), rule); }
+void ConfigNode::fail(const std::string& rule) const {
+  if (m_diag && (failed() || m_diag->taintedBlocks.count(blockOf(m_path)))) throw SkippedCheck();
+  throw ConfigError(loc(), m_path, m_node->kind == Kind::Null ? "" : text(), rule);
+}
 
 void ConfigNode::checkNoUnknownKeys() const {
-  if (!m_node->used) return;
+  if (!m_node->used || failed()) return;
   if (m_node->kind == Kind::Seq) {
     for (const ConfigNode& item : items()) item.checkNoUnknownKeys();
     return;
@@ -512,17 +747,23 @@ void ConfigNode::checkNoUnknownKeys() const {
         const std::size_t d = editDistance(key, q);
         if (d < bestDist) { bestDist = d; best = q; }
       }
-      std::string rule = "unknown key";
-      if (!best.empty() && bestDist <= std::max<std::size_t>(2, key.size() / 3))
-        rule += "; did you mean '" + best + "'?";
-      else if (!m_node->queried.empty()) {
-        rule += "; valid keys here:";
+      std::string rule = "unknown key '" + key + "'";
+      if (!best.empty() && bestDist <= std::max<std::size_t>(2, key.size() / 3)) {
+        rule += " (did you mean '" + best + "'?)";
+      } else if (!m_node->queried.empty()) {
+        rule += " (valid keys here:";
         for (const std::string& q : m_node->queried) rule += " " + q;
+        rule += ")";
       }
       const auto kl = m_node->keyLoc.find(key);
-      throw ConfigError(kl != m_node->keyLoc.end() ? kl->second : value->loc, childPath, "", rule);
+      // Recorded under the map's path, so that the key itself is never
+      // taken for a block with an error (it is one of its own).
+      const SourceLoc where = kl != m_node->keyLoc.end() ? kl->second : value->loc;
+      if (!m_diag) throw ConfigError(where, m_path.empty() ? "(top level)" : m_path, "", rule);
+      record(where, m_path.empty() ? "(top level)" : m_path, "", rule);
+      continue;
     }
-    ConfigNode(value, childPath).checkNoUnknownKeys();
+    child(value, childPath).checkNoUnknownKeys();
   }
 }
 

@@ -7,6 +7,7 @@
 // YAML is read only here (yaml-cpp); nothing else in ftsim sees YAML.
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -20,6 +21,27 @@
 namespace ftsim::config {
 
 struct TreeNode;
+struct Diagnostics;
+
+/// Several config errors found in one load, each "file:line: key = value: rule",
+/// sorted by file and line (at most kMaxShown of them listed).
+class ConfigErrors : public UserError {
+ public:
+  static constexpr std::size_t kMaxShown = 20;
+  explicit ConfigErrors(const std::vector<std::string>& messages);
+  const std::vector<std::string>& messages() const { return m_messages; }
+
+ private:
+  std::vector<std::string> m_messages;
+};
+
+/// Thrown by fail() while collecting when the check depends on a value that
+/// already failed (or on a block with an error): the error is not reported
+/// twice. Caught by guard(); never reaches the user.
+class SkippedCheck : public std::exception {
+ public:
+  const char* what() const noexcept override { return "check skipped after an earlier config error"; }
+};
 
 class ConfigNode {
  public:
@@ -86,9 +108,46 @@ class ConfigNode {
   /// error; the message suggests the nearest key that was asked for.
   void checkNoUnknownKeys() const;
 
+  // Collecting errors. After collectErrors() on a root, every node read from
+  // it records a broken rule instead of throwing: a typed read that fails
+  // records "file:line: key = value: rule" and returns a safe value (the
+  // default, else the value clamped into its range) so that loading goes on;
+  // fail() on a value that failed, or in a top-level block (board,
+  // accelerator, workload, ...) that already has an error, throws SkippedCheck,
+  // since a cross-field check would only repeat the first error. guard() runs
+  // one block's loader and records what it throws; throwIfErrors() throws
+  // them all at once (one ConfigError, or ConfigErrors).
+  void collectErrors();
+  bool collecting() const;
+  /// Run `load`, the reader of this block; a ConfigError/UserError it throws
+  /// is recorded when collecting (rethrown when not), and the block (unless it
+  /// is the root) counts as failed: its keys are not checked for unknown ones,
+  /// since its reading stopped early. False when it threw.
+  bool guard(const std::function<void()>& load) const;
+  /// Record a broken rule at this node (throws ConfigError when not collecting).
+  void report(const std::string& rule) const;
+  /// True when this value broke a rule (only while collecting).
+  bool failed() const;
+  /// Collecting: give up reading this map without a further error (its keys
+  /// are not checked either) because a value it depends on failed, e.g. a
+  /// layer whose `type` is unknown. Throws SkippedCheck; a no-op otherwise.
+  void abandon() const;
+  bool hasErrors() const;
+  void throwIfErrors() const;
+
  private:
+  ConfigNode(std::shared_ptr<TreeNode> node, std::string path, std::shared_ptr<Diagnostics> diag);
+  ConfigNode child(std::shared_ptr<TreeNode> node, std::string path) const;
+  std::int64_t intIn(std::int64_t lo, std::int64_t hi, std::int64_t fallback) const;
+  double doubleIn(double lo, double hi, double fallback) const;
+  static std::string getEnumOr(const ConfigNode& n, const std::string& fallback,
+                               std::initializer_list<const char*> allowed);
+  void record(const SourceLoc& loc, const std::string& keyPath, const std::string& value,
+              const std::string& rule) const;
+
   std::shared_ptr<TreeNode> m_node;
   std::string m_path;
+  std::shared_ptr<Diagnostics> m_diag;  ///< set while collecting, shared by every node of the tree
 };
 
 /// Edit distance, for "did you mean" suggestions.

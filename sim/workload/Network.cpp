@@ -175,6 +175,148 @@ tt::TtMatrix parseTtMatrix(const ConfigNode& ln, const char* outKey, const char*
   return t;
 }
 
+/// One item of `layers:`, read into `l` (shapes from the layers before it).
+void readLayer(Network& net, const std::map<std::string, int>& byName, const ConfigNode& ln, Layer& l) {
+  l.name = ln.getString("name");
+  if (l.name.empty() || byName.count(l.name)) ln.at("name").fail("layer names must be unique and non-empty");
+  l.type = parseType(ln);
+  if (ln.at("type").failed()) ln.abandon();  // the keys a layer takes depend on its type
+  const int self = static_cast<int>(net.layers.size());
+
+  // Inputs: `input: name` or `inputs: [a, b]`; default: the previous layer.
+  std::vector<std::string> inNames;
+  if (auto one = ln.find("input")) inNames.push_back(one->asString());
+  if (auto many = ln.find("inputs")) {
+    if (!inNames.empty()) many->fail("give either input or inputs, not both");
+    for (const ConfigNode& i : many->items()) inNames.push_back(i.asString());
+  }
+  if (inNames.empty()) {
+    l.inputs.push_back(self - 1);
+  } else {
+    for (const std::string& nm : inNames) {
+      if (nm == "image") { l.inputs.push_back(-1); continue; }
+      auto it = byName.find(nm);
+      if (it == byName.end())
+        (ln.find("input") ? *ln.find("input") : *ln.find("inputs"))
+            .fail("names no earlier layer (or 'image'): '" + nm + "'");
+      l.inputs.push_back(it->second);
+    }
+  }
+  auto shapeOf = [&](int idx) { return idx < 0 ? net.input : net.layers[idx].out; };
+  l.in = shapeOf(l.inputs[0]);
+
+  switch (l.type) {
+    case LayerType::Conv: {
+      l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
+      l.stride = static_cast<int>(ln.getInt("stride", 1, 1, 64));
+      l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
+      const int m = static_cast<int>(ln.getInt("out_channels", 1, 1 << 20));
+      l.groups = static_cast<int>(ln.getInt("groups", 1, 1, 1 << 20));
+      if (l.in.c % l.groups != 0 || m % l.groups != 0)
+        ln.at("groups").fail("must divide both the input channels (" + std::to_string(l.in.c) +
+                             ") and out_channels (" + std::to_string(m) + ")");
+      l.out = Shape{m, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
+                    outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
+      break;
+    }
+    case LayerType::Fc:
+      l.out = Shape{static_cast<int>(ln.getInt("out_features", 1, 1 << 24)), 1, 1};
+      break;
+    case LayerType::MaxPool:
+    case LayerType::AvgPool: {
+      l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
+      l.stride = static_cast<int>(ln.getInt("stride", l.kernel, 1, 64));
+      l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
+      if (l.pad * 2 > l.kernel) ln.at("pad").fail("must be <= kernel/2");
+      l.out = Shape{l.in.c, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
+                    outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
+      break;
+    }
+    case LayerType::GlobalAvgPool:
+      l.kernel = l.in.h;
+      l.out = Shape{l.in.c, 1, 1};
+      break;
+    case LayerType::Dropout:
+      l.dropP = static_cast<float>(ln.getDouble("p", 0.5, 0.0, 0.999));
+      l.dropSeed = static_cast<std::uint64_t>(ln.getInt("seed", self + 1, 0, INT64_MAX));
+      l.out = l.in;
+      break;
+    case LayerType::Concat: {
+      if (l.inputs.size() < 2) ln.fail("a concat layer needs `inputs:` naming at least two layers");
+      int c = 0;
+      for (int idx : l.inputs) {
+        const Shape s = shapeOf(idx);
+        if (s.h != l.in.h || s.w != l.in.w)
+          ln.at("inputs").fail("all inputs of a concat must have the same height and width (" +
+                               std::to_string(l.in.h) + "x" + std::to_string(l.in.w) + ")");
+        c += s.c;
+      }
+      l.out = Shape{c, l.in.h, l.in.w};
+      break;
+    }
+    case LayerType::BatchNorm:
+    case LayerType::Relu:
+    case LayerType::Relu6:
+    case LayerType::LayerNorm:
+    case LayerType::Gelu:
+      l.out = l.in;
+      break;
+    case LayerType::TtLinear:
+      l.tt = parseTtMatrix(ln, "out_modes", "in_modes");
+      if (l.tt.cols() == l.in.elements()) {
+        l.out = Shape{static_cast<int>(l.tt.rows()), 1, 1};
+      } else if (l.tt.cols() == static_cast<std::uint64_t>(l.in.c)) {
+        l.perPosition = true;
+        l.out = Shape{static_cast<int>(l.tt.rows()), l.in.h, l.in.w};
+      } else {
+        ln.at("in_modes").fail("the product of in_modes (" + std::to_string(l.tt.cols()) +
+                               ") must equal the input's features (c*h*w = " + std::to_string(l.in.elements()) +
+                               ") or, applied per position, its channels (c = " + std::to_string(l.in.c) + ")");
+      }
+      break;
+    case LayerType::TtEmbedding:
+      l.tt = parseTtMatrix(ln, "dim_modes", "vocab_modes");
+      if (l.inputs[0] != -1 || l.in.c != 1)
+        ln.fail("a tt_embedding reads the network input as token ids: input channels must be 1 and the layer "
+                "must read 'image'");
+      l.perPosition = true;
+      l.out = Shape{static_cast<int>(l.tt.rows()), l.in.h, l.in.w};
+      break;
+    case LayerType::Attention:
+      if (l.inputs.size() != 3) ln.fail("an attention layer needs `inputs: [q, k, v]`");
+      for (int idx : l.inputs)
+        if (!(shapeOf(idx) == l.in)) ln.at("inputs").fail("q, k and v of an attention layer must have the same shape");
+      l.heads = static_cast<int>(ln.getInt("heads", 1, 1, 1024));
+      if (l.in.c % l.heads != 0) ln.at("heads").fail("must divide the channels (" + std::to_string(l.in.c) + ")");
+      l.perPosition = true;
+      l.out = l.in;
+      break;
+    case LayerType::Add:
+      if (l.inputs.size() < 2) ln.fail("an add layer needs `inputs:` naming at least two layers");
+      for (int idx : l.inputs)
+        if (!(shapeOf(idx) == l.in))
+          ln.at("inputs").fail("all inputs of an add must have the same shape");
+      l.out = l.in;
+      break;
+  }
+  if (l.type != LayerType::Add && l.type != LayerType::Concat && l.type != LayerType::Attention &&
+      l.inputs.size() != 1)
+    ln.at("inputs").fail("only add and concat layers take more than one input (an attention layer takes q, k "
+                         "and v)");
+
+  bool trainableUpstream = false;
+  for (int idx : l.inputs)
+    if (idx >= 0 && (net.layers[idx].hasWeights() || net.layers[idx].needsInputGrad))
+      trainableUpstream = true;
+  l.needsInputGrad = trainableUpstream;
+  if (l.type == LayerType::Fc) {
+    for (int idx : l.inputs) {
+      if (idx < 0) net.inputFeedsFc = true;
+      else net.layers[idx].feedsFc = true;
+    }
+  }
+}
+
 }  // namespace
 
 const char* toString(Network::Mode m) { return m == Network::Mode::Training ? "training" : "inference"; }
@@ -195,144 +337,11 @@ Network Network::fromYaml(const ConfigNode& node) {
   if (items.empty()) node.at("layers").fail("must list at least one layer");
   for (const ConfigNode& ln : items) {
     Layer l;
-    l.name = ln.getString("name");
-    if (l.name.empty() || byName.count(l.name)) ln.at("name").fail("layer names must be unique and non-empty");
-    l.type = parseType(ln);
-    const int self = static_cast<int>(net.layers.size());
-
-    // Inputs: `input: name` or `inputs: [a, b]`; default: the previous layer.
-    std::vector<std::string> inNames;
-    if (auto one = ln.find("input")) inNames.push_back(one->asString());
-    if (auto many = ln.find("inputs")) {
-      if (!inNames.empty()) many->fail("give either input or inputs, not both");
-      for (const ConfigNode& i : many->items()) inNames.push_back(i.asString());
-    }
-    if (inNames.empty()) {
-      l.inputs.push_back(self - 1);
-    } else {
-      for (const std::string& nm : inNames) {
-        if (nm == "image") { l.inputs.push_back(-1); continue; }
-        auto it = byName.find(nm);
-        if (it == byName.end())
-          (ln.find("input") ? *ln.find("input") : *ln.find("inputs"))
-              .fail("names no earlier layer (or 'image'): '" + nm + "'");
-        l.inputs.push_back(it->second);
-      }
-    }
-    auto shapeOf = [&](int idx) { return idx < 0 ? net.input : net.layers[idx].out; };
-    l.in = shapeOf(l.inputs[0]);
-
-    switch (l.type) {
-      case LayerType::Conv: {
-        l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
-        l.stride = static_cast<int>(ln.getInt("stride", 1, 1, 64));
-        l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
-        const int m = static_cast<int>(ln.getInt("out_channels", 1, 1 << 20));
-        l.groups = static_cast<int>(ln.getInt("groups", 1, 1, 1 << 20));
-        if (l.in.c % l.groups != 0 || m % l.groups != 0)
-          ln.at("groups").fail("must divide both the input channels (" + std::to_string(l.in.c) +
-                               ") and out_channels (" + std::to_string(m) + ")");
-        l.out = Shape{m, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
-                      outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
-        break;
-      }
-      case LayerType::Fc:
-        l.out = Shape{static_cast<int>(ln.getInt("out_features", 1, 1 << 24)), 1, 1};
-        break;
-      case LayerType::MaxPool:
-      case LayerType::AvgPool: {
-        l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
-        l.stride = static_cast<int>(ln.getInt("stride", l.kernel, 1, 64));
-        l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
-        if (l.pad * 2 > l.kernel) ln.at("pad").fail("must be <= kernel/2");
-        l.out = Shape{l.in.c, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
-                      outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
-        break;
-      }
-      case LayerType::GlobalAvgPool:
-        l.kernel = l.in.h;
-        l.out = Shape{l.in.c, 1, 1};
-        break;
-      case LayerType::Dropout:
-        l.dropP = static_cast<float>(ln.getDouble("p", 0.5, 0.0, 0.999));
-        l.dropSeed = static_cast<std::uint64_t>(ln.getInt("seed", self + 1, 0, INT64_MAX));
-        l.out = l.in;
-        break;
-      case LayerType::Concat: {
-        if (l.inputs.size() < 2) ln.fail("a concat layer needs `inputs:` naming at least two layers");
-        int c = 0;
-        for (int idx : l.inputs) {
-          const Shape s = shapeOf(idx);
-          if (s.h != l.in.h || s.w != l.in.w)
-            ln.at("inputs").fail("all inputs of a concat must have the same height and width (" +
-                                 std::to_string(l.in.h) + "x" + std::to_string(l.in.w) + ")");
-          c += s.c;
-        }
-        l.out = Shape{c, l.in.h, l.in.w};
-        break;
-      }
-      case LayerType::BatchNorm:
-      case LayerType::Relu:
-      case LayerType::Relu6:
-      case LayerType::LayerNorm:
-      case LayerType::Gelu:
-        l.out = l.in;
-        break;
-      case LayerType::TtLinear:
-        l.tt = parseTtMatrix(ln, "out_modes", "in_modes");
-        if (l.tt.cols() == l.in.elements()) {
-          l.out = Shape{static_cast<int>(l.tt.rows()), 1, 1};
-        } else if (l.tt.cols() == static_cast<std::uint64_t>(l.in.c)) {
-          l.perPosition = true;
-          l.out = Shape{static_cast<int>(l.tt.rows()), l.in.h, l.in.w};
-        } else {
-          ln.at("in_modes").fail("the product of in_modes (" + std::to_string(l.tt.cols()) +
-                                 ") must equal the input's features (c*h*w = " + std::to_string(l.in.elements()) +
-                                 ") or, applied per position, its channels (c = " + std::to_string(l.in.c) + ")");
-        }
-        break;
-      case LayerType::TtEmbedding:
-        l.tt = parseTtMatrix(ln, "dim_modes", "vocab_modes");
-        if (l.inputs[0] != -1 || l.in.c != 1)
-          ln.fail("a tt_embedding reads the network input as token ids: input channels must be 1 and the layer "
-                  "must read 'image'");
-        l.perPosition = true;
-        l.out = Shape{static_cast<int>(l.tt.rows()), l.in.h, l.in.w};
-        break;
-      case LayerType::Attention:
-        if (l.inputs.size() != 3) ln.fail("an attention layer needs `inputs: [q, k, v]`");
-        for (int idx : l.inputs)
-          if (!(shapeOf(idx) == l.in)) ln.at("inputs").fail("q, k and v of an attention layer must have the same shape");
-        l.heads = static_cast<int>(ln.getInt("heads", 1, 1, 1024));
-        if (l.in.c % l.heads != 0) ln.at("heads").fail("must divide the channels (" + std::to_string(l.in.c) + ")");
-        l.perPosition = true;
-        l.out = l.in;
-        break;
-      case LayerType::Add:
-        if (l.inputs.size() < 2) ln.fail("an add layer needs `inputs:` naming at least two layers");
-        for (int idx : l.inputs)
-          if (!(shapeOf(idx) == l.in))
-            ln.at("inputs").fail("all inputs of an add must have the same shape");
-        l.out = l.in;
-        break;
-    }
-    if (l.type != LayerType::Add && l.type != LayerType::Concat && l.type != LayerType::Attention &&
-        l.inputs.size() != 1)
-      ln.at("inputs").fail("only add and concat layers take more than one input (an attention layer takes q, k "
-                           "and v)");
-
-    bool trainableUpstream = false;
-    for (int idx : l.inputs)
-      if (idx >= 0 && (net.layers[idx].hasWeights() || net.layers[idx].needsInputGrad))
-        trainableUpstream = true;
-    l.needsInputGrad = trainableUpstream;
-    if (l.type == LayerType::Fc) {
-      for (int idx : l.inputs) {
-        if (idx < 0) net.inputFeedsFc = true;
-        else net.layers[idx].feedsFc = true;
-      }
-    }
-    byName[l.name] = self;
+    // Collecting errors, a layer whose checks stop early is still added (its
+    // later checks, and the shape checks of later layers, are skipped) so
+    // that the keys of every later layer are read and checked.
+    ln.guard([&] { readLayer(net, byName, ln, l); });
+    byName[l.name] = static_cast<int>(net.layers.size());
     net.layers.push_back(l);
   }
   net.numClasses = static_cast<int>(net.layers.back().out.elements());
