@@ -161,7 +161,7 @@ def main():
         d = np.abs(wf - wt)
         tol = a.rtol * scale + a.atol
         upd = np.abs(wt - w0).max()
-        bad = d.max() > tol
+        bad = not d.max() <= tol  # a NaN is a mismatch, not a pass
         weak = not f.endswith(".bias.npy") and not a.learnable and upd < 20 * tol
         print(f"{f[:-4]:28} {d.max() / scale:15.3e} {d.mean() / scale:16.3e} {tol:10.2e} {upd:11.3e}"
               f"{'  MISMATCH' if bad else ''}{'  UPDATE TOO SMALL TO CHECK' if weak else ''}")
@@ -170,9 +170,9 @@ def main():
     rel = np.abs(lf - lt) / np.abs(lt)
     print(f"loss ftsim {lf[-1]:.8f} torch {lt[-1]:.8f}; max relative difference over {len(lf)} step(s) "
           f"{rel.max():.3e} (tolerance {a.loss_rtol:.0e})")
-    if rel.max() > a.loss_rtol:
+    if not rel.max() <= a.loss_rtol:
         ok = False
-        print("LOSS MISMATCH at steps", [int(i) for i in np.nonzero(rel > a.loss_rtol)[0]])
+        print("LOSS MISMATCH at steps", [int(i) for i in np.nonzero(~(rel <= a.loss_rtol))[0]])
     if a.learnable:
         first, last = lf[:5].mean(), lf[-5:].mean()
         print(f"loss falls: mean of the first 5 steps {first:.4f}, of the last 5 {last:.4f}")
