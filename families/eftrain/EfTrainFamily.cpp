@@ -43,6 +43,8 @@ class EfTrainRun final : public DesignRun {
       throw UserError("--init, --lr, --activations and --dump-init need a functional run (--functional or "
                       "accelerator.functional: true)");
     if (!(files.learningRate > 0.0f)) throw UserError("--lr " + std::to_string(files.learningRate) + ": must be > 0");
+    if (files.learningRateGiven && !m_d.workload.training())
+      throw UserError("--lr: " + m_d.file + " has workload.mode = inference: a forward pass updates no weight");
     m_files = files;
     m_outDir = outDir;
   }

@@ -146,6 +146,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   files.given = p.vm.count("init") || p.vm.count("lr") || p.vm.count("activations") || p.vm.count("dump-init");
   if (p.vm.count("init")) files.initDir = p.vm["init"].as<std::string>();
   if (p.vm.count("lr")) files.learningRate = p.vm["lr"].as<float>();
+  files.learningRateGiven = p.vm.count("lr") > 0;
   files.activations = p.vm.count("activations") > 0;
   files.dumpInit = p.vm.count("dump-init") > 0;
   run->setFunctionalFiles(files, outDir);
