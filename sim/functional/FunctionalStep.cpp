@@ -499,6 +499,11 @@ void FunctionalStep::setParameter(const std::string& name, const std::vector<flo
         // folds γ, β and the running statistics into scale s = γ/√(var + ε)
         // and shift β − mean·s, and the vector unit applies x·s + shift.
         auto& h = m_state[p.layer].host;
+        if (bnParamIndex(name) == 3)
+          for (std::size_t c = 0; c < v.size(); ++c)
+            if (!(v[c] >= 0.0f))
+              throw UserError("parameter " + name + ": channel " + std::to_string(c) + " has variance " +
+                              std::to_string(v[c]) + ", must be >= 0");
         h[bnParamIndex(name)] = v;
         m_io->writeTile(m_prog.tensors[t], box, [&](int, int i, int, int) {
           const int c = i % l.in.c;
@@ -530,9 +535,9 @@ std::vector<float> FunctionalStep::parameter(const std::string& name) const {
     if (p.name != name) continue;
     std::uint64_t n = 1;
     for (auto e : p.shape) n *= static_cast<std::uint64_t>(e);
-    std::vector<float> v(n);
     const workload::Layer& l = m_net.layers[p.layer];
     if (l.type == LayerType::BatchNorm && !m_net.training()) return m_state[p.layer].host[bnParamIndex(name)];
+    std::vector<float> v(n);
     if (l.type == LayerType::BatchNorm) {
       const int t = tensorId(l.name + ".gamma_beta");
       const int off = bnParamIndex(name) == 1 ? l.in.c : 0;

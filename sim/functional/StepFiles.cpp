@@ -44,7 +44,11 @@ StepData loadStepData(FunctionalStep& step, const workload::Network& net, const 
     if (a.shape != p.shape)
       throw UserError(f + ": shape " + shapeText(a.shape) + " but parameter " + p.name + " has shape " +
                       shapeText(p.shape));
-    step.setParameter(p.name, a.data);
+    try {
+      step.setParameter(p.name, a.data);
+    } catch (const UserError& e) {
+      throw UserError(f + ": " + e.what());  // a value the parameter cannot take
+    }
   }
   const auto& in = net.input;
   StepData d;
