@@ -332,8 +332,9 @@ std::unique_ptr<MacEngineIF> makeEngine(int tm, int tn, int kMax, const schedule
   if (tm == 32 && tn == 16) return makeEngine<32, 16>(kMax, prog, io);
   if (tm == 16 && tn == 4) return makeEngine<16, 4>(kMax, prog, io);
   if (tm == 4 && tn == 16) return makeEngine<4, 16>(kMax, prog, io);
+  if (tm == 64 && tn == 7) return makeEngine<64, 7>(kMax, prog, io);  // configs/accelerators/eftrain-64x7.yaml
   throw UserError("functional mode: a " + std::to_string(tm) + "x" + std::to_string(tn) +
-                  " MAC array has no kernel instance (supported Tm x Tn: 16x16, 8x16, 16x8, 32x16, 16x4, 4x16)");
+                  " MAC array has no kernel instance (supported Tm x Tn: 16x16, 8x16, 16x8, 32x16, 16x4, 4x16, 64x7)");
 }
 
 /// The activations' channel group in DDR: gcd(Tm, Tn) (sim/schedule's group()).
