@@ -27,6 +27,7 @@ namespace ftsim::families {
 struct FunctionalFiles {
   std::string initDir;         ///< --init: initial parameters and data (.npy); empty: seeded
   float learningRate = 0.01f;  ///< --lr
+  bool learningRateGiven = false;  ///< --lr was on the command line
   bool activations = false;    ///< --activations: every layer's output
   bool dumpInit = false;       ///< --dump-init: the initial parameters and data
   bool given = false;          ///< any of the above was on the command line

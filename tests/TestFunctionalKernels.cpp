@@ -224,6 +224,42 @@ TEST(FunctionalKernels, StreamOrderIsTheOrderOfTheSegments) {
   }
 }
 
+TEST(FunctionalKernels, StreamOrderFollowsTmByTnBlocksAndTheirParts) {
+  // Tm ≠ Tn: blocks of Gm = Tm layer outputs × Gn = Tn layer inputs. A BP
+  // tile (Tm layer inputs × Tn layer outputs) cuts them: its stream is each
+  // block's part in block order, and the reader must visit the same words in
+  // the same order (quads cut in the middle for 64×7: n from 63 in a block
+  // that starts at 63 = 9·7, and a 1-channel part).
+  struct Case { int gm, gn; std::array<int, 4> dims; TileRef b; };
+  const std::vector<Case> cases = {
+      {16, 4, {24, 12, 3, 3}, box({4, 0, 0, 0}, {8, 12, 3, 3})},     // 16×4 BP tile: 4 outputs × 12 inputs
+      {16, 4, {24, 12, 3, 3}, box({0, 4, 0, 0}, {24, 12, 3, 3})},    // 16×4 BP slab of an input group
+      {4, 16, {24, 20, 3, 3}, box({0, 4, 0, 0}, {16, 8, 3, 3})},     // 4×16 BP tile: 16 outputs × 4 inputs
+      {4, 16, {24, 20, 3, 3}, box({0, 16, 0, 0}, {4, 20, 3, 3})},    // 4×16 FP tile: one compact block
+      {64, 7, {20, 70, 3, 3}, box({7, 0, 0, 0}, {14, 64, 3, 3})},    // 64×7 BP tile
+      {64, 7, {20, 70, 1, 1}, box({0, 64, 0, 0}, {20, 70, 1, 1})},
+  };
+  for (const Case& c : cases) {
+    TensorDesc t = tensor(Layout::WeightsReshaped, c.dims[0], c.dims[1], c.dims[2], c.dims[3]);
+    t.group = c.gm;
+    t.groupN = c.gn;
+    std::vector<models::Segment> segs;
+    models::tileSegments(t, c.b, segs);
+    std::vector<std::uint64_t> words;
+    for (const auto& s : segs)
+      for (std::uint64_t a = s.addr; a < s.addr + s.bytes; a += 4) words.push_back(a - t.baseAddr);
+    ASSERT_EQ(words.size(), c.b.elements()) << c.gm << "x" << c.gn;
+    std::size_t k = 0;
+    functional::forEachInStreamOrder(t, c.b, [&](int m, int n, int h, int w) {
+      ASSERT_LT(k, words.size());
+      EXPECT_TRUE(m >= c.b.lo[0] && m < c.b.hi[0] && n >= c.b.lo[1] && n < c.b.hi[1]) << m << " " << n;
+      EXPECT_EQ(models::elementOffset(t, m, n, h, w), words[k]) << c.gm << "x" << c.gn << " word " << k;
+      ++k;
+    });
+    EXPECT_EQ(k, words.size()) << c.gm << "x" << c.gn;
+  }
+}
+
 TEST(FunctionalKernels, CompactQuadCoversExactlyTheBlock) {
   // nCount = 3 (an RGB input): the block's words are [m][tap][3], no holes.
   kernels::WeightBlock b;

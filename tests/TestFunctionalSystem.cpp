@@ -111,3 +111,31 @@ TEST(FunctionalSystem, AlexnetPieceEqualsExecutorBitForBit) {
   // 11×11 stride 4, overlapping 3×3/2 pools (their BP reads a halo).
   expectSystemEqualsExecutor("tests/functional/design-alexnet-piece.yaml", {"workload.batch=2"});
 }
+
+// Tm ≠ Tn: feature maps in channel groups of gcd(Tm, Tn) = 4, weights in
+// Tm×Tn blocks that BP's transposed tiles (Tm layer inputs × Tn layer
+// outputs) cut, a grouped conv whose groups straddle the 4-lane tiles.
+TEST(FunctionalSystem, SmallCnn16x4Ddr4HlsEqualsExecutorBitForBit) {
+  expectSystemEqualsExecutor("tests/functional/design-small-cnn-16x4.yaml", {});
+}
+
+TEST(FunctionalSystem, SmallCnn4x16IdealLockstepEqualsExecutorBitForBit) {
+  expectSystemEqualsExecutor("tests/functional/design-small-cnn-4x16.yaml",
+                             {"memory.model=ideal", "accelerator.pipeline.overlap=lockstep"});
+}
+
+TEST(FunctionalSystem, SmallCnn4x16Ddr4PlainLayoutEqualsExecutorBitForBit) {
+  expectSystemEqualsExecutor("tests/functional/design-small-cnn-4x16.yaml", {"accelerator.dma.layout=plain"});
+}
+
+// Inference: one FP (batch norm with its folded running statistics, dropout
+// the identity); every layer's output, the logits included, bit for bit.
+TEST(FunctionalSystem, InferenceSmallCnnBnDdr4EqualsExecutorBitForBit) {
+  expectSystemEqualsExecutor("tests/functional/design-small-cnn-bn-inference.yaml", {"workload.batch=2"});
+}
+
+TEST(FunctionalSystem, Inference16x4IdealEqualsExecutorBitForBit) {
+  expectSystemEqualsExecutor("tests/functional/design-small-cnn-bn-inference.yaml",
+                             {"memory.model=ideal", "accelerator.pe_array.tn=4", "accelerator.buffers.input.lanes=4",
+                              "accelerator.buffers.weight.tn=4", "accelerator.vector.lanes=4"});
+}

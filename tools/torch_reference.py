@@ -9,6 +9,11 @@ writes the updated parameters and the loss of every step as .npy.
 
 usage: torch_reference.py --workload W.yaml --init DIR --out DIR [--batch B] [--lr X] [--steps N]
 
+A workload with `mode: inference` runs one forward pass in eval mode instead
+(batch norm with its running statistics <layer>.running_mean/.running_var.npy,
+dropout the identity, no labels, no update) and writes the last layer's output
+as logits.npy [B][C][1][1] (or [B][C][H][W]).
+
 DIR holds <layer>.weight.npy (conv [M][N][K][K], fc [out][in] with the input
 flattened as (c, h, w)), <layer>.weight/.bias.npy for batch norm (gamma, beta),
 input.npy [S*B][C][H][W] float32 and labels.npy [S*B] int64, as ftsim_train_step
@@ -102,6 +107,54 @@ def build(workload):
     return layers
 
 
+def forward(layers, params, x_img, batch, inference=False):
+    """The network's forward pass; returns the last layer's output."""
+    outs = []
+    for l in layers:
+        name, t, cfg = l["cfg"]["name"], l["type"], l["cfg"]
+        xs = [x_img if s == "image" else outs[s] for s in l["srcs"]]
+        x = xs[0]
+        if t == "conv":
+            v = F.conv2d(x, params[name + ".weight"], stride=cfg.get("stride", 1), padding=l["pad"],
+                         groups=cfg.get("groups", 1))
+        elif t == "fc":
+            v = torch.flatten(x, 1) @ params[name + ".weight"].t()
+            v = v.reshape(batch, -1, 1, 1)
+        elif t == "maxpool":
+            k = cfg["kernel"]
+            v = F.max_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
+        elif t == "avgpool":
+            k = cfg["kernel"]
+            v = F.avg_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
+        elif t == "global_avgpool":
+            v = x.mean(dim=(2, 3), keepdim=True)
+        elif t == "batchnorm" and inference:
+            v = F.batch_norm(x, params[name + ".running_mean"], params[name + ".running_var"],
+                             params[name + ".weight"], params[name + ".bias"], training=False, eps=1e-5)
+        elif t == "batchnorm":
+            v = F.batch_norm(x, None, None, params[name + ".weight"], params[name + ".bias"], training=True, eps=1e-5)
+        elif t == "relu":
+            v = F.relu(x)
+        elif t == "relu6":
+            v = F.relu6(x)
+        elif t == "dropout" and inference:
+            v = x
+        elif t == "dropout":
+            # Inverted dropout with ftsim's seeded mask (the layer's `seed`,
+            # by default its position in the list + 1).
+            pr = float(cfg.get("p", 0.5))
+            scale = torch.tensor(1.0, dtype=torch.float32) / (1.0 - torch.tensor(pr, dtype=torch.float32))
+            v = x * (dropout_mask(int(cfg.get("seed", l["index"] + 1)), pr, tuple(x.shape)) * scale)
+        elif t == "concat":
+            v = torch.cat(xs, dim=1)
+        elif t == "add":
+            v = xs[0]
+            for o in xs[1:]:
+                v = v + o
+        outs.append(v)
+    return outs[-1]
+
+
 def load(path):
     if not os.path.exists(path):
         fail(f"{path}: missing")
@@ -125,6 +178,7 @@ def main():
     wl = doc["workload"]
     batch = a.batch or wl["batch"]
     layers = build(wl)
+    inference = wl.get("mode", "training") == "inference"
 
     params = {}
     for l in layers:
@@ -132,9 +186,17 @@ def main():
         if l["type"] in ("conv", "fc"):
             params[name + ".weight"] = torch.tensor(load(f"{a.init}/{name}.weight.npy"), dtype=torch.float32, requires_grad=True)
         elif l["type"] == "batchnorm":
-            for p in ("weight", "bias"):
-                params[f"{name}.{p}"] = torch.tensor(load(f"{a.init}/{name}.{p}.npy"), dtype=torch.float32, requires_grad=True)
+            for p in ("weight", "bias") + (("running_mean", "running_var") if inference else ()):
+                params[f"{name}.{p}"] = torch.tensor(load(f"{a.init}/{name}.{p}.npy"), dtype=torch.float32,
+                                                     requires_grad=not inference)
     images = torch.tensor(load(f"{a.init}/input.npy"), dtype=torch.float32)
+    if inference:
+        with torch.no_grad():
+            logits = forward(layers, params, images[:batch], batch, inference=True)
+        os.makedirs(a.out, exist_ok=True)
+        np.save(f"{a.out}/logits.npy", logits.numpy().astype(np.float32))
+        print(f"logits {tuple(logits.shape)}, sum {float(logits.sum()):.7g} (eval mode)")
+        return
     labels = torch.tensor(load(f"{a.init}/labels.npy"), dtype=torch.int64)
     batches = images.shape[0] // batch
 
@@ -143,45 +205,7 @@ def main():
         b = 0 if batches == 1 else step
         x_img = images[b * batch:(b + 1) * batch]
         y = labels[b * batch:(b + 1) * batch]
-        outs = []
-        for l in layers:
-            name, t, cfg = l["cfg"]["name"], l["type"], l["cfg"]
-            xs = [x_img if s == "image" else outs[s] for s in l["srcs"]]
-            x = xs[0]
-            if t == "conv":
-                v = F.conv2d(x, params[name + ".weight"], stride=cfg.get("stride", 1), padding=l["pad"],
-                             groups=cfg.get("groups", 1))
-            elif t == "fc":
-                v = torch.flatten(x, 1) @ params[name + ".weight"].t()
-                v = v.reshape(batch, -1, 1, 1)
-            elif t == "maxpool":
-                k = cfg["kernel"]
-                v = F.max_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
-            elif t == "avgpool":
-                k = cfg["kernel"]
-                v = F.avg_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
-            elif t == "global_avgpool":
-                v = x.mean(dim=(2, 3), keepdim=True)
-            elif t == "batchnorm":
-                v = F.batch_norm(x, None, None, params[name + ".weight"], params[name + ".bias"], training=True, eps=1e-5)
-            elif t == "relu":
-                v = F.relu(x)
-            elif t == "relu6":
-                v = F.relu6(x)
-            elif t == "dropout":
-                # Inverted dropout with ftsim's seeded mask (the layer's `seed`,
-                # by default its position in the list + 1).
-                pr = float(cfg.get("p", 0.5))
-                scale = torch.tensor(1.0, dtype=torch.float32) / (1.0 - torch.tensor(pr, dtype=torch.float32))
-                v = x * (dropout_mask(int(cfg.get("seed", l["index"] + 1)), pr, tuple(x.shape)) * scale)
-            elif t == "concat":
-                v = torch.cat(xs, dim=1)
-            elif t == "add":
-                v = xs[0]
-                for o in xs[1:]:
-                    v = v + o
-            outs.append(v)
-        logits = outs[-1].reshape(batch, -1)
+        logits = forward(layers, params, x_img, batch).reshape(batch, -1)
         loss = F.cross_entropy(logits, y)
         for p in params.values():
             p.grad = None

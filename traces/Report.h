@@ -78,6 +78,11 @@ struct Report {
     double weightSum = 0;
     std::uint64_t bytesLoaded = 0, bytesStored = 0;  ///< payload bytes the DMAs carried to / from the datapath
     std::uint64_t backingStoreBytes = 0;             ///< DRAM pages the run touched
+    /// workload.mode inference: one FP, no loss and no update; the last
+    /// layer's output (logits) is the result.
+    bool inference = false;
+    std::string logitsChecksumFnv1a64;  ///< of the logits' fp32 bytes, [B][classes] (16 hex digits)
+    double logitsSum = 0;
   };
   std::optional<Functional> functional;
 

@@ -216,7 +216,14 @@ std::string summaryJson(const Report& r) {
     bufs[b.name] = Json{{"capacity_bytes", b.capacityBytes}, {"peak_bytes", b.peakBytes}, {"peak_at", b.peakAt}};
   j["buffers"] = bufs;
   if (r.resources) j["resources"] = resourcesJson(*r.resources);
-  if (r.functional)
+  if (r.functional && r.functional->inference)
+    j["functional"] = Json{{"mode", "inference"},
+                           {"logits_checksum_fnv1a64", r.functional->logitsChecksumFnv1a64},
+                           {"logits_sum", r.functional->logitsSum},
+                           {"payload_bytes_loaded", r.functional->bytesLoaded},
+                           {"payload_bytes_stored", r.functional->bytesStored},
+                           {"backing_store_bytes", r.functional->backingStoreBytes}};
+  else if (r.functional)
     j["functional"] = Json{{"loss", r.functional->loss},
                            {"learning_rate", r.functional->learningRate},
                            {"weight_checksum_fnv1a64", r.functional->weightChecksumFnv1a64},
@@ -322,7 +329,9 @@ void printConsoleSummary(const Report& r, std::ostream& os) {
     item("LUT", e.total.lut, e.budgetLut);
     item("FF", e.total.ff, e.budgetFf);
   }
-  if (r.functional)
+  if (r.functional && r.functional->inference)
+    os << "\nfunctional    inference, logits checksum " << r.functional->logitsChecksumFnv1a64 << " (fnv1a64)\n";
+  else if (r.functional)
     os << "\nfunctional    loss " << fmt(r.functional->loss, 7) << ", updated weights checksum "
        << r.functional->weightChecksumFnv1a64 << " (fnv1a64)\n";
   os << "\nsimulated in  " << fmt(r.wallSeconds, 2) << " s wall ("

@@ -43,6 +43,8 @@ class EfTrainRun final : public DesignRun {
       throw UserError("--init, --lr, --activations and --dump-init need a functional run (--functional or "
                       "accelerator.functional: true)");
     if (!(files.learningRate > 0.0f)) throw UserError("--lr " + std::to_string(files.learningRate) + ": must be > 0");
+    if (files.learningRateGiven && !m_d.workload.training())
+      throw UserError("--lr: " + m_d.file + " has workload.mode = inference: a forward pass updates no weight");
     m_files = files;
     m_outDir = outDir;
   }
@@ -76,16 +78,24 @@ class EfTrainRun final : public DesignRun {
     if (step) {
       // The host reads the updated weights (and the activations) back.
       traces::Report::Functional f;
-      f.loss = step->loss();
-      f.learningRate = m_files.learningRate;
-      const functional::WeightDigest w = functional::writeWeights(*step, m_outDir + "/weights");
-      f.weightChecksumFnv1a64 = w.checksumFnv1a64;
-      f.weightSum = w.sum;
       f.bytesLoaded = datapath->bytesLoaded();
       f.bytesStored = datapath->bytesStored();
       f.backingStoreBytes = step->store().residentBytes();
-      const float loss = step->loss();
-      functional::writeNpy(m_outDir + "/loss.npy", {1}, &loss);
+      if (m_d.workload.training()) {
+        f.loss = step->loss();
+        f.learningRate = m_files.learningRate;
+        const functional::WeightDigest w = functional::writeWeights(*step, m_outDir + "/weights");
+        f.weightChecksumFnv1a64 = w.checksumFnv1a64;
+        f.weightSum = w.sum;
+        const float loss = step->loss();
+        functional::writeNpy(m_outDir + "/loss.npy", {1}, &loss);
+      } else {
+        // Inference: one FP; its result is the last layer's output.
+        f.inference = true;
+        const functional::WeightDigest z = functional::writeLogits(*step, m_d.workload, m_outDir + "/logits.npy");
+        f.logitsChecksumFnv1a64 = z.checksumFnv1a64;
+        f.logitsSum = z.sum;
+      }
       if (m_files.activations) functional::writeActivations(*step, m_d.workload, m_outDir + "/activations");
       m_report.functional = f;
     }

@@ -23,23 +23,32 @@ struct WeightBlock {
   int kernel = 1;                ///< K
   bool reshaped = true;          ///< DDR order (see above)
   bool flipTranspose = false;    ///< BP: flip 180° and swap the channels while loading
+  /// The part of the block the stream holds, in block channels [mBegin, mEnd)
+  /// × [nBegin, nEnd) (−1: the block's end): with Tm ≠ Tn a BP tile (Tm layer
+  /// inputs × Tn layer outputs) cuts the Tm×Tn blocks, and the DMA brings the
+  /// part's words in block order (models/dma/TensorLayout). Words that fall
+  /// outside the Tm×Tn tile are not placed (the part may meet several tiles).
+  int mBegin = 0, mEnd = -1, nBegin = 0, nEnd = -1;
 };
 
 /// Visit the words of a block in DDR order: f(word, m, n, tap).
 template <int MaxBlock, int KMax, typename F>
 void visitWeightBlock(const WeightBlock& b, F& f) {
   const int kk = b.kernel * b.kernel;
+  const int mEnd = b.mEnd < 0 ? b.mCount : b.mEnd, nEnd = b.nEnd < 0 ? b.nCount : b.nEnd;
   int word = 0;
   if (b.reshaped) {
     for (int q = 0; q < (MaxBlock + 3) / 4; ++q) {
-      if (4 * q >= b.nCount) break;
+      if (4 * q >= nEnd) break;
       const int quad = b.nCount - 4 * q < 4 ? b.nCount - 4 * q : 4;
       for (int m = 0; m < MaxBlock; ++m) {
-        if (m >= b.mCount) break;
+        if (m >= mEnd) break;
+        if (m < b.mBegin) continue;
         for (int tap = 0; tap < KMax * KMax; ++tap) {
           if (tap >= kk) break;
           for (int j = 0; j < 4; ++j) {
-            if (j >= quad) break;
+            if (j >= quad || 4 * q + j >= nEnd) break;
+            if (4 * q + j < b.nBegin) continue;
             f(word++, m, 4 * q + j, tap);
           }
         }
@@ -47,9 +56,11 @@ void visitWeightBlock(const WeightBlock& b, F& f) {
     }
   } else {
     for (int m = 0; m < MaxBlock; ++m) {
-      if (m >= b.mCount) break;
+      if (m >= mEnd) break;
+      if (m < b.mBegin) continue;
       for (int n = 0; n < MaxBlock; ++n) {
-        if (n >= b.nCount) break;
+        if (n >= nEnd) break;
+        if (n < b.nBegin) continue;
         for (int tap = 0; tap < KMax * KMax; ++tap) {
           if (tap >= kk) break;
           f(word++, m, n, tap);
@@ -66,10 +77,10 @@ struct WeightPlacer {
   const WeightBlock* b;
   void operator()(int word, int m, int n, int tap) {
     const int kk = b->kernel * b->kernel;
-    if (b->flipTranspose)
-      w[b->nOffset + n][b->mOffset + m][kk - 1 - tap] = words[word];
-    else
-      w[b->mOffset + m][b->nOffset + n][tap] = words[word];
+    const int row = b->flipTranspose ? b->nOffset + n : b->mOffset + m;
+    const int col = b->flipTranspose ? b->mOffset + m : b->nOffset + n;
+    if (row < 0 || row >= Tm || col < 0 || col >= Tn) return;  // another tile's word
+    w[row][col][b->flipTranspose ? kk - 1 - tap : tap] = words[word];
   }
 };
 
@@ -96,7 +107,9 @@ struct WeightUpdater {
   const WeightBlock* b;
   float lr;
   void operator()(int word, int m, int n, int tap) {
-    newWords[word] = oldWords[word] - dw[b->mOffset + m][b->nOffset + n][tap] * lr;
+    const int row = b->mOffset + m, col = b->nOffset + n;
+    const bool mine = row >= 0 && row < Tm && col >= 0 && col < Tn;  // else another tile's word: unchanged
+    newWords[word] = mine ? oldWords[word] - dw[row][col][tap] * lr : oldWords[word];
   }
 };
 

@@ -116,7 +116,8 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
       "file; implies --timeline")(
       "functional", "functional mode (= --set accelerator.functional=true): real values through the models, "
                     "the same cycles; EF-Train: DIR/weights/<param>.npy, DIR/loss.npy and the loss and a weight "
-                    "checksum in summary.json (docs/functional.md)")(
+                    "checksum in summary.json; an inference design: DIR/logits.npy and their checksum "
+                    "(docs/functional.md)")(
       "init", po::value<std::string>(), "functional: initial parameters <param>.npy and data input.npy, "
                                         "labels.npy from DIR (PyTorch's shapes); the rest seeded by --seed")(
       "lr", po::value<float>(), "functional: SGD learning rate (default 0.01)")(
@@ -145,6 +146,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   files.given = p.vm.count("init") || p.vm.count("lr") || p.vm.count("activations") || p.vm.count("dump-init");
   if (p.vm.count("init")) files.initDir = p.vm["init"].as<std::string>();
   if (p.vm.count("lr")) files.learningRate = p.vm["lr"].as<float>();
+  files.learningRateGiven = p.vm.count("lr") > 0;
   files.activations = p.vm.count("activations") > 0;
   files.dumpInit = p.vm.count("dump-init") > 0;
   run->setFunctionalFiles(files, outDir);
@@ -169,7 +171,8 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   if (!quiet) {
     run->printSummary(out);
     out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv";
-    if (report.functional) out << ", " << outDir << "/weights/, " << outDir << "/loss.npy";
+    if (report.functional && report.functional->inference) out << ", " << outDir << "/logits.npy";
+    else if (report.functional) out << ", " << outDir << "/weights/, " << outDir << "/loss.npy";
     if (timeline) out << ", " << tlOpts.path << " (" << timeline->recorded() << " events)";
     out << "\n";
   }

@@ -1,8 +1,10 @@
 #include "sim/functional/FunctionalStep.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
+#include <numeric>
 
 #include "models/kernels/Clip.h"
 #include "models/kernels/Dropout.h"
@@ -178,20 +180,7 @@ class MacEngine final : public MacEngineIF {
       f(b, std::size_t{0});
       return;
     }
-    const int G = t.group;
-    std::size_t word = 0;
-    for (int a = box.lo[0] / G; a * G < box.hi[0]; ++a)
-      for (int cg = box.lo[1] / G; cg * G < box.hi[1]; ++cg) {
-        kernels::WeightBlock b;
-        b.mCount = std::min(G, t.dims[0] - a * G);
-        b.nCount = std::min(G, t.dims[1] - cg * G);
-        b.mOffset = a * G - box.lo[0];
-        b.nOffset = cg * G - box.lo[1];
-        b.kernel = K;
-        b.reshaped = true;
-        f(b, word);
-        word += static_cast<std::size_t>(b.mCount) * b.nCount * K * K;
-      }
+    forEachWeightPart(t, box, f);
   }
 
   /// A grouped conv's box of weights against the tile at (c.m0, c.n0).
@@ -249,17 +238,24 @@ class MacEngine final : public MacEngineIF {
     for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
       for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, ng));
     m_io.readStream(t, box, m_words);
-    // A block's layer channels (lm, ln) → its tile and its offsets there (the
-    // kernel's convention: FP w[mOffset + m][nOffset + n], BP w[nOffset + n][mOffset + m]).
+    // A block (or the part of it the box holds) whose origin is at layer
+    // channels (lm, ln) → every (Tm, Tn) tile of the phase's channels the
+    // part meets, with the block's origin relative to the tile (the kernel's
+    // convention: FP w[mOffset + m][nOffset + n], BP w[nOffset + n][mOffset + m];
+    // words outside the tile are another tile's). With Tm ≠ Tn a BP tile
+    // cuts the Tm×Tn blocks, and BP's slab meets a block in several tiles.
     const auto place = [&](kernels::WeightBlock b, int lm, int ln, const float* words) {
-      const int mg = (bp ? ln : lm) / Tm, ng = (bp ? lm : ln) / Tn;
-      b.mOffset = lm - (bp ? ng * Tn : mg * Tm);
-      b.nOffset = ln - (bp ? mg * Tm : ng * Tn);
+      const int mEnd = b.mEnd < 0 ? b.mCount : b.mEnd, nEnd = b.nEnd < 0 ? b.nCount : b.nEnd;
+      const int lm0 = lm + b.mBegin, lm1 = lm + mEnd, ln0 = ln + b.nBegin, ln1 = ln + nEnd;
+      const int po0 = bp ? ln0 : lm0, po1 = bp ? ln1 : lm1;  // phase outputs
+      const int pi0 = bp ? lm0 : ln0, pi1 = bp ? lm1 : ln1;  // phase inputs
       b.flipTranspose = bp;
-      const bool fits = bp ? b.nOffset + b.nCount <= Tm && b.mOffset + b.mCount <= Tn
-                           : b.mOffset + b.mCount <= Tm && b.nOffset + b.nCount <= Tn;
-      FTSIM_ASSERT(fits, "a weight block of " + plan.name + " straddles two (Tm, Tn) tiles");
-      kernels::loadWeightBlock<Tm, Tn, KMax>(words, b, tile(mg, ng));
+      for (int mg = po0 / Tm; mg * Tm < po1; ++mg)
+        for (int ng = pi0 / Tn; ng * Tn < pi1; ++ng) {
+          b.mOffset = lm - (bp ? ng * Tn : mg * Tm);
+          b.nOffset = ln - (bp ? mg * Tm : ng * Tn);
+          kernels::loadWeightBlock<Tm, Tn, KMax>(words, b, tile(mg, ng));
+        }
     };
     if (t.layout == Layout::WeightsPlain) {
       // [M][N][K][K] over the box: the part of each tile is gathered from
@@ -334,8 +330,24 @@ std::unique_ptr<MacEngineIF> makeEngine(int tm, int tn, int kMax, const schedule
   if (tm == 8 && tn == 16) return makeEngine<8, 16>(kMax, prog, io);
   if (tm == 16 && tn == 8) return makeEngine<16, 8>(kMax, prog, io);
   if (tm == 32 && tn == 16) return makeEngine<32, 16>(kMax, prog, io);
+  if (tm == 16 && tn == 4) return makeEngine<16, 4>(kMax, prog, io);
+  if (tm == 4 && tn == 16) return makeEngine<4, 16>(kMax, prog, io);
+  if (tm == 64 && tn == 7) return makeEngine<64, 7>(kMax, prog, io);  // configs/accelerators/eftrain-64x7.yaml
   throw UserError("functional mode: a " + std::to_string(tm) + "x" + std::to_string(tn) +
-                  " MAC array has no kernel instance (supported Tm x Tn: 16x16, 8x16, 16x8, 32x16)");
+                  " MAC array has no kernel instance (supported Tm x Tn: 16x16, 8x16, 16x8, 32x16, 16x4, 4x16, 64x7)");
+}
+
+/// The activations' channel group in DDR: gcd(Tm, Tn) (sim/schedule's group()).
+int channelGroup(const models::EfTrainConfig& accel) { return std::gcd(accel.peArray.tm, accel.peArray.tn); }
+
+/// An FC layer fed by the input image flattens it as (c/G, h, w, c%G); the
+/// scheduler checks a producer layer's map, the image has none.
+std::string imageFcRule(const workload::Layer& l, const models::EfTrainConfig& accel) {
+  const int G = channelGroup(accel);
+  if (l.inputs[0] >= 0 || l.in.h * l.in.w == 1 || l.in.c % G == 0) return "";
+  return "layer " + l.name + ": functional mode cannot flatten a " + std::to_string(l.in.c) +
+         "-channel input image into an FC layer: the channels must be a multiple of " + std::to_string(G) +
+         " (the DDR layout's channel group, gcd(Tm, Tn))";
 }
 
 int kernelBound(int k) {
@@ -361,7 +373,21 @@ struct FunctionalStep::LayerState {
   // Batch norm: statistics and gradients per channel, γ and β.
   std::vector<float> sum, sumSq, mean, invStd, sumDy, sumDyXhat, gamma, beta;
   float count = 0.0f;
+  /// Inference: the host's γ, β, running mean and running variance, which it
+  /// folds into the per-channel scale and shift the design stores.
+  std::array<std::vector<float>, 4> host;
 };
+
+namespace {
+/// Which of a batch norm's parameters a name is: 0 γ, 1 β, 2 running mean, 3 running variance.
+int bnParamIndex(const std::string& name) {
+  const auto ends = [&](const char* suffix) {
+    const std::string x(suffix);
+    return name.size() > x.size() && name.compare(name.size() - x.size(), x.size(), x) == 0;
+  };
+  return ends(".bias") ? 1 : ends(".running_mean") ? 2 : ends(".running_var") ? 3 : 0;
+}
+}  // namespace
 
 FunctionalStep::FunctionalStep(const schedule::Program& program, const workload::Network& net,
                                const models::EfTrainConfig& accel, FunctionalOptions options)
@@ -385,9 +411,13 @@ FunctionalStep::FunctionalStep(const schedule::Program& program, const workload:
     } else if (!p.vec.passes.empty()) {
       m_act[p.layer] = p.vec.passes.back().out;
     } else {
-      FTSIM_ASSERT(l.type == LayerType::Relu && l.inputs[0] >= 0, "FP phase without passes: " + l.name);
+      // A fused ReLU (its producer's store rectifies) or, in inference, a
+      // dropout (the identity): the output is the input's tensor.
+      const bool inferenceDropout = l.type == LayerType::Dropout && !net.training();
+      FTSIM_ASSERT((l.type == LayerType::Relu || inferenceDropout) && l.inputs[0] >= 0,
+                   "FP phase without passes: " + l.name);
       m_act[p.layer] = m_act[l.inputs[0]];
-      m_fusedRelu[l.inputs[0]] = true;
+      if (!inferenceDropout) m_fusedRelu[l.inputs[0]] = true;
     }
   }
   for (int i = 0; i < n; ++i) {
@@ -396,17 +426,23 @@ FunctionalStep::FunctionalStep(const schedule::Program& program, const workload:
       m_params.push_back({l.name + ".weight", {l.out.c, l.in.c / l.groups, l.kernel, l.kernel}, i});
     } else if (l.type == LayerType::Fc) {
       // The scheduler checks this for a producer layer; the image has none.
-      if (l.inputs[0] < 0 && l.in.h * l.in.w > 1 && l.in.c % accel.peArray.tn != 0)
-        throw UserError("layer " + l.name + ": functional mode cannot flatten a " + std::to_string(l.in.c) +
-                        "-channel input image into an FC layer: the channels must be a multiple of " +
-                        std::to_string(accel.peArray.tn) + " (the DDR layout's channel group)");
+      const std::string why = imageFcRule(l, accel);
+      if (!why.empty()) throw UserError(why);
       m_params.push_back({l.name + ".weight", {l.out.c, static_cast<std::int64_t>(l.in.elements())}, i});
     } else if (l.type == LayerType::BatchNorm) {
       m_params.push_back({l.name + ".weight", {l.in.c}, i});
       m_params.push_back({l.name + ".bias", {l.in.c}, i});
+      if (!net.training()) {
+        m_params.push_back({l.name + ".running_mean", {l.in.c}, i});
+        m_params.push_back({l.name + ".running_var", {l.in.c}, i});
+      }
       LayerState& s = m_state[i];
       for (auto* v : {&s.sum, &s.sumSq, &s.mean, &s.invStd, &s.sumDy, &s.sumDyXhat, &s.gamma, &s.beta})
         v->assign(static_cast<std::size_t>(l.in.c) + kVecLanes, 0.0f);
+      s.host[0].assign(l.in.c, 1.0f);  // PyTorch's defaults: γ = 1, β = 0, mean 0, var 1
+      s.host[1].assign(l.in.c, 0.0f);
+      s.host[2].assign(l.in.c, 0.0f);
+      s.host[3].assign(l.in.c, 1.0f);
     }
   }
 }
@@ -418,20 +454,10 @@ std::string FunctionalStep::unsupported(const workload::Network& net, const mode
     BackingStore store;
     TileIo io(store);
     const schedule::Program none;
-    if (!net.training())
-      return "functional mode runs one training step; workload.mode is inference (set it to training)";
-    if (accel.peArray.tm != accel.peArray.tn)
-      return "functional mode needs pe_array.tm == pe_array.tn (" + std::to_string(accel.peArray.tm) + " x " +
-             std::to_string(accel.peArray.tn) +
-             " given): with Tm != Tn the feature maps are grouped by gcd(Tm, Tn) and the weight blocks are "
-             "Tm x Tn, which the tile reader does not follow yet";
     makeEngine(accel.peArray.tm, accel.peArray.tn, 1, none, io);
     for (const workload::Layer& l : net.layers) {
       if (l.type == LayerType::Conv) kernelBound(l.kernel);
-      if (l.type == LayerType::Fc && l.inputs[0] < 0 && l.in.h * l.in.w > 1 && l.in.c % accel.peArray.tn != 0)
-        return "layer " + l.name + ": functional mode cannot flatten a " + std::to_string(l.in.c) +
-               "-channel input image into an FC layer: the channels must be a multiple of " +
-               std::to_string(accel.peArray.tn) + " (the DDR layout's channel group)";
+      if (l.type == LayerType::Fc && !imageFcRule(l, accel).empty()) return imageFcRule(l, accel);
     }
   } catch (const UserError& e) {
     return e.what();
@@ -452,7 +478,7 @@ int FunctionalStep::fcFeature(int layer, int layoutFeature) const {
   const workload::Layer& l = m_net.layers[layer];
   const int hw = l.in.h * l.in.w;
   if (hw == 1) return layoutFeature;
-  const int G = m_accel.peArray.tn;  // every tensor's channel group (the scheduler's)
+  const int G = channelGroup(m_accel);  // every activation tensor's channel group
   const int cg = layoutFeature / (hw * G), pix = (layoutFeature / G) % hw, cl = layoutFeature % G;
   return (cg * G + cl) * hw + pix;
 }
@@ -468,8 +494,26 @@ void FunctionalStep::setParameter(const std::string& name, const std::vector<flo
     const workload::Layer& l = m_net.layers[p.layer];
     if (l.type == LayerType::BatchNorm) {
       const int t = tensorId(l.name + ".gamma_beta");
-      const int off = name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0 ? l.in.c : 0;
       TileRef box = wholeTensor(t, m_prog.tensors[t]);
+      if (!m_net.training()) {
+        // Inference: the design stores 2C words per batch norm; the host
+        // folds γ, β and the running statistics into scale s = γ/√(var + ε)
+        // and shift β − mean·s, and the vector unit applies x·s + shift.
+        auto& h = m_state[p.layer].host;
+        if (bnParamIndex(name) == 3)
+          for (std::size_t c = 0; c < v.size(); ++c)
+            if (!(v[c] >= 0.0f))
+              throw UserError("parameter " + name + ": channel " + std::to_string(c) + " has variance " +
+                              std::to_string(v[c]) + ", must be >= 0");
+        h[bnParamIndex(name)] = v;
+        m_io->writeTile(m_prog.tensors[t], box, [&](int, int i, int, int) {
+          const int c = i % l.in.c;
+          const float scale = h[0][c] / std::sqrt(h[3][c] + m_opt.bnEps);
+          return i < l.in.c ? scale : h[1][c] - h[2][c] * scale;
+        });
+        return;
+      }
+      const int off = bnParamIndex(name) == 1 ? l.in.c : 0;
       box.lo[1] = off;
       box.hi[1] = off + l.in.c;
       m_io->writeTile(m_prog.tensors[t], box, [&](int, int i, int, int) { return v[i - off]; });
@@ -492,11 +536,12 @@ std::vector<float> FunctionalStep::parameter(const std::string& name) const {
     if (p.name != name) continue;
     std::uint64_t n = 1;
     for (auto e : p.shape) n *= static_cast<std::uint64_t>(e);
-    std::vector<float> v(n);
     const workload::Layer& l = m_net.layers[p.layer];
+    if (l.type == LayerType::BatchNorm && !m_net.training()) return m_state[p.layer].host[bnParamIndex(name)];
+    std::vector<float> v(n);
     if (l.type == LayerType::BatchNorm) {
       const int t = tensorId(l.name + ".gamma_beta");
-      const int off = name.compare(name.size() - 5, 5, ".bias") == 0 ? l.in.c : 0;
+      const int off = bnParamIndex(name) == 1 ? l.in.c : 0;
       TileRef box = wholeTensor(t, m_prog.tensors[t]);
       box.lo[1] = off;
       box.hi[1] = off + l.in.c;
@@ -522,8 +567,14 @@ void FunctionalStep::initParameters(std::uint64_t seed) {
     for (auto e : p.shape) n *= static_cast<std::uint64_t>(e);
     std::vector<float> v(n);
     const workload::Layer& l = m_net.layers[p.layer];
-    if (l.type == LayerType::BatchNorm) {
-      std::fill(v.begin(), v.end(), p.name.compare(p.name.size() - 5, 5, ".bias") == 0 ? 0.0f : 1.0f);
+    if (l.type == LayerType::BatchNorm && !m_net.training()) {
+      // A trained network's statistics are not PyTorch's defaults (which
+      // would make the layer nearly the identity): γ, var U[0.5, 1.5),
+      // β, mean U[−0.5, 0.5).
+      const int k = bnParamIndex(p.name);
+      for (float& x : v) x = (k == 0 || k == 3 ? 1.0f : 0.0f) + 0.5f * symmetric(rng);
+    } else if (l.type == LayerType::BatchNorm) {
+      std::fill(v.begin(), v.end(), bnParamIndex(p.name) == 1 ? 0.0f : 1.0f);
     } else {
       const float bound = 1.0f / std::sqrt(static_cast<float>(n / static_cast<std::uint64_t>(p.shape[0])));
       for (float& x : v) x = bound * symmetric(rng);
@@ -539,7 +590,7 @@ void FunctionalStep::setBatch(const std::vector<float>& images, const std::vecto
     throw UserError("batch: " + std::to_string(images.size()) + " input values, the workload needs " +
                     std::to_string(n) + " (batch " + std::to_string(m_net.batch) + " x " + std::to_string(in.c) + "x" +
                     std::to_string(in.h) + "x" + std::to_string(in.w) + ")");
-  if (labels.size() != static_cast<std::size_t>(m_net.batch))
+  if (m_net.training() && labels.size() != static_cast<std::size_t>(m_net.batch))
     throw UserError("batch: " + std::to_string(labels.size()) + " labels, the workload's batch is " +
                     std::to_string(m_net.batch));
   for (auto y : labels)
@@ -569,7 +620,7 @@ std::vector<float> FunctionalStep::activation(int layer) const {
 }
 
 float FunctionalStep::run() {
-  FTSIM_ASSERT(!m_labels.empty(), "run() before setBatch()");
+  FTSIM_ASSERT(!m_labels.empty() || !m_net.training(), "run() before setBatch()");
   std::vector<Step> steps;
   for (const PhasePlan& p : m_prog.phases) {
     schedule::generateSteps(m_prog, p, steps, loadPlan(p));
@@ -692,6 +743,12 @@ void FunctionalStep::loadBnParams(int layer) {
   });
   const bool vec = l.in.h * l.in.w == 1;
   s.count = static_cast<float>(m_net.batch) * static_cast<float>(vec ? 1 : l.in.h * l.in.w);
+  if (!m_net.training()) {
+    // The stored words are the folded scale and shift (setParameter): the
+    // apply kernel's (x − 0)·1·scale + shift.
+    std::fill(s.mean.begin(), s.mean.end(), 0.0f);
+    std::fill(s.invStd.begin(), s.invStd.end(), 1.0f);
+  }
 }
 
 void FunctionalStep::vecStep(const PhasePlan& plan, const VecPass& pass, int passIndex, const Step& step) {

@@ -11,6 +11,11 @@
 // Parameters and data cross the host boundary in PyTorch's order: conv
 // weights [M][N][K][K], FC weights [out][in] with the input flattened as
 // (c, h, w), batch norm weight (γ) and bias (β), images [B][C][H][W].
+//
+// An inference workload (workload.mode: inference) has only the FP phases:
+// run() computes the logits (activation of the last layer) and no loss;
+// batch norm takes running_mean and running_var too, folded by the host into
+// the two words per channel the design stores (docs/functional.md).
 
 #include <cstdint>
 #include <memory>

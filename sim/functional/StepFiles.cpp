@@ -44,13 +44,19 @@ StepData loadStepData(FunctionalStep& step, const workload::Network& net, const 
     if (a.shape != p.shape)
       throw UserError(f + ": shape " + shapeText(a.shape) + " but parameter " + p.name + " has shape " +
                       shapeText(p.shape));
-    step.setParameter(p.name, a.data);
+    try {
+      step.setParameter(p.name, a.data);
+    } catch (const UserError& e) {
+      throw UserError(f + ": " + e.what());  // a value the parameter cannot take
+    }
   }
   const auto& in = net.input;
   StepData d;
   d.perImage = static_cast<std::int64_t>(in.c) * in.h * in.w;
+  // Inference has no loss: labels are neither needed nor read.
+  const bool labelled = net.training();
   if (exists("input.npy")) {
-    if (!exists("labels.npy"))
+    if (labelled && !exists("labels.npy"))
       throw UserError(initDir + "/labels.npy: missing (input.npy is given, so its labels must be too)");
     const std::string f = initDir + "/input.npy";
     const NpyArray a = readNpy(f);
@@ -60,30 +66,33 @@ StepData loadStepData(FunctionalStep& step, const workload::Network& net, const 
       throw UserError(f + ": shape " + shapeText(a.shape) + ", must be [B][C][H][W] = " + shapeText(one) +
                       (steps > 1 ? " or with steps*B images " + shapeText(all) : std::string()));
     d.images = a.data;
+    if (!labelled) return d;
     std::vector<std::int64_t> ls;
     d.labels = readNpyInt(initDir + "/labels.npy", &ls);
     if (static_cast<std::int64_t>(d.labels.size()) * d.perImage != static_cast<std::int64_t>(d.images.size()))
       throw UserError(initDir + "/labels.npy: " + std::to_string(d.labels.size()) + " labels for " +
                       std::to_string(d.images.size() / d.perImage) + " images in input.npy");
   } else {
-    if (exists("labels.npy"))
+    if (labelled && exists("labels.npy"))
       throw UserError(initDir + "/input.npy: missing (labels.npy is given, so the images must be too)");
     // Seeded data: inputs uniform in [-1, 1), labels uniform over the classes.
     SplitMix rng{seed ^ 0xD1B54A32D192ED03ull};
     d.images.resize(static_cast<std::size_t>(net.batch * d.perImage));
     for (float& x : d.images) x = static_cast<float>(static_cast<std::int64_t>(rng.next() >> 40) - (1 << 23)) / (1 << 23);
-    d.labels.resize(net.batch);
+    if (labelled) d.labels.resize(net.batch);
     for (auto& y : d.labels) y = static_cast<std::int64_t>(rng.next() % static_cast<std::uint64_t>(net.numClasses));
   }
   return d;
 }
 
 void setBatch(FunctionalStep& step, const workload::Network& net, const StepData& data, int index) {
-  const std::size_t batches = data.labels.size() / static_cast<std::size_t>(net.batch);
-  const std::size_t b = batches == 1 ? 0 : static_cast<std::size_t>(index);
   const std::size_t B = static_cast<std::size_t>(net.batch), per = static_cast<std::size_t>(data.perImage);
+  const std::size_t batches = data.images.size() / (B * per);
+  const std::size_t b = batches == 1 ? 0 : static_cast<std::size_t>(index);
+  std::vector<std::int64_t> labels;
+  if (!data.labels.empty()) labels.assign(data.labels.begin() + b * B, data.labels.begin() + (b + 1) * B);
   step.setBatch(std::vector<float>(data.images.begin() + b * B * per, data.images.begin() + (b + 1) * B * per),
-                std::vector<std::int64_t>(data.labels.begin() + b * B, data.labels.begin() + (b + 1) * B));
+                labels);
 }
 
 void dumpInit(const FunctionalStep& step, const workload::Network& net, const StepData& data, const std::string& dir) {
@@ -92,7 +101,20 @@ void dumpInit(const FunctionalStep& step, const workload::Network& net, const St
   const auto& in = net.input;
   writeNpy(dir + "/input.npy", {static_cast<std::int64_t>(data.images.size() / data.perImage), in.c, in.h, in.w},
            data.images.data());
-  writeNpyInt(dir + "/labels.npy", {static_cast<std::int64_t>(data.labels.size())}, data.labels.data());
+  if (net.training())
+    writeNpyInt(dir + "/labels.npy", {static_cast<std::int64_t>(data.labels.size())}, data.labels.data());
+}
+
+WeightDigest writeLogits(const FunctionalStep& step, const workload::Network& net, const std::string& file) {
+  const int last = static_cast<int>(net.layers.size()) - 1;
+  const std::vector<float> v = step.activation(last);
+  writeNpy(file, step.activationShape(last), v.data());
+  WeightDigest d;
+  for (float x : v) d.sum += x;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, fnv1a(0xcbf29ce484222325ull, v.data(), v.size() * sizeof(float)));
+  d.checksumFnv1a64 = buf;
+  return d;
 }
 
 WeightDigest writeWeights(const FunctionalStep& step, const std::string& dir) {

@@ -32,11 +32,14 @@ void setBatch(FunctionalStep& step, const workload::Network& net, const StepData
 void dumpInit(const FunctionalStep& step, const workload::Network& net, const StepData& data, const std::string& dir);
 
 struct WeightDigest {
-  std::string checksumFnv1a64;  ///< over every parameter's fp32 bytes, in parameters() order (16 hex digits)
-  double sum = 0.0;             ///< of every parameter's values
+  std::string checksumFnv1a64;  ///< over every parameter's (or the logits') fp32 bytes, in order (16 hex digits)
+  double sum = 0.0;             ///< of the same values
 };
 /// DIR/<param>.npy for every parameter (DIR is created), and their digest.
 WeightDigest writeWeights(const FunctionalStep& step, const std::string& dir);
+/// FILE: the last layer's output [B][C][H][W] after the FP (an inference
+/// run's logits), and its digest (the same FNV-1a 64 over its fp32 bytes).
+WeightDigest writeLogits(const FunctionalStep& step, const workload::Network& net, const std::string& file);
 /// DIR/<layer>.npy: every layer's output of the last FP.
 void writeActivations(const FunctionalStep& step, const workload::Network& net, const std::string& dir);
 

@@ -23,6 +23,34 @@
 
 namespace ftsim::functional {
 
+/// The blocks of a reshaped weight tensor ([M/Gm][N/Gn] blocks of Gm×Gn×K²
+/// words, Gm = Tm, Gn = Tn) that a box meets, in stream order: f(block, its
+/// first word in the box's stream). `block` is the part of the block inside
+/// the box (mBegin…nEnd, in block channels); mOffset/nOffset place the
+/// block's origin relative to the box's first (m, n), so they are negative
+/// for a block the box starts inside of.
+template <typename F>
+void forEachWeightPart(const schedule::TensorDesc& t, const schedule::TileRef& box, F&& f) {
+  const int M = t.dims[0], N = t.dims[1], K = t.dims[2], Gm = t.group, Gn = t.groupN;
+  std::size_t word = 0;
+  for (int a = box.lo[0] / Gm; a * Gm < box.hi[0]; ++a)
+    for (int c = box.lo[1] / Gn; c * Gn < box.hi[1]; ++c) {
+      kernels::WeightBlock b;
+      b.mCount = std::min(Gm, M - a * Gm);
+      b.nCount = std::min(Gn, N - c * Gn);
+      b.mBegin = std::max(box.lo[0], a * Gm) - a * Gm;
+      b.mEnd = std::min(box.hi[0], a * Gm + b.mCount) - a * Gm;
+      b.nBegin = std::max(box.lo[1], c * Gn) - c * Gn;
+      b.nEnd = std::min(box.hi[1], c * Gn + b.nCount) - c * Gn;
+      b.mOffset = a * Gm - box.lo[0];
+      b.nOffset = c * Gn - box.lo[1];
+      b.kernel = K;
+      b.reshaped = true;
+      f(b, word);
+      word += static_cast<std::size_t>(b.mEnd - b.mBegin) * (b.nEnd - b.nBegin) * K * K;
+    }
+}
+
 /// f(i0, i1, i2, i3) for every element of `tile`, in stream order. For
 /// weights, (i0, i1, i2, i3) = (m, n, kh, kw).
 template <typename F>
@@ -63,17 +91,13 @@ void forEachInStreamOrder(const schedule::TensorDesc& tensor, const schedule::Ti
       }
       break;
     case Layout::WeightsReshaped: {
-      const int M = t.dims[0], N = t.dims[1], K = t.dims[2];
-      for (int a = b.lo[0] / G; a * G < b.hi[0]; ++a)
-        for (int c = b.lo[1] / G; c * G < b.hi[1]; ++c) {
-          kernels::WeightBlock blk;
-          blk.mCount = std::min(G, M - a * G);
-          blk.nCount = std::min(G, N - c * G);
-          blk.kernel = K;
-          blk.reshaped = true;
-          auto visit = [&](int, int m, int n, int tap) { f(a * G + m, c * G + n, tap / K, tap % K); };
-          kernels::visitWeightBlock<256, 64>(blk, visit);
-        }
+      const int K = t.dims[2];
+      forEachWeightPart(t, b, [&](const kernels::WeightBlock& blk, std::size_t) {
+        auto visit = [&](int, int m, int n, int tap) {
+          f(b.lo[0] + blk.mOffset + m, b.lo[1] + blk.nOffset + n, tap / K, tap % K);
+        };
+        kernels::visitWeightBlock<256, 64>(blk, visit);
+      });
       break;
     }
     case Layout::WeightsPlain: {
