@@ -28,6 +28,19 @@ models::Ddr4ControllerConfig controllerConfig(const models::Ddr4Config& dev, con
 PerCycleController::PerCycleController(const models::Ddr4Config& dev, const models::Ddr4ControllerConfig& cfg)
     : m_devCfg(dev), m_cfg(cfg), m_dev(dev) {
   m_refreshDue.assign(dev.ranks, dev.t.tREFI);
+  m_perBank = cfg.queues == models::QueueStructure::PerBank;
+}
+
+std::size_t PerCycleController::inBank(int b) const {
+  std::size_t n = 0;
+  for (const auto& q : m_queue)
+    for (const Entry& e : q) n += e.bank == b;
+  return n;
+}
+
+bool PerCycleController::room(int dir) const {
+  if (m_perBank) return m_held.size() < static_cast<std::size_t>(m_cfg.transactionQueueBursts);
+  return m_queue[dir].size() < static_cast<std::size_t>(dir ? m_cfg.writeQueueBursts : m_cfg.readQueueBursts);
 }
 
 void PerCycleController::record(std::uint64_t c, DdrCommand cmd, int bank, std::uint32_t row) {
@@ -38,7 +51,13 @@ void PerCycleController::enter(std::uint64_t at, bool announce) {
   TxnState& t = m_txns[m_pending.txn];
   const auto a = m_cfg.mapping.decode(m_pending.next * m_devCfg.burstBytes());
   ++m_pending.next;
-  m_queue[t.dir].push_back(Entry{m_seq++, m_dev.flatBank(a.rank, a.bankGroup, a.bank), a.row, m_pending.txn, 0});
+  const Entry e{m_seq++, m_dev.flatBank(a.rank, a.bankGroup, a.bank), a.row, m_pending.txn, 0};
+  // per_bank: straight into the bank's command queue only past an empty
+  // transaction queue.
+  if (m_perBank && (!m_held.empty() || inBank(e.bank) >= static_cast<std::size_t>(m_cfg.bankQueueBursts)))
+    m_held.emplace_back(t.dir, e);
+  else
+    m_queue[t.dir].push_back(e);
   if (m_pending.next == m_pending.end) {
     if (announce) m_events.push_back(Event{t.dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
     m_pending.txn = -1;
@@ -53,8 +72,7 @@ bool PerCycleController::submit(std::uint32_t tag, bool write, std::uint64_t add
   m_pending.next = addr / m_devCfg.burstBytes();
   m_pending.end = (addr + bytes - 1) / m_devCfg.burstBytes() + 1;
   m_txns.push_back(TxnState{tag, dir, static_cast<std::uint32_t>(m_pending.end - m_pending.next)});
-  const std::size_t cap = static_cast<std::size_t>(dir ? m_cfg.writeQueueBursts : m_cfg.readQueueBursts);
-  while (m_pending.txn >= 0 && m_queue[dir].size() < cap) enter(at, false);
+  while (m_pending.txn >= 0 && room(dir)) enter(at, false);
   return m_pending.txn < 0;
 }
 
@@ -144,7 +162,12 @@ void PerCycleController::step(std::uint64_t c) {
       for (const Entry& o : qq) wanted = wanted || (o.bank == b && o.row == row);
     if (!wanted) record(m_dev.autoPrecharge(b), DdrCommand::Pre, b, row);
   }
-  if (m_pending.txn >= 0 && m_txns[m_pending.txn].dir == dir) enter(c + 1, true);
+  while (m_perBank && !m_held.empty() &&
+         inBank(m_held.front().second.bank) < static_cast<std::size_t>(m_cfg.bankQueueBursts)) {
+    m_queue[m_held.front().first].push_back(m_held.front().second);
+    m_held.erase(m_held.begin());
+  }
+  while (m_pending.txn >= 0 && room(m_txns[m_pending.txn].dir)) enter(c + 1, true);
 }
 
 void PerCycleController::advance(std::uint64_t until) {

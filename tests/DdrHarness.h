@@ -62,6 +62,10 @@ class PerCycleController {
   };
   void step(std::uint64_t c);
   void enter(std::uint64_t at, bool announce);
+  /// The request stage may hand over a burst of `dir` now.
+  bool room(int dir) const;
+  /// per_bank: bursts of bank `b` in its command queue (both directions).
+  std::size_t inBank(int b) const;
   void record(std::uint64_t c, models::DdrCommand cmd, int bank, std::uint32_t row);
 
   models::Ddr4Config m_devCfg;
@@ -70,6 +74,8 @@ class PerCycleController {
   std::uint64_t m_cursor = 0, m_seq = 0;
   bool m_draining = false;
   std::vector<Entry> m_queue[2];
+  bool m_perBank = false;
+  std::vector<std::pair<int, Entry>> m_held;  ///< per_bank: the transaction queue (direction, burst)
   Pending m_pending;
   struct TxnState {
     std::uint32_t tag;

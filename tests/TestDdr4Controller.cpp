@@ -305,6 +305,12 @@ const Case kCases[] = {
     {"bank interleaved, x16", "ddr4-2400r-64bit-x16-4gb", "{address_mapping: 'row:column:bank:bankgroup'}", 4096,
      300, true},
     {"linear", "ddr4-2133p-64bit-x8-4gb", "{address_mapping: 'row:bank:bankgroup:column'}", 8192, 400, false},
+    {"per-bank queues, small", "ddr4-2133p-64bit-x8-4gb",
+     "{queues: {impl: per_bank, transaction_bursts: 6, bank_bursts: 2}, write_high_watermark_bursts: 6, "
+     "write_low_watermark_bursts: 2}",
+     1024, 120, true},
+    {"per-bank queues", "ddr4-2133p-64bit-x8-4gb", "{queues: {impl: per_bank, transaction_bursts: 32, bank_bursts: 4}}",
+     4096, 300, false},
 };
 
 TEST(Ddr4ControllerEquivalence, DefaultPolicy) {
@@ -321,6 +327,13 @@ TEST(Ddr4ControllerEquivalence, BankInterleavedX16) {
 }
 TEST(Ddr4ControllerEquivalence, LinearMapping) {
   for (std::uint32_t seed : {11u, 12u}) checkEquivalence(kCases[4], seed, 300);
+}
+
+TEST(Ddr4ControllerEquivalence, PerBankQueuesSmall) {
+  for (std::uint32_t seed : {13u, 14u, 15u}) checkEquivalence(kCases[5], seed, 500);
+}
+TEST(Ddr4ControllerEquivalence, PerBankQueues) {
+  for (std::uint32_t seed : {16u, 17u}) checkEquivalence(kCases[6], seed, 400);
 }
 
 TEST(Ddr4ControllerEquivalence, TwoRanks) {

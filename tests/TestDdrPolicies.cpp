@@ -293,3 +293,92 @@ TEST(DdrPolicies, RankSwitchSpacingPerPair) {
 }
 
 }  // namespace
+
+TEST(DdrPolicies, PerBankQueuesHoldTheOtherBanksBehindAFullBankQueue) {
+  // Four 64-byte reads of bank 0 (group 0) row 0, columns 0-3, at cycles
+  // 0-3, then one of bank 4 (group 1, bank 0) at cycle 4.
+  const std::vector<Txn> t{{0, false, addr(0, 0, 0, 0), 64}, {1, false, addr(0, 0, 1, 0), 64},
+                           {2, false, addr(0, 0, 2, 0), 64}, {3, false, addr(0, 0, 3, 0), 64},
+                           {4, false, addr(0, 0, 0, 1), 64}};
+  // Shared queues: every burst is a candidate on entry. ACT 0 at 0, ACT 4
+  // at 0 + tRRD_S 4 = 4; RD 0 at tRCD 15, RD 4 at max(4 + 15, 15 + tCCD_S
+  // 4) = 19, then bank 0 at max(15 + tCCD_L 6, 19 + 4) = 23, 29, 35.
+  const std::vector<Cmd> shared{{0, DdrCommand::Act, 0, 0},  {4, DdrCommand::Act, 4, 0}, {15, DdrCommand::Rd, 0, 0},
+                                {19, DdrCommand::Rd, 4, 0},  {23, DdrCommand::Rd, 0, 0}, {29, DdrCommand::Rd, 0, 0},
+                                {35, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(commands(t, "{}"), shared);
+  EXPECT_EQ(commands(t, "{queues: {impl: shared, read_bursts: 32, write_bursts: 32}}"), shared);
+  // Per bank, 2 entries per bank queue: bursts 0 and 1 fill bank 0's queue,
+  // 2 and 3 wait at the head of the transaction queue and bank 4's burst
+  // behind them. RD 15 moves burst 2 in; RD 21 (15 + tCCD_L) moves burst 3
+  // and, now at the head, bank 4's burst: a candidate from 22, so its ACT
+  // is at 22 (refused at 21, before the RD that let it in). Bank 0: RD 27,
+  // 33; bank 4: RD 22 + tRCD 15 = 37.
+  const std::vector<Cmd> two{{0, DdrCommand::Act, 0, 0},  {15, DdrCommand::Rd, 0, 0}, {21, DdrCommand::Rd, 0, 0},
+                             {22, DdrCommand::Act, 4, 0}, {27, DdrCommand::Rd, 0, 0}, {33, DdrCommand::Rd, 0, 0},
+                             {37, DdrCommand::Rd, 4, 0}};
+  EXPECT_EQ(commands(t, "{queues: {impl: per_bank, transaction_bursts: 4, bank_bursts: 2}}"), two);
+  // 3 entries per bank queue: only burst 3 waits; RD 15 moves it and then
+  // bank 4's burst in, so ACT 4 at 16 (one cycle after the RD, not at 4).
+  // Bank 0: RD 21, 27; bank 4: RD 16 + 15 = 31; bank 0's last at max(27 + 6,
+  // 31 + tCCD_S 4) = 35.
+  const std::vector<Cmd> three{{0, DdrCommand::Act, 0, 0},  {15, DdrCommand::Rd, 0, 0}, {16, DdrCommand::Act, 4, 0},
+                               {21, DdrCommand::Rd, 0, 0},  {27, DdrCommand::Rd, 0, 0}, {31, DdrCommand::Rd, 4, 0},
+                               {35, DdrCommand::Rd, 0, 0}};
+  EXPECT_EQ(commands(t, "{queues: {impl: per_bank, transaction_bursts: 4, bank_bursts: 3}}"), three);
+}
+
+TEST(DdrPolicies, PerBankQueuesBackPressureTheRequestStage) {
+  // The same five reads with a one-entry transaction queue and two entries
+  // per bank: burst 2 waits in the transaction queue, so burst 3 (cycle 3)
+  // stays in the request stage until RD 15 moves burst 2 on: its END_REQ
+  // at 16. Bank 4's burst is then offered at 16, finds the transaction
+  // queue full (burst 3) and enters after RD 21 moves burst 3 on: END_REQ
+  // and candidate at 22, ACT 22 — the commands of the four-entry case.
+  const std::vector<Txn> t{{0, false, addr(0, 0, 0, 0), 64}, {1, false, addr(0, 0, 1, 0), 64},
+                           {2, false, addr(0, 0, 2, 0), 64}, {3, false, addr(0, 0, 3, 0), 64},
+                           {4, false, addr(0, 0, 0, 1), 64}};
+  auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  Ddr4ControllerTiming c(dev, controllerConfig(dev, "{queues: {impl: per_bank, transaction_bursts: 1, bank_bursts: 2}}"));
+  const TrafficResult r = runTraffic(c, t, true);
+  EXPECT_TRUE(r.boundsHeld);
+  EXPECT_EQ(r.accepted[2], 2u);
+  EXPECT_EQ(r.accepted[3], 16u);
+  EXPECT_EQ(r.accepted[4], 22u);
+  ASSERT_EQ(r.commands.size(), 7u);
+  EXPECT_EQ(r.commands[3], (Cmd{22, DdrCommand::Act, 4, 0}));
+  // Data of bank 4's burst out at RD 37 + CL 15 + 4 = 56.
+  EXPECT_EQ(r.completed[4], 56u);
+}
+
+TEST(DdrPolicies, QueueStructureKeys) {
+  const auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
+  const auto p = controllerConfig(dev, "{queues: {impl: per_bank, transaction_bursts: 16, bank_bursts: 3}}");
+  EXPECT_EQ(p.queues, ftsim::models::QueueStructure::PerBank);
+  EXPECT_EQ(p.transactionQueueBursts, 16);
+  EXPECT_EQ(p.bankQueueBursts, 3);
+  const auto s = controllerConfig(dev, "{queues: {impl: shared, read_bursts: 12, write_bursts: 30}}");
+  EXPECT_EQ(s.queues, ftsim::models::QueueStructure::Shared);
+  EXPECT_EQ(s.readQueueBursts, 12);
+  EXPECT_EQ(s.writeQueueBursts, 30);
+  auto rule = [&](const std::string& yaml) {
+    try {
+      controllerConfig(dev, yaml);
+    } catch (const ftsim::ConfigError& e) {
+      return e.keyPath() + ": " + e.rule();
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(rule("{queues: {impl: fifo}}").find("queues.impl: must be one of"), std::string::npos);
+  EXPECT_NE(rule("{queues: 3}").find("queues: must be a map"), std::string::npos);
+  EXPECT_NE(rule("{queues: {impl: per_bank, bank_bursts: 0}}").find("queues.bank_bursts: must be >= 1"),
+            std::string::npos);
+  EXPECT_NE(rule("{queues: {impl: per_bank, transaction_bursts: 300}}").find("queues.transaction_bursts: must be <= 256"),
+            std::string::npos);
+  EXPECT_EQ(rule("{read_queue_bursts: 8, queues: {impl: per_bank}}"),
+            "read_queue_bursts: applies to the shared queues only (queues.impl is per_bank)");
+  EXPECT_EQ(rule("{write_queue_bursts: 8, queues: {impl: shared, write_bursts: 16}}"),
+            "write_queue_bursts: given twice: also as queues.write_bursts");
+  // The legacy keys and the queues map name the same shared queues.
+  EXPECT_EQ(controllerConfig(dev, "{read_queue_bursts: 12, queues: {impl: shared}}").readQueueBursts, 12);
+}

@@ -21,6 +21,7 @@
 #include "sim/config/ConfigNode.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
+#include "sim/energy/DramEnergy.h"
 #include "tests/DdrHarness.h"
 #include "tests/Harness.h"
 
@@ -257,14 +258,65 @@ TEST(Hbm2, ChannelKeysAreChecked) {
 
 namespace {
 
-TEST(Hbm2, DesignRunsRefuseSeveralChannels) {
-  std::string err = "(no error)";
-  try {
-    config::DesignConfig::load(sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml", {"memory.ddr4.channels=2"});
-  } catch (const ConfigError& e) {
-    err = e.keyPath() + ": " + e.rule();
-  }
-  EXPECT_EQ(err, "memory.ddr4.channels: a design run simulates one channel; more are replayed by `ftsim dram` only");
+TEST(Hbm2, DesignRunsTakeSeveralChannels) {
+  auto rule = [](const std::vector<std::string>& sets) {
+    try {
+      config::DesignConfig::load(sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml", sets);
+    } catch (const ConfigError& e) {
+      return e.keyPath() + ": " + e.rule();
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(rule({"memory.ddr4.channels=2"}), "(no error)");
+  // A burst is split at the interleave: a block must hold a whole AXI beat.
+  EXPECT_EQ(rule({"memory.ddr4.channels=2", "memory.ddr4.channel_interleave_bytes=64",
+                  "memory.interconnect.port_width_bits=1024"}),
+            "memory.ddr4.channel_interleave_bytes: must be at least one AXI beat (128 bytes at "
+            "memory.interconnect.port_width_bits) when a design run has several channels");
+  EXPECT_EQ(rule({"memory.ddr4.channel_interleave_bytes=64", "memory.interconnect.port_width_bits=1024"}),
+            "(no error)");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Lpddr4, PowerCurrentsPriceCommandsAndStandby) {
+  // configs/ddr/lpddr4-1066-32bit-2gb.yaml: per x16 channel VDD2 1.1 V,
+  // VDD1 1.8 V; two channels per rank; tCK 1.875 ns (from clock_mhz 533.3333:
+  // relative 6e-8 off, hence the 1e-6 tolerance). IDD in mA × ns × V = pJ.
+  const Ddr4Config dev = loadDdr("lpddr4-1066-32bit-2gb");
+  ASSERT_EQ(dev.chipsPerRank, 2);
+  DdrCommandCounts n{};
+  n[static_cast<int>(DdrCommand::Act)] = 1;
+  n[static_cast<int>(DdrCommand::Rd)] = 1;
+  n[static_cast<int>(DdrCommand::RefPb)] = 1;
+  const energy::DramEnergyJ e = energy::dramEnergy(dev, n, {1000, 0}, 2000);
+  // ACT over tRAS (42 ns -> 23 cycles = 43.125 ns): (IDD02 45 - IDD3N2 30)
+  // · 43.125 · 1.1 + (IDD01 3.5 - IDD3N1 2.25) · 43.125 · 1.8 = 711.5625 +
+  // 97.03125 = 808.59375 pJ per channel, two channels.
+  EXPECT_NEAR(e.act, 2 * 808.59375e-12, 1e-6 * e.act);
+  // RD over BL/2 = 8 cycles = 15 ns: (IDD4R2 275 - 30) · 15 · 1.1 = 4042.5 pJ.
+  EXPECT_NEAR(e.rd, 2 * 4042.5e-12, 1e-6 * e.rd);
+  // REFpb over tRFCpb (90 ns = 48 cycles = 90 ns): (IDD5PB 45 - 30) · 90 ·
+  // 1.1 = 1485 pJ: an eighth of a REFab, (IDD52 90 - 30) · 180 · 1.1 / 8.
+  EXPECT_NEAR(e.ref, 2 * 1485e-12, 1e-6 * e.ref);
+  // Rank 0 active 1000 of 2000 cycles, rank 1 never (mW × ns = pJ, per
+  // channel): active 1000 · 1.875 = 1875 ns × (IDD3N 30 · 1.1 + 2.25 · 1.8 =
+  // 37.05 mW) = 69468.75 pJ; precharged 3000 cycles = 5625 ns × (IDD2N 27 ·
+  // 1.1 + 2.25 · 1.8 = 33.75 mW) = 189843.75 pJ.
+  EXPECT_NEAR(e.activeStandby, 2 * 69468.75e-12, 1e-6 * e.activeStandby);
+  EXPECT_NEAR(e.prechargeStandby, 2 * 189843.75e-12, 1e-6 * e.prechargeStandby);
+}
+
+TEST(Hbm2, NoPowerCurrentsNoEnergy) {
+  // No HBM2 IDD set is in the stored sources: the device file has no power
+  // section and nothing is priced.
+  const Ddr4Config dev = loadDdr("hbm2-1800-pc64-256mb");
+  DdrCommandCounts n{};
+  n[static_cast<int>(DdrCommand::Act)] = 10;
+  n[static_cast<int>(DdrCommand::Rd)] = 10;
+  EXPECT_EQ(energy::dramEnergy(dev, n, {500}, 1000).total(), 0.0);
 }
 
 }  // namespace

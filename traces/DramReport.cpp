@@ -65,8 +65,12 @@ std::string dramReportJson(const DramReport& r) {
   j["controller"] = {{"file", r.controllerFile.empty() ? Json() : Json(r.controllerFile)},
                      {"address_mapping", c.mapping.text()},
                      {"page_policy", models::toString(c.pagePolicy)},
-                     {"read_queue_bursts", c.readQueueBursts},
-                     {"write_queue_bursts", c.writeQueueBursts},
+                     {"queues", models::toString(c.queues)},
+                     {"read_queue_bursts", c.queues == models::QueueStructure::Shared ? Json(c.readQueueBursts) : Json()},
+                     {"write_queue_bursts", c.queues == models::QueueStructure::Shared ? Json(c.writeQueueBursts) : Json()},
+                     {"transaction_queue_bursts",
+                      c.queues == models::QueueStructure::PerBank ? Json(c.transactionQueueBursts) : Json()},
+                     {"bank_queue_bursts", c.queues == models::QueueStructure::PerBank ? Json(c.bankQueueBursts) : Json()},
                      {"write_high_watermark_bursts", c.writeHighWatermarkBursts},
                      {"write_low_watermark_bursts", c.writeLowWatermarkBursts}};
   j["cycles"] = {{"first_entry", x.firstCycle},
@@ -134,7 +138,12 @@ void printDramReport(const DramReport& r, std::ostream& out) {
       << " MHz, " << r.controller.channels << " channel(s), peak "
       << fmt("%.2f", r.device.peakBytesPerSecond() * r.controller.channels / 1e9) << " GB/s\n";
   out << "controller    " << r.controller.mapping.text() << ", " << models::toString(r.controller.pagePolicy)
-      << " page, queues " << r.controller.readQueueBursts << " RD / " << r.controller.writeQueueBursts << " WR\n";
+      << " page, queues ";
+  if (r.controller.queues == models::QueueStructure::PerBank)
+    out << "per bank: " << r.controller.transactionQueueBursts << " in the transaction queue, "
+        << r.controller.bankQueueBursts << " per bank\n";
+  else
+    out << r.controller.readQueueBursts << " RD / " << r.controller.writeQueueBursts << " WR\n";
   out << "cycles        " << x.endCycle << " DDR cycles (" << fmt("%.3f", d.seconds * 1e6)
       << " us); first entry at " << x.firstCycle << ", last at " << x.lastEntryCycle << ", " << x.delayedRequests
       << " requests entered late by " << x.entryDelayCycles << " cycles in all\n";

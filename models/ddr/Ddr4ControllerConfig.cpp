@@ -1,5 +1,7 @@
 #include "models/ddr/Ddr4ControllerConfig.h"
 
+#include <optional>
+
 #include "sim/config/ConfigNode.h"
 
 namespace ftsim::models {
@@ -25,6 +27,14 @@ const char* toString(RefreshPolicy r) {
     case RefreshPolicy::AllRank: return "all_rank";
     case RefreshPolicy::PerRankStaggered: return "per_rank_staggered";
     case RefreshPolicy::PerBank: return "per_bank";
+  }
+  return "?";
+}
+
+const char* toString(QueueStructure q) {
+  switch (q) {
+    case QueueStructure::Shared: return "shared";
+    case QueueStructure::PerBank: return "per_bank";
   }
   return "?";
 }
@@ -63,6 +73,32 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   c.pagePolicy = page == "open" ? PagePolicy::Open : page == "closed" ? PagePolicy::Closed : PagePolicy::OpenAdaptive;
   c.readQueueBursts = static_cast<int>(node.getInt("read_queue_bursts", c.readQueueBursts, 1, 256));
   c.writeQueueBursts = static_cast<int>(node.getInt("write_queue_bursts", c.writeQueueBursts, 1, 256));
+  if (const std::optional<config::ConfigNode> q = node.find("queues")) {
+    // `queues: {impl: shared | per_bank, ...}`: the keys of the structure
+    // named; another structure's key is an unknown key.
+    if (!q->isMap()) q->fail("must be a map with an `impl:` key (shared or per_bank)");
+    const std::string impl = q->getEnum("impl", "shared", {"shared", "per_bank"});
+    for (const char* legacy : {"read_queue_bursts", "write_queue_bursts"}) {
+      if (!node.has(legacy)) continue;
+      const std::string key = std::string(legacy) == "read_queue_bursts" ? "read_bursts" : "write_bursts";
+      if (impl != "shared")
+        node.at(legacy).fail("applies to the shared queues only (queues.impl is " + impl + ")");
+      if (q->has(key)) node.at(legacy).fail("given twice: also as queues." + key);
+    }
+    if (impl == "shared") {
+      c.readQueueBursts = static_cast<int>(q->getInt("read_bursts", c.readQueueBursts, 1, 256));
+      c.writeQueueBursts = static_cast<int>(q->getInt("write_bursts", c.writeQueueBursts, 1, 256));
+    } else {
+      c.queues = QueueStructure::PerBank;
+      c.transactionQueueBursts =
+          static_cast<int>(q->getInt("transaction_bursts", c.transactionQueueBursts, 1, 256));
+      c.bankQueueBursts = static_cast<int>(q->getInt("bank_bursts", c.bankQueueBursts, 1, 64));
+      // The write watermarks count the writes the bank queues hold, at most
+      // every bank queue full of writes.
+      const int most = c.bankQueueBursts * device.ranks * device.banks();
+      c.writeQueueBursts = most;
+    }
+  }
   c.writeHighWatermarkBursts =
       static_cast<int>(node.getInt("write_high_watermark_bursts", c.writeHighWatermarkBursts, 1, 256));
   c.writeLowWatermarkBursts =

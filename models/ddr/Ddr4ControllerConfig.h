@@ -45,6 +45,20 @@ enum class RefreshPolicy : std::uint8_t {
 };
 const char* toString(RefreshPolicy r);
 
+/// How queued bursts reach the arbitration (`queues: {impl: ...}`); one
+/// implementation of ControllerQueuesIF each.
+enum class QueueStructure : std::uint8_t {
+  /// One read queue and one write queue shared by all banks: every queued
+  /// burst is a candidate (the uMCTL2's read and write CAMs).
+  Shared,
+  /// A transaction queue in arrival order feeding one command queue per
+  /// bank (AMD PG150's group FSMs with their stage-1 transaction FIFOs): only
+  /// bursts in a bank queue are candidates, and the head of the transaction
+  /// queue waits while its bank queue is full, holding everything behind it.
+  PerBank,
+};
+const char* toString(QueueStructure q);
+
 struct Ddr4ControllerConfig {
   /// Bit order, most significant field first (see AddressMapping.h). The
   /// default interleaves bank groups at every 64-byte burst (a sequential
@@ -52,8 +66,11 @@ struct Ddr4ControllerConfig {
   /// keeps one bank per group for a whole row.
   std::string addressMapping = "row:bank:column:bankgroup";
   PagePolicy pagePolicy = PagePolicy::Open;
-  int readQueueBursts = 32;   ///< read queue entries, one per 64-byte burst
-  int writeQueueBursts = 32;  ///< write queue entries
+  QueueStructure queues = QueueStructure::Shared;
+  int readQueueBursts = 32;   ///< shared: read queue entries, one per 64-byte burst
+  int writeQueueBursts = 32;  ///< shared: write queue entries
+  int transactionQueueBursts = 32;  ///< per_bank: transaction queue entries (reads and writes)
+  int bankQueueBursts = 4;          ///< per_bank: command queue entries per bank (reads and writes)
   /// Writes are drained (served ahead of reads) from the moment the write
   /// queue holds `high` bursts until it is down to `low`; otherwise writes
   /// go only when no read is queued.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/ddr/PerBankQueues.h"
 #include "sim/core/Error.h"
 
 namespace ftsim::models {
@@ -20,8 +21,14 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_fast = cfg.fastPath && !m_closedPage && !m_roundRobin;
   m_burstShift = 0;
   while ((1u << m_burstShift) < device.burstBytes()) ++m_burstShift;
-  m_capacity = {static_cast<std::uint32_t>(cfg.readQueueBursts), static_cast<std::uint32_t>(cfg.writeQueueBursts)};
-  m_pool.resize(m_capacity[0] + m_capacity[1]);
+  if (cfg.queues == QueueStructure::PerBank) {
+    m_queues = std::make_unique<PerBankQueues>(cfg.transactionQueueBursts, cfg.bankQueueBursts, m_dev.banks());
+  } else {
+    auto shared = std::make_unique<SharedQueues>(cfg.readQueueBursts, cfg.writeQueueBursts);
+    m_shared = shared.get();
+    m_queues = std::move(shared);
+  }
+  m_pool.resize(m_queues->capacityBursts());
   for (std::size_t i = 0; i < m_pool.size(); ++i) m_pool[i].nextAge = i + 1 < m_pool.size() ? static_cast<std::int32_t>(i + 1) : -1;
   m_free = 0;
   m_bankHead.assign(m_dev.banks(), {{-1, -1}});
@@ -60,7 +67,7 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     if (--t.unissued == 0) completeRead(ti, t.doneCycle);
     return;
   }
-  FTSIM_ASSERT(m_free >= 0 && m_count[dir] < m_capacity[dir], "queue entry taken while full");
+  FTSIM_ASSERT(m_free >= 0 && queuesHaveRoom(dir), "queue entry taken while full");
   const std::int32_t i = m_free;
   Entry& e = m_pool[i];
   m_free = e.nextAge;
@@ -71,6 +78,20 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   e.bank = static_cast<std::uint16_t>(b);
   e.dir = static_cast<std::uint8_t>(dir);
   e.outcome = kNone;
+  if (m_shared ? m_shared->enqueue(i, dir, b) : m_queues->enqueue(i, dir, b)) link(i);
+  else m_memoValid = false;  // a held-back burst can turn the direction to writes
+
+  if (t.nextBurst == t.endBurst) {
+    if (m_pending == ti) m_pending = -1;
+    if (announce)
+      m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
+  }
+}
+
+void Ddr4ControllerTiming::link(std::int32_t i) {
+  Entry& e = m_pool[i];
+  const int b = e.bank;
+  const int dir = e.dir;
   e.nextBank = -1;
   e.prevBank = m_bankTail[b][dir];
   if (e.prevBank >= 0) m_pool[e.prevBank].nextBank = i;
@@ -85,18 +106,16 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   m_bankMask[dir] |= 1ULL << b;
   m_cand[b][dir].dirty = true;
   m_memoValid = false;
-  if (!(m_dev.isOpen(b) && m_dev.openRow(b) == a.row)) ++m_nonHits[dir];
-
-  if (t.nextBurst == t.endBurst) {
-    if (m_pending == ti) m_pending = -1;
-    if (announce)
-      m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
-  }
+  if (!(m_dev.isOpen(b) && m_dev.openRow(b) == e.row)) ++m_nonHits[dir];
 }
 
 bool Ddr4ControllerTiming::inWriteQueue(int b, std::uint64_t burst) const {
   for (std::int32_t i = m_bankHead[b][1]; i >= 0; i = m_pool[i].nextBank)
     if (m_pool[i].burst == burst) return true;
+  for (std::size_t k = 0; k < m_queues->heldBack(); ++k) {
+    const Entry& e = m_pool[m_queues->heldBackEntry(k)];
+    if (e.dir == 1 && e.burst == burst) return true;
+  }
   return false;
 }
 
@@ -169,7 +188,7 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
   t.unissued = static_cast<std::uint32_t>(t.endBurst - t.nextBurst);
   m_pending = ti;
   if (!write) m_activeReads.push_back(ti);
-  while (m_pending == ti && m_count[t.dir] < m_capacity[t.dir]) enter(ti, at, false);
+  while (m_pending == ti && queuesHaveRoom(t.dir)) enter(ti, at, false);
   return m_pending < 0;
 }
 
@@ -182,7 +201,10 @@ int Ddr4ControllerTiming::direction() {
   // With no read queued, writes wait for the idle-drain threshold (1: any).
   if (m_draining) return 1;
   if (m_count[0] > 0) return 0;
-  return (m_flush || wq >= static_cast<std::uint32_t>(m_cfg.writeIdleDrainBursts)) ? 1 : 0;
+  // Bursts held back behind full bank queues (per_bank) wait for those
+  // writes: they go whatever the idle threshold.
+  const bool held = !m_shared && m_queues->heldBack() > 0;
+  return (m_flush || held || wq >= static_cast<std::uint32_t>(m_cfg.writeIdleDrainBursts)) ? 1 : 0;
 }
 
 bool Ddr4ControllerTiming::scan(int dir, Decision& d) {
@@ -338,6 +360,13 @@ void Ddr4ControllerTiming::column(const Decision& d) {
   if (dataEnd > m_lastData) m_lastData = dataEnd;
   const std::int32_t ti = e.txn;
   unlink(d.entry);
+  if (m_shared) {
+    m_shared->retire(dir, b, m_released);
+  } else {
+    m_released.clear();
+    m_queues->retire(dir, b, m_released);
+    for (const std::int32_t r : m_released) link(r);
+  }
   Txn& t = m_txns[ti];
   if (--t.unissued == 0) {
     if (t.dir == 0) {
@@ -353,7 +382,9 @@ void Ddr4ControllerTiming::column(const Decision& d) {
     if (m_trace) m_trace->push_back(CommandRecord{at, DdrCommand::Pre, b, row});
     if (m_timeline) recordCommand(DdrCommand::Pre, b, 0, row, at);
   }
-  if (m_pending >= 0 && m_txns[m_pending].dir == dir) enter(m_pending, d.cycle + 1, true);
+  // Bursts waiting in the request stage enter on the next cycle while the
+  // structure has room (shared: the one entry this command freed).
+  while (m_pending >= 0 && queuesHaveRoom(m_txns[m_pending].dir)) enter(m_pending, d.cycle + 1, true);
 }
 
 void Ddr4ControllerTiming::execute(const Decision& d) {
@@ -453,8 +484,17 @@ std::uint64_t Ddr4ControllerTiming::nextEventBound() const {
   if (fewest != UINT32_MAX) bound = std::min(bound, rdFloor + burst * (fewest - 1) + m_dev.readDoneCycles());
   if (m_pending >= 0) {
     const Txn& t = m_txns[m_pending];
-    const std::uint64_t floor = std::max(m_cursor, m_dev.columnFloor(columnCommand(t.dir)));
-    bound = std::min(bound, floor + burst * (t.endBurst - t.nextBurst - 1) + 1);
+    if (m_queues->oneEntryPerColumn()) {
+      // Only a column command of its own direction frees an entry for it.
+      const std::uint64_t floor = std::max(m_cursor, m_dev.columnFloor(columnCommand(t.dir)));
+      bound = std::min(bound, floor + burst * (t.endBurst - t.nextBurst - 1) + 1);
+    } else {
+      // Any column command can let held-back bursts on and free several
+      // entries at once.
+      const std::uint64_t floor = std::max(
+          m_cursor, std::min(m_dev.columnFloor(DdrCommand::Rd), m_dev.columnFloor(DdrCommand::Wr)));
+      bound = std::min(bound, floor + 1);
+    }
   }
   return bound;
 }

@@ -30,10 +30,13 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "models/ddr/ControllerQueuesIF.h"
 #include "models/ddr/Ddr4ControllerConfig.h"
 #include "models/ddr/Ddr4Device.h"
+#include "models/ddr/SharedQueues.h"
 #include "sim/stats/RunResult.h"
 #include "sim/stats/SimObserver.h"
 
@@ -159,6 +162,8 @@ class Ddr4ControllerTiming {
   void execute(const Decision& d);
   void column(const Decision& d);
   void enter(std::int32_t txn, std::uint64_t at, bool announce);
+  /// Entry `i` becomes an arbitration candidate.
+  void link(std::int32_t i);
   /// A queued write of this burst (read forwarding).
   bool inWriteQueue(int bank, std::uint64_t burst) const;
   /// The read transaction's data is all out at `done`.
@@ -187,8 +192,13 @@ class Ddr4ControllerTiming {
 
   std::vector<Entry> m_pool;
   std::int32_t m_free = -1;
-  std::array<std::uint32_t, 2> m_capacity{};
-  std::array<std::uint32_t, 2> m_count{};
+  std::unique_ptr<ControllerQueuesIF> m_queues;
+  /// m_queues when it is the shared structure: its calls (one or two per
+  /// burst) then inline through the final class instead of going virtual.
+  SharedQueues* m_shared = nullptr;
+  bool queuesHaveRoom(int dir) const { return m_shared ? m_shared->hasRoom(dir) : m_queues->hasRoom(dir); }
+  std::vector<std::int32_t> m_released;  ///< entries a column command made candidates
+  std::array<std::uint32_t, 2> m_count{};  ///< arbitration candidates per direction
   std::array<std::uint32_t, 2> m_nonHits{};  ///< queued requests whose row is not open
   std::array<std::int32_t, 2> m_ageHead{{-1, -1}}, m_ageTail{{-1, -1}};
   std::array<std::uint64_t, 2> m_bankMask{};  ///< banks with queued requests, per direction

@@ -15,6 +15,8 @@ struct AxiInterconnect::Burst {
   std::uint64_t wEnd = 0;     ///< writes: the cycle its last beat has crossed the port
   std::uint64_t resp = kNever;  ///< the cycle the controller's response arrived
   std::uint64_t done = kNever;  ///< the cycle its slot frees
+  std::uint64_t globalAddr = 0;  ///< its address before the channel's own (the backing store's)
+  int channel = 0;               ///< the DRAM channel it goes to
   bool write = false;
   bool requested = false;
   bool last = false;  ///< the last burst of its DMA transaction
@@ -33,9 +35,15 @@ AxiInterconnect::AxiInterconnect(sc_core::sc_module_name name, const Interconnec
     : sc_module(name), target("target"), initiator("initiator"), m_cfg(cfg), m_clock(cfg.clock),
       m_maxOutstanding(maxOutstanding), m_log(log::get(this->name())) {
   FTSIM_ASSERT(maxOutstanding >= 1, "at least one burst in flight per port");
+  FTSIM_ASSERT(cfg.channels >= 1, "at least one DRAM channel");
   target.register_nb_transport_fw(this, &AxiInterconnect::nb_transport_fw);
   target.register_transport_dbg(this, &AxiInterconnect::transport_dbg);
-  initiator.register_nb_transport_bw(this, &AxiInterconnect::nb_transport_bw);
+  initiator.register_nb_transport_bw(this, &AxiInterconnect::nb_transport_bw, 0);
+  m_channels.resize(static_cast<std::size_t>(cfg.channels));
+  for (int c = 1; c < cfg.channels; ++c) {
+    m_extraSockets.push_back(std::make_unique<InitiatorSocket>(("initiator_" + std::to_string(c)).c_str()));
+    m_extraSockets.back()->register_nb_transport_bw(this, &AxiInterconnect::nb_transport_bw, c);
+  }
   SC_HAS_PROCESS(AxiInterconnect);
   SC_METHOD(update);
   sensitive << m_wakeEv;
@@ -89,9 +97,15 @@ AxiInterconnect::Burst* AxiInterconnect::takeBurst(int port) {
   DmaTxn& t = p.txns[p.split];
   Burst* b = p.free.back();
   p.free.pop_back();
-  const AxiBurst a = nextAxiBurst(t.nextAddr, t.end, static_cast<std::uint32_t>(m_cfg.beatBytes()),
+  const std::uint64_t g = m_cfg.channelInterleaveBytes;
+  const auto nch = static_cast<std::uint64_t>(m_cfg.channels);
+  // With several channels a burst stays within one interleave block.
+  const std::uint64_t end = nch > 1 ? std::min(t.end, (t.nextAddr / g + 1) * g) : t.end;
+  const AxiBurst a = nextAxiBurst(t.nextAddr, end, static_cast<std::uint32_t>(m_cfg.beatBytes()),
                                   static_cast<std::uint32_t>(m_cfg.maxBurstBeats));
   t.nextAddr += a.bytes;
+  b->globalAddr = a.addr;
+  b->channel = static_cast<int>((a.addr / g) % nch);
   b->beats = a.beats;
   b->write = t.trans->is_write();
   b->requested = false;
@@ -100,7 +114,7 @@ AxiInterconnect::Burst* AxiInterconnect::takeBurst(int port) {
   b->last = t.nextAddr == t.end;
   if (b->last) ++p.split;
   b->trans.set_command(b->write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  b->trans.set_address(a.addr);
+  b->trans.set_address(nch > 1 ? a.addr / (g * nch) * g + a.addr % g : a.addr);
   b->trans.set_data_length(static_cast<unsigned int>(a.bytes));
   b->trans.set_streaming_width(static_cast<unsigned int>(a.bytes));
   // The burst's bytes are its window of the DMA transaction's data.
@@ -116,8 +130,10 @@ AxiInterconnect::Burst* AxiInterconnect::takeBurst(int port) {
 /// read burst; nullptr if none is ready.
 AxiInterconnect::Burst* AxiInterconnect::candidate(int port, std::uint64_t t) {
   Port& p = m_ports[port];
+  // A port's bursts are requested in order: its oldest unrequested one (a
+  // read taken for a channel that was busy, or a write with all its beats).
   for (Burst* b : p.inflight)
-    if (!b->requested) return b->write && b->wEnd <= t ? b : nullptr;
+    if (!b->requested) return !b->write || b->wEnd <= t ? b : nullptr;
   if (p.split < p.txns.size() && p.txns[p.split].arrival <= t && !p.txns[p.split].trans->is_write() &&
       !p.free.empty())
     return takeBurst(port);
@@ -129,27 +145,29 @@ void AxiInterconnect::send(Burst* b) {
               b->trans.get_address());
   b->requested = true;
   ++m_axiBursts;
-  m_reqBusy = true;
-  m_reqTrans = &b->trans;
+  Channel& ch = m_channels[b->channel];
+  ch.reqBusy = true;
+  ch.reqTrans = &b->trans;
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  const tlm::tlm_sync_enum s = initiator->nb_transport_fw(b->trans, phase, delay);
+  const tlm::tlm_sync_enum s = channel(b->channel)->nb_transport_fw(b->trans, phase, delay);
   const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
   if (s == tlm::TLM_UPDATED) {
     FTSIM_ASSERT(phase == tlm::END_REQ, std::string(name()) + ": the controller answered BEGIN_REQ with " +
                                             phase.get_name());
-    endRequest(at);
+    endRequest(b->channel, at);
   } else if (s == tlm::TLM_COMPLETED) {
-    endRequest(at);
+    endRequest(b->channel, at);
     response(*b, at);
   }
 }
 
-void AxiInterconnect::endRequest(sc_core::sc_time at) {
-  m_reqBusy = false;
-  m_reqTrans = nullptr;
+void AxiInterconnect::endRequest(int channel, sc_core::sc_time at) {
+  Channel& ch = m_channels[channel];
+  ch.reqBusy = false;
+  ch.reqTrans = nullptr;
   // The handshake takes the port cycle it happens in.
-  m_nextReq = m_clock.edgeAtOrAfter(at.value() + 1).value();
+  ch.nextReq = m_clock.edgeAtOrAfter(at.value() + 1).value();
 }
 
 void AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
@@ -157,8 +175,8 @@ void AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
   b.resp = m_clock.edgeAtOrAfter(at.value()).value();
   if (m_store) {
     tlm::tlm_generic_payload& t = b.trans;
-    if (b.write) m_store->write(t.get_address(), t.get_data_ptr(), t.get_data_length());
-    else m_store->read(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    if (b.write) m_store->write(b.globalAddr, t.get_data_ptr(), t.get_data_length());
+    else m_store->read(b.globalAddr, t.get_data_ptr(), t.get_data_length());
   }
   Port& p = m_ports[b.port];
   if (b.write) {
@@ -190,17 +208,18 @@ void AxiInterconnect::answerDma(int port, std::uint64_t cycle) {
   target[port]->nb_transport_bw(*trans, phase, delay);
 }
 
-tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                                    sc_core::sc_time& delay) {
+tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(int channel, tlm::tlm_generic_payload& trans,
+                                                    tlm::tlm_phase& phase, sc_core::sc_time& delay) {
   const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  Channel& ch = m_channels[channel];
   if (phase == tlm::END_REQ) {
-    FTSIM_ASSERT(m_reqBusy && &trans == m_reqTrans, std::string(name()) + ": END_REQ for a request not in flight");
-    endRequest(at);
+    FTSIM_ASSERT(ch.reqBusy && &trans == ch.reqTrans, std::string(name()) + ": END_REQ for a request not in flight");
+    endRequest(channel, at);
     m_wakeEv.notify(sc_core::SC_ZERO_TIME);
     return tlm::TLM_ACCEPTED;
   }
   FTSIM_ASSERT(phase == tlm::BEGIN_RESP, std::string(name()) + ": unexpected phase from the controller");
-  if (m_reqBusy && &trans == m_reqTrans) endRequest(at);  // BEGIN_RESP implies END_REQ
+  if (ch.reqBusy && &trans == ch.reqTrans) endRequest(channel, at);  // BEGIN_RESP implies END_REQ
   auto* ref = trans.get_extension<BurstRef>();
   FTSIM_ASSERT(ref != nullptr, std::string(name()) + ": a response for a payload it did not send");
   response(*static_cast<Burst*>(ref->burst), at);
@@ -240,11 +259,20 @@ void AxiInterconnect::update() {
       p.wFree = b->wEnd;
     }
   }
-  if (!m_reqBusy && m_nextReq <= t) {
+  // Per channel whose request channel is free, the first port in round-
+  // robin order whose next burst goes there; a port sends one per cycle.
+  const bool several = m_channels.size() > 1;
+  std::uint64_t sent = 0;  // ports that sent this cycle (several channels)
+  for (std::size_t c = 0; c < m_channels.size(); ++c) {
+    Channel& ch = m_channels[c];
+    if (ch.reqBusy || ch.nextReq > t) continue;
     for (int k = 0; k < n; ++k) {
-      const int port = (m_rr + k) % n;
-      if (Burst* b = candidate(port, t)) {
-        m_rr = (port + 1) % n;
+      const int port = (ch.rr + k) % n;
+      if (several && ((sent >> port) & 1)) continue;
+      Burst* b = candidate(port, t);
+      if (b && b->channel == static_cast<int>(c)) {
+        ch.rr = (port + 1) % n;
+        sent |= 1ULL << port;
         send(b);
         break;
       }
@@ -265,6 +293,7 @@ void AxiInterconnect::update() {
         consider(b->wEnd);
         waiting = waiting || b->wEnd <= t;
       }
+      waiting = waiting || (!b->write && !b->requested);  // taken while its channel was busy
     }
     if (p.split < p.txns.size()) {
       const DmaTxn& s = p.txns[p.split];
@@ -275,7 +304,9 @@ void AxiInterconnect::update() {
       }
     }
   }
-  if (waiting && !m_reqBusy) consider(std::max(m_nextReq, t + 1));
+  if (waiting)
+    for (const Channel& ch : m_channels)
+      if (!ch.reqBusy) consider(std::max(ch.nextReq, t + 1));
   if (next != kNever) wakeAt(next);
 }
 

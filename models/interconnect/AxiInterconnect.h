@@ -17,6 +17,14 @@
 // ready compete for it round-robin. The DMA gets BEGIN_RESP when the last
 // burst of its transaction is done. All state changes happen at port clock
 // edges; the module wakes only when one is due.
+//
+// Several DRAM channels (`channels` > 1): one initiator socket per channel
+// (`channel(c)`; `initiator` is channel 0), each with its own request
+// channel. A burst never crosses a channel-interleave block (as a NoC in
+// front of interleaved controllers divides AXI requests into block-sized
+// parts) and goes to its block's channel with the channel's own address;
+// per channel the ports compete round robin, a port sends at most one
+// burst per cycle, and a port's bursts are requested in order.
 
 #include <systemc>
 #include <tlm>
@@ -36,7 +44,12 @@ namespace ftsim::models {
 class AxiInterconnect : public sc_core::sc_module {
  public:
   tlm_utils::multi_passthrough_target_socket<AxiInterconnect> target;
-  tlm_utils::simple_initiator_socket<AxiInterconnect> initiator;
+  using InitiatorSocket = tlm_utils::simple_initiator_socket_tagged<AxiInterconnect>;
+  InitiatorSocket initiator;  ///< channel 0
+
+  /// The initiator socket of DRAM channel `c` (0: `initiator`).
+  InitiatorSocket& channel(int c) { return c == 0 ? initiator : *m_extraSockets[c - 1]; }
+  int channels() const { return m_cfg.channels; }
 
   /// `maxOutstanding` is the effective per-port limit (the port's and the
   /// DMA's, whichever is smaller).
@@ -74,13 +87,14 @@ class AxiInterconnect : public sc_core::sc_module {
   void end_of_elaboration() override;
   tlm::tlm_sync_enum nb_transport_fw(int port, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
-  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(int channel, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
   unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
   void update();
   Burst* takeBurst(int port);
   Burst* candidate(int port, std::uint64_t t);
   void send(Burst* b);
-  void endRequest(sc_core::sc_time at);
+  void endRequest(int channel, sc_core::sc_time at);
   void response(Burst& b, sc_core::sc_time at);
   void answerDma(int port, std::uint64_t cycle);
   void wakeAt(std::uint64_t cycle);
@@ -89,10 +103,15 @@ class AxiInterconnect : public sc_core::sc_module {
   Clock m_clock;
   int m_maxOutstanding;
   std::vector<Port> m_ports;
-  int m_rr = 0;                  ///< port that has priority next
-  bool m_reqBusy = false;        ///< waiting for the controller's END_REQ
-  tlm::tlm_generic_payload* m_reqTrans = nullptr;
-  std::uint64_t m_nextReq = 0;   ///< first cycle the request channel is free
+  /// Per DRAM channel: its request channel.
+  struct Channel {
+    int rr = 0;                  ///< port that has priority next
+    bool reqBusy = false;        ///< waiting for the controller's END_REQ
+    tlm::tlm_generic_payload* reqTrans = nullptr;
+    std::uint64_t nextReq = 0;   ///< first cycle the request channel is free
+  };
+  std::vector<Channel> m_channels;
+  std::vector<std::unique_ptr<InitiatorSocket>> m_extraSockets;  ///< channels 1..
   std::uint64_t m_axiBursts = 0;
   functional::BackingStore* m_store = nullptr;
   sc_core::sc_event m_wakeEv;

@@ -24,6 +24,12 @@ struct InterconnectConfig {
   /// first beat to response). The DMA's own `max_outstanding` also limits it.
   int maxOutstanding = 8;
   int maxBurstBeats = 256;  ///< AXI4 INCR: at most 256 beats
+  /// DRAM channels behind the ports (memory.ddr4.channels, not a key of
+  /// this section): a burst never crosses a `channelInterleaveBytes` block
+  /// and goes to channel (address / G) mod channels, which sees address /
+  /// (G·channels) · G + address mod G.
+  int channels = 1;
+  std::uint64_t channelInterleaveBytes = 256;
 
   int beatBytes() const { return portWidthBits / 8; }
   static InterconnectConfig fromYaml(const config::ConfigNode& node);

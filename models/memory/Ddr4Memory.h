@@ -1,8 +1,15 @@
 #pragma once
 // The DDR4 memory system: the AXI ports (`interconnect`) in front of the
-// command-level controller (`ddr4`), wired by TLM-2.0 AT.
+// command-level controller (`ddr4`), wired by TLM-2.0 AT. With
+// `memory.ddr4.channels` = N > 1, N identical channels, each its own
+// controller and device (`ddr4`, `ddr4_1`, …), the interconnect routing each
+// burst by its address (channel interleave); the run's DRAM statistics are
+// the channels' sums (banks listed channel after channel).
 
 #include <systemc>
+
+#include <memory>
+#include <vector>
 
 #include "models/ddr/Ddr4Controller.h"
 #include "models/interconnect/AxiInterconnect.h"
@@ -17,17 +24,19 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
   void bindStream(tlm::tlm_initiator_socket<>& socket) override { socket.bind(m_interconnect.target); }
   stats::DdrCounters counters() override;
   void finish(stats::MemoryRunStats& out) override;
-  void setTimeline(stats::SimObserver* timeline) override { m_controller.setTimeline(timeline); }
+  /// Channel 0's banks only: every channel would name the same tracks.
+  void setTimeline(stats::SimObserver* timeline) override { m_controllers[0]->setTimeline(timeline); }
   /// The controller models the commands' timing; the bytes of each burst
   /// move at the interconnect when the controller answers it.
   void attachStore(functional::BackingStore* store) override { m_interconnect.setStore(store); }
 
   AxiInterconnect& interconnect() { return m_interconnect; }
-  Ddr4Controller& controller() { return m_controller; }
+  Ddr4Controller& controller(int channel = 0) { return *m_controllers[channel]; }
+  int channels() const { return static_cast<int>(m_controllers.size()); }
 
  private:
   AxiInterconnect m_interconnect;
-  Ddr4Controller m_controller;
+  std::vector<std::unique_ptr<Ddr4Controller>> m_controllers;
 };
 
 }  // namespace ftsim::models

@@ -17,13 +17,17 @@ MemoryConfig MemoryConfig::fromYaml(const std::optional<config::ConfigNode>& nod
   c.device = device;
   const std::optional<config::ConfigNode> ddr4 = node ? node->find("ddr4") : std::nullopt;
   c.ddr4 = ddr4 ? Ddr4ControllerConfig::fromYaml(*ddr4, device) : Ddr4ControllerConfig::defaults(device, deviceNode);
-  if (c.ddr4.channels > 1)
-    ddr4->at("channels").fail("a design run simulates one channel; more are replayed by `ftsim dram` only");
   if (node) {
     c.model = node->getEnum("model", c.model, {"ddr4", "ideal"});
     if (auto n = node->find("ideal")) c.ideal = IdealMemoryConfig::fromYaml(*n);
     if (auto n = node->find("interconnect")) c.interconnect = InterconnectConfig::fromYaml(*n);
   }
+  if (c.ddr4.channels > 1 && c.ddr4.channelInterleaveBytes < static_cast<std::uint64_t>(c.interconnect.beatBytes()))
+    ddr4->at("channel_interleave_bytes")
+        .fail("must be at least one AXI beat (" + std::to_string(c.interconnect.beatBytes()) +
+              " bytes at memory.interconnect.port_width_bits) when a design run has several channels");
+  c.interconnect.channels = c.ddr4.channels;
+  c.interconnect.channelInterleaveBytes = c.ddr4.channelInterleaveBytes;
   if (c.interconnect.clockMhz == 0) {
     c.interconnect.clock = accelClock;
     c.interconnect.clockMhz = accelClock.freqMhz();

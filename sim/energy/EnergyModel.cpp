@@ -166,10 +166,17 @@ void annotateRun(stats::RunResult& run, const schedule::Program& prog, const Ene
 EnergyTable designTable(const config::DesignConfig& d) {
   // A command-level DRAM run records its bank-state residency; the ideal
   // memory has none, and keeps the standby of its page policy.
-  if (d.memory.model == "ddr4")
-    return makeResidencyTable(d.board.energy, d.memory.device, static_cast<double>(d.accelerator.clock.freqHz()));
+  // Each of memory.ddr4.channels has its ranks in standby.
+  const int channels = d.memory.ddr4.channels;
+  if (d.memory.model == "ddr4") {
+    EnergyTable t = makeResidencyTable(d.board.energy, d.memory.device, static_cast<double>(d.accelerator.clock.freqHz()));
+    t.ddrRanks *= channels;
+    return t;
+  }
   const bool openPage = d.memory.ddr4.pagePolicy == models::PagePolicy::Open;
-  return makeTable(d.board.energy, d.memory.device, openPage, static_cast<double>(d.accelerator.clock.freqHz()));
+  EnergyTable t = makeTable(d.board.energy, d.memory.device, openPage, static_cast<double>(d.accelerator.clock.freqHz()));
+  t.ddrBackgroundW *= channels;
+  return t;
 }
 
 void annotateDesignRun(const config::DesignConfig& d, const schedule::Program& prog, stats::RunResult& run) {

@@ -1,0 +1,128 @@
+// Several DRAM channels in a design's memory system: the interconnect
+// splits AXI bursts at the channel interleave and routes each to its
+// channel's controller and device (models/memory/Ddr4Memory,
+// models/interconnect/AxiInterconnect).
+//
+// DDR4-2133P x8 in DDR cycles: CL 15, tRCD 15, tRRD_S 4, tCCD_S 4, BL/2 4;
+// default mapping row:bank:column:bankgroup (bank group = address bits
+// 6-7), so a sequential stream alternates bank groups and one RD goes every
+// tCCD_S = 4 cycles: the data bus bounds it. The port runs on the DDR clock
+// (a port cycle is a DDR cycle), 1024 bits wide (128-byte beats), so the
+// port never binds.
+
+#include <gtest/gtest.h>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/common/SimTime.h"
+#include "models/memory/Ddr4Memory.h"
+#include "tests/DdrHarness.h"
+
+namespace {
+
+using ftsim::Picoseconds;
+using namespace ftsim;
+
+/// One read transfer at time 0, like a DMA engine; records when it is answered.
+struct OneRead : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<OneRead> socket;
+  std::uint64_t bytes;
+  Picoseconds done = 0;
+  sc_core::sc_event resp;
+  tlm::tlm_generic_payload trans;
+
+  OneRead(sc_core::sc_module_name n, std::uint64_t b) : sc_module(n), socket("socket"), bytes(b) {
+    socket.register_nb_transport_bw(this, &OneRead::bw);
+    SC_HAS_PROCESS(OneRead);
+    SC_THREAD(run);
+  }
+  tlm::tlm_sync_enum bw(tlm::tlm_generic_payload&, tlm::tlm_phase& ph, sc_core::sc_time& d) {
+    if (ph == tlm::BEGIN_RESP) {
+      resp.notify(d);
+      ph = tlm::END_RESP;
+      return tlm::TLM_COMPLETED;
+    }
+    return tlm::TLM_ACCEPTED;
+  }
+  void run() {
+    trans.set_command(tlm::TLM_READ_COMMAND);
+    trans.set_address(0);
+    trans.set_data_length(static_cast<unsigned>(bytes));
+    trans.set_data_ptr(nullptr);
+    tlm::tlm_phase ph = tlm::BEGIN_REQ;
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    if (socket->nb_transport_fw(trans, ph, d) != tlm::TLM_COMPLETED) sc_core::wait(resp);
+    done = models::nowPs();
+  }
+};
+
+models::MemoryConfig memory(int channels) {
+  models::MemoryConfig c;
+  c.device = test::loadDdr("ddr4-2133p-64bit-x8-4gb");
+  c.ddr4 = test::controllerConfig(c.device, "{channels: " + std::to_string(channels) + "}");
+  c.interconnect.portWidthBits = 1024;
+  c.interconnect.clock = c.device.clock;
+  c.interconnect.clockMhz = c.device.clock.freqMhz();
+  c.interconnect.maxOutstanding = 32;
+  c.interconnect.channels = c.ddr4.channels;
+  c.interconnect.channelInterleaveBytes = c.ddr4.channelInterleaveBytes;
+  return c;
+}
+
+struct ChannelRun {
+  std::uint64_t doneCycle = 0;
+  std::vector<std::uint64_t> lastData, reads;
+  std::uint64_t axiBursts = 0;
+};
+
+ChannelRun readThrough(int channels, std::uint64_t bytes) {
+  const models::MemoryConfig cfg = memory(channels);
+  OneRead dma("dma", bytes);
+  models::Ddr4Memory mem("memory", cfg, 32);
+  mem.bindStream(dma.socket);
+  sc_core::sc_start();
+  ChannelRun r;
+  r.doneCycle = cfg.device.clock.edgeAtOrAfter(dma.done).value();
+  EXPECT_EQ(cfg.device.clock.edgePs(Cycles(r.doneCycle)), dma.done);  // answered on a port (= DDR) edge
+  for (int c = 0; c < mem.channels(); ++c) {
+    r.lastData.push_back(mem.controller(c).core().lastDataCycle());
+    r.reads.push_back(mem.controller(c).core().counters().reads);
+  }
+  r.axiBursts = mem.interconnect().axiBursts();
+  return r;
+}
+
+TEST(DdrChannels, OneChannelReadsFourKilobytes) {
+  // One 4 KB read: one AXI burst of 32 beats, 64 DDR bursts in one channel.
+  // ACTs of the four bank groups at 0, 4, 8, 12; RDs from tRCD 15 every
+  // tCCD_S 4: the last at 15 + 63·4 = 267, its data out at 267 + CL 15 +
+  // BL/2 4 = 286 (the AXI burst's response); the 32 beats cross the port
+  // by 286 + 32 = 318.
+  const ChannelRun r = readThrough(1, 4096);
+  EXPECT_EQ(r.lastData, (std::vector<std::uint64_t>{286}));
+  EXPECT_EQ(r.axiBursts, 1u);
+  EXPECT_EQ(r.doneCycle, 318u);
+}
+
+TEST(DdrChannels, TwoChannelsHalveTheDataBusTime) {
+  // Two channels, 256-byte interleave: the 4 KB become 16 AXI bursts of 256
+  // bytes (2 beats), the port sending one per cycle: burst k at cycle k to
+  // channel k mod 2. Each channel gets 2 KB (32 DDR bursts, contiguous in
+  // its own address space): channel 0 from cycle 0, ACTs 0, 4, 8, 12, RDs
+  // 15 + 4j, the last (j = 31) at 139, data out 139 + 19 = 158; channel 1
+  // one cycle later: 159. The data-bus time halves: 32·4 = 128 cycles
+  // instead of 64·4 = 256.
+  const ChannelRun r = readThrough(2, 4096);
+  EXPECT_EQ(r.lastData, (std::vector<std::uint64_t>{158, 159}));
+  EXPECT_EQ(r.reads, (std::vector<std::uint64_t>{32, 32}));
+  EXPECT_EQ(r.axiBursts, 16u);
+  // The port: burst 2j (channel 0) answered when its 4th RD's data is out,
+  // 15 + 4(4j + 3) + 19 = 46 + 16j; burst 2j + 1 at 47 + 16j. Two beats
+  // each, in order: burst 14 at 46 + 112 = 158, done 160; burst 15 at 159
+  // waits for it: 160 + 2 = 162 (one channel: 318).
+  EXPECT_EQ(r.doneCycle, 162u);
+}
+
+}  // namespace
