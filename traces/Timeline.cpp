@@ -1,5 +1,7 @@
 #include "traces/Timeline.h"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -50,7 +52,7 @@ void parseTimelineWindow(const std::string& text, TimelineOptions& opts) {
 Timeline::Timeline(TimelineOptions opts, const Clock& accelClock, const std::string& design)
     : m_opts(std::move(opts)), m_clock(accelClock), m_design(design) {
   FTSIM_ASSERT(m_opts.maxEvents > 0, "timeline cap of 0 events");
-  m_tmpPath = m_opts.path + ".tmp";
+  m_tmpPath = m_opts.path + ".tmp." + std::to_string(::getpid());
   m_file = std::fopen(m_tmpPath.c_str(), "wb");
   if (!m_file) throw UserError(m_opts.path + ": cannot write the timeline");
   if (m_opts.cycleWindow) {
@@ -245,9 +247,10 @@ std::uint64_t Timeline::finish() {
   m_buf += "}}\n";
   const bool ok = std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) == m_buf.size();
   m_buf.clear();
+  const bool synced = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
   const bool closed = std::fclose(m_file) == 0;
   m_file = nullptr;
-  if (!ok || !closed) {
+  if (!ok || !synced || !closed) {
     std::remove(m_tmpPath.c_str());
     throw UserError(m_opts.path + ": cannot write the timeline");
   }

@@ -57,4 +57,21 @@ void makeOutputDir(const std::string& outDir) {
     throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
 }
 
+namespace {
+std::string g_openedOutputDir;
+}  // namespace
+
+traces::OutputSet openOutputSet(const std::string& outDir, const std::string& setName, const std::string& flag) {
+  const std::string previous = g_openedOutputDir;
+  g_openedOutputDir = outDir;
+  try {
+    return traces::OutputSet(outDir, setName, flag);
+  } catch (...) {
+    g_openedOutputDir = previous;
+    throw;
+  }
+}
+
+const std::string& openedOutputDir() { return g_openedOutputDir; }
+
 }  // namespace ftsim::cli
