@@ -132,6 +132,8 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
            "--timeline DIR/timeline.json (see traces/README.md). With --functional the models move\n"
            "and compute real values (same cycles) and the run also writes the updated weights and\n"
            "the loss (docs/functional.md).\n\n"
+           "The files reach DIR together, with DIR/ftsim-run.manifest.json written last; a failed or\n"
+           "interrupted run (SIGINT, SIGTERM: exit 130, 143) leaves DIR as it was (docs/outputs.md).\n\n"
         << opts;
     return 0;
   }
