@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 
@@ -54,7 +56,7 @@ Timeline::Timeline(TimelineOptions opts, const Clock& accelClock, const std::str
   FTSIM_ASSERT(m_opts.maxEvents > 0, "timeline cap of 0 events");
   m_tmpPath = m_opts.path + ".tmp." + std::to_string(::getpid());
   m_file = std::fopen(m_tmpPath.c_str(), "wb");
-  if (!m_file) throw UserError(m_opts.path + ": cannot write the timeline");
+  if (!m_file) throw UserError(m_opts.path + ": cannot write the timeline: " + std::strerror(errno));
   if (m_opts.cycleWindow) {
     m_windowStart = m_clock.edgePs(Cycles(m_opts.startCycle));
     m_windowEnd = m_clock.edgePs(Cycles(m_opts.endCycle));
@@ -375,7 +377,7 @@ void Timeline::appendArgs(std::initializer_list<Arg> args, bool phase) {
 void Timeline::flushIfFull() {
   if (m_buf.size() < kBufferBytes) return;
   if (std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) != m_buf.size())
-    throw UserError(m_opts.path + ": cannot write the timeline");
+    throw UserError(m_opts.path + ": cannot write the timeline: " + std::strerror(errno));
   m_buf.clear();
 }
 
