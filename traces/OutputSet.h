@@ -4,7 +4,7 @@
 // output directory, synced to disk, and moved into place under an exclusive
 // lock of the directory, the set's manifest removed first and written last.
 // A reader that finds the manifest finds exactly the files it lists, from
-// one run (traces/README.md, "Output sets"). A run that fails or is
+// one run (docs/outputs.md). A run that fails or is
 // interrupted before commit() leaves the directory as it was.
 
 #include <string>

@@ -143,7 +143,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   throwIfInterrupted();
 
   // Every file of the run goes to the set's staging directory and reaches
-  // outDir only in commit(), as one set (traces/README.md, "Output sets").
+  // outDir only in commit(), as one set (docs/outputs.md).
   const std::string outDir = outputDir(p, d);
   const families::AcceleratorFamily& family = families::of(d);
   const std::unique_ptr<families::DesignRun> run = family.prepare(d);

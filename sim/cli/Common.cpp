@@ -1,6 +1,5 @@
 #include "sim/cli/Common.h"
 
-#include <filesystem>
 #include <vector>
 
 #include "sim/core/Error.h"
@@ -48,13 +47,6 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command) {
 
 std::string outputDir(const Parsed& p, const config::DesignConfig& d) {
   return p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/" + d.name;
-}
-
-void makeOutputDir(const std::string& outDir) {
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (ec || !std::filesystem::is_directory(outDir))
-    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
 }
 
 namespace {

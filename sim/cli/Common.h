@@ -29,9 +29,6 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command);
 
 /// --out, else out/<design name>.
 std::string outputDir(const Parsed& p, const config::DesignConfig& d);
-/// Create the directory (and parents); a UserError if it cannot be.
-void makeOutputDir(const std::string& outDir);
-
 /// The output set of a command in `outDir` (created and proved writable
 /// now, before any simulation; traces/OutputSet.h), remembered so that an
 /// interrupted command can say which directory it left as it was.
