@@ -192,4 +192,18 @@ TEST(Cycles, FullyConnectedBatchAsWidth) {
   const auto r = simulateDesign(writeDesign(tempDir("d"), fc, kIdeal));
   EXPECT_EQ(phaseCycles(r, "fc1", Phase::FP), 1400u);
 }
+// The board's host cost to start a DMA transfer is the start cost of every
+// transfer: board.host.dma_start_ns = 5000 at 100 MHz = 500 cycles, 100 more
+// than the 400 of ConvForwardTwoImages, on each of its four exposed transfers:
+//   image 0: load X0 (500 + 256 = 756) ‖ load W (500 + 576 = 1076) = 1076 → 1076
+//            FIRE 0 (576)                                           = 576  → 1652
+//            store Y0 after the drain at 1076+576+32 = 1684         = 32+756 → 2440
+//   image 1: load X1 (756)                                          = 756  → 3196
+//            FIRE 1 (576)                                           = 576  → 3772
+//            store Y1 after the drain at 3196+576+32 = 3804         = 32+756 → 4560
+TEST(Cycles, BoardHostDmaStartCostEntersEveryTransfer) {
+  const auto r = simulateDesign(writeDesign(tempDir("d"), kTwoConvs, kIdeal), {"board.host.dma_start_ns=5000"});
+  EXPECT_EQ(phaseCycles(r, "conv1", Phase::FP), 4560u);
+}
+
 }  // namespace

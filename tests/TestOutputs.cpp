@@ -9,8 +9,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <systemc>
+#include <stdexcept>
 
 #include "tests/Harness.h"
+#include "models/accel/SimulationLoop.h"
+#include "sim/core/Error.h"
 
 using namespace ftsim::test;
 using Json = nlohmann::json;
@@ -66,9 +72,82 @@ TEST(Cli, ConfigErrorLeavesEarlierOutputsIntact) {
 TEST(Cli, UnwritableOutputDirectoryIsAUserError) {
   const std::string dir = tempDir("out");
   writeText(dir + "/file", "x");
-  const auto r = runFtsim("run " + design("eftrain-lenet5-zcu102") + " --quiet --out " + dir + "/file/sub");
+  // Refused before the simulation: were the check after it, the program
+  // would stop at the pause point and print so.
+  auto r = shell("FTSIM_TEST_PAUSE_AT=before-simulation " FTSIM_BINARY " run " + design("eftrain-lenet5-zcu102") +
+                 " --quiet --out " + dir + "/file/sub");
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("cannot create the output directory"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out, "error: --out " + dir + "/file/sub: cannot create the output directory: Not a directory\n");
+  // A directory that exists but takes no new file (the probe fails). Root
+  // writes anywhere, so this half needs an unprivileged user.
+  if (::geteuid() != 0) {
+    std::filesystem::create_directories(dir + "/ro");
+    std::filesystem::permissions(dir + "/ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    r = shell("FTSIM_TEST_PAUSE_AT=before-simulation " FTSIM_BINARY " run " + design("eftrain-lenet5-zcu102") +
+              " --quiet --out " + dir + "/ro");
+    std::filesystem::permissions(dir + "/ro", std::filesystem::perms::owner_all);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.out, "error: --out " + dir + "/ro: cannot write in the output directory: Permission denied\n");
+  }
+}
+
+// An exception thrown inside a SystemC process keeps its kind: SystemC alone
+// reports both as "(E549) uncaught exception" (models/accel/SimulationLoop.h).
+struct Thrower : sc_core::sc_module {
+  enum Kind { UserErr, Logic, MethodLogic };
+  SC_HAS_PROCESS(Thrower);
+  Thrower(const sc_core::sc_module_name& n, Kind kind) : sc_core::sc_module(n), m_kind(kind) {
+    if (kind == MethodLogic) {
+      SC_METHOD(fire);
+    } else {
+      SC_THREAD(run);
+    }
+  }
+  void run() {
+    wait(10, sc_core::SC_NS);
+    if (m_kind == UserErr) throw ftsim::UserError("layers.npy: not a .npy file");
+    FTSIM_ASSERT(1 + 1 == 3, "arithmetic");
+  }
+  void fire() {
+    if (m_calls++ == 0) next_trigger(7, sc_core::SC_NS);
+    else throw std::logic_error("broken method");
+  }
+  Kind m_kind;
+  int m_calls = 0;
+};
+
+TEST(ProcessErrors, AUserErrorThrownInAProcessStaysAUserError) {
+  Thrower t("top", Thrower::UserErr);
+  try {
+    ftsim::models::runToEnd();
+    FAIL() << "no exception";
+  } catch (const ftsim::UserError& e) {
+    EXPECT_STREQ(e.what(), "layers.npy: not a .npy file");
+  }
+}
+
+TEST(ProcessErrors, AnAssertInAThreadNamesTheProcessAndTheTime) {
+  Thrower t("top", Thrower::Logic);
+  try {
+    ftsim::models::runToEnd();
+    FAIL() << "no exception";
+  } catch (const ftsim::InternalError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("internal error: assertion `1 + 1 == 3` failed: arithmetic (in SystemC process top.run at 10 ns "
+                     "of simulated time)"),
+              std::string::npos)
+        << m;
+  }
+}
+
+TEST(ProcessErrors, AnExceptionInAMethodNamesTheProcessAndTheTime) {
+  Thrower t("top", Thrower::MethodLogic);
+  try {
+    ftsim::models::runToEnd();
+    FAIL() << "no exception";
+  } catch (const ftsim::InternalError& e) {
+    EXPECT_STREQ(e.what(), "broken method (in SystemC process top.fire at 7 ns of simulated time)");
+  }
 }
 
 TEST(Cli, CheckPrintsResolvedDesignAndBuffers) {

@@ -1,6 +1,7 @@
 #pragma once
 // Writes a file so that a reader never sees half of it: the text goes to a
-// temporary file in the same directory, which is then renamed over the target.
+// temporary file in the same directory, synced to disk, then renamed over the
+// target.
 
 #include <string>
 

@@ -1,6 +1,10 @@
 #include "traces/Timeline.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 
@@ -50,9 +54,9 @@ void parseTimelineWindow(const std::string& text, TimelineOptions& opts) {
 Timeline::Timeline(TimelineOptions opts, const Clock& accelClock, const std::string& design)
     : m_opts(std::move(opts)), m_clock(accelClock), m_design(design) {
   FTSIM_ASSERT(m_opts.maxEvents > 0, "timeline cap of 0 events");
-  m_tmpPath = m_opts.path + ".tmp";
+  m_tmpPath = m_opts.path + ".tmp." + std::to_string(::getpid());
   m_file = std::fopen(m_tmpPath.c_str(), "wb");
-  if (!m_file) throw UserError(m_opts.path + ": cannot write the timeline");
+  if (!m_file) throw UserError(m_opts.path + ": cannot write the timeline: " + std::strerror(errno));
   if (m_opts.cycleWindow) {
     m_windowStart = m_clock.edgePs(Cycles(m_opts.startCycle));
     m_windowEnd = m_clock.edgePs(Cycles(m_opts.endCycle));
@@ -245,9 +249,10 @@ std::uint64_t Timeline::finish() {
   m_buf += "}}\n";
   const bool ok = std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) == m_buf.size();
   m_buf.clear();
+  const bool synced = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
   const bool closed = std::fclose(m_file) == 0;
   m_file = nullptr;
-  if (!ok || !closed) {
+  if (!ok || !synced || !closed) {
     std::remove(m_tmpPath.c_str());
     throw UserError(m_opts.path + ": cannot write the timeline");
   }
@@ -372,7 +377,7 @@ void Timeline::appendArgs(std::initializer_list<Arg> args, bool phase) {
 void Timeline::flushIfFull() {
   if (m_buf.size() < kBufferBytes) return;
   if (std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) != m_buf.size())
-    throw UserError(m_opts.path + ": cannot write the timeline");
+    throw UserError(m_opts.path + ": cannot write the timeline: " + std::strerror(errno));
   m_buf.clear();
 }
 

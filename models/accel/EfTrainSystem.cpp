@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "models/accel/SimulationLoop.h"
 #include "sim/core/Error.h"
 #include "sim/schedule/StepGen.h"
 
@@ -356,7 +357,7 @@ stats::RunResult simulate(const EfTrainConfig& accel, const MemoryConfig& memory
   const auto t0 = std::chrono::steady_clock::now();
   log::setTimeSource([] { return sc_core::sc_time_stamp().to_string(); });
   EfTrainSystem top("eftrain", accel, memory, program, result, opts);
-  sc_core::sc_start();
+  runToEnd();
   FTSIM_ASSERT(top.finished(), "the EF-Train controller stopped at cycle " +
                                    std::to_string(nowCycle(accel.clock).value()) + " after " +
                                    std::to_string(result.phases.size()) + " of " +

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "models/accel/SimulationLoop.h"
 #include "sim/core/Error.h"
 
 namespace ftsim::models {
@@ -91,7 +92,7 @@ tt::TtRunResult simulateTt(const TtEngineConfig& cfg, const MemoryConfig& memory
   result.functional = datapath != nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   TtSystem top("tt", cfg, memory, program, datapath, result, opts);
-  sc_core::sc_start();
+  runToEnd();
   FTSIM_ASSERT(top.finished(), "the TT controller stopped at cycle " + std::to_string(nowCycle(cfg.clock).value()) +
                                    " after " + std::to_string(result.ops.size()) + " of " +
                                    std::to_string(program.ops.size()) + " operations (a unit never reported back)");

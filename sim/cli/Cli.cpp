@@ -17,8 +17,10 @@
 #include "sim/cli/Dram.h"
 #include "sim/cli/Sweep.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/core/Log.h"
 #include "traces/AtomicFile.h"
+#include "traces/OutputSet.h"
 #include "traces/SummaryWriter.h"
 #include "traces/Timeline.h"
 
@@ -54,7 +56,7 @@ const char* kMainHelp =
     "  --version            print the version\n"
     "\n"
     "Exit status: 0 success, 2 bad input (the message names the file, line, key and rule),\n"
-    "1 internal error.\n";
+    "1 internal error, 130 / 143 interrupted by SIGINT / SIGTERM (the output directory is left as it was).\n";
 
 int cmdCheck(int argc, const char* const* argv, std::ostream& out) {
   po::options_description opts = commonOptions();
@@ -131,13 +133,18 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
            "--timeline DIR/timeline.json (see traces/README.md). With --functional the models move\n"
            "and compute real values (same cycles) and the run also writes the updated weights and\n"
            "the loss (docs/functional.md).\n\n"
+           "The files reach DIR together, with DIR/ftsim-run.manifest.json written last; a failed or\n"
+           "interrupted run (SIGINT, SIGTERM: exit 130, 143) leaves DIR as it was (docs/outputs.md).\n\n"
         << opts;
     return 0;
   }
   const bool quiet = p.vm.count("quiet") > 0;
   config::DesignConfig d = loadDesign(p, "run");
   traces::TimelineOptions tlOpts = timelineOptions(p, d);
+  throwIfInterrupted();
 
+  // Every file of the run goes to the set's staging directory and reaches
+  // outDir only in commit(), as one set (docs/outputs.md).
   const std::string outDir = outputDir(p, d);
   const families::AcceleratorFamily& family = families::of(d);
   const std::unique_ptr<families::DesignRun> run = family.prepare(d);
@@ -149,31 +156,36 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
   files.learningRateGiven = p.vm.count("lr") > 0;
   files.activations = p.vm.count("activations") > 0;
   files.dumpInit = p.vm.count("dump-init") > 0;
-  run->setFunctionalFiles(files, outDir);
-  makeOutputDir(outDir);
+  run->setFunctionalFiles(files, traces::OutputSet::stagingPath(outDir));
+  // Bad options have been refused by now without touching the disk; the
+  // directory is proved writable before the simulation.
+  traces::OutputSet outputs = openOutputSet(outDir, "run");
 
   std::unique_ptr<traces::Timeline> timeline;
   if (!tlOpts.path.empty()) {
-    tlOpts.path = outDir + "/" + tlOpts.path;
+    tlOpts.path = outputs.staged(tlOpts.path);
     timeline = std::make_unique<traces::Timeline>(tlOpts, family.clock(d), d.name);
   }
+  testPausePoint("before-simulation");
   run->simulate(!quiet && ::isatty(2), timeline.get());
   const traces::Report& report = run->report();
-  traces::writeFileAtomically(outDir + "/summary.json", run->summaryJson());
-  traces::writeFileAtomically(outDir + "/layers.csv", traces::layersCsv(report));
-  if (timeline) {
-    const std::uint64_t dropped = timeline->finish();
-    if (dropped)
-      std::cerr << "warning: " << tlOpts.path << ": the cap of " << tlOpts.maxEvents << " events was reached; "
-                << dropped << " later events were dropped (narrow --timeline-window or raise "
-                << "--timeline-max-events)\n";
-  }
+  traces::writeFileAtomically(outputs.staged("summary.json"), run->summaryJson());
+  traces::writeFileAtomically(outputs.staged("layers.csv"), traces::layersCsv(report));
+  std::uint64_t dropped = 0;
+  if (timeline) dropped = timeline->finish();
+  testPausePoint("commit");
+  throwIfInterrupted();
+  outputs.commit();
+  if (dropped)
+    std::cerr << "warning: " << outDir << "/timeline.json: the cap of " << tlOpts.maxEvents << " events was reached; "
+              << dropped << " later events were dropped (narrow --timeline-window or raise "
+              << "--timeline-max-events)\n";
   if (!quiet) {
     run->printSummary(out);
     out << "wrote         " << outDir << "/summary.json, " << outDir << "/layers.csv";
     if (report.functional && report.functional->inference) out << ", " << outDir << "/logits.npy";
     else if (report.functional) out << ", " << outDir << "/weights/, " << outDir << "/loss.npy";
-    if (timeline) out << ", " << tlOpts.path << " (" << timeline->recorded() << " events)";
+    if (timeline) out << ", " << outDir << "/timeline.json (" << timeline->recorded() << " events)";
     out << "\n";
   }
   return 0;
@@ -182,6 +194,7 @@ int cmdRun(int argc, const char* const* argv, std::ostream& out) {
 }  // namespace
 
 int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  installInterruptHandlers();
   try {
     if (argc < 2) {
       err << kMainHelp;
@@ -204,6 +217,14 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (cmd == "hls-export") return cmdHlsExport(argc - 1, argv + 1, out);
     err << "ftsim: unknown command '" << cmd << "' (commands: run, check, compare, dram, sweep, hls-export; see `ftsim --help`)\n";
     return 2;
+  } catch (const Interrupted& e) {
+    // Unwinding removed every temporary file (the output set's staging
+    // directory, the timeline's temporary): nothing of this run is left.
+    testPausePoint("interrupted");
+    const std::string& dir = openedOutputDir();
+    err << "ftsim: interrupted (" << e.signalName() << "); "
+        << (dir.empty() ? std::string("nothing written") : dir + " left as it was") << "\n";
+    return e.exitCode();
   } catch (const UserError& e) {
     err << "error: " << e.what() << "\n";
     return 2;

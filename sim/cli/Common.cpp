@@ -83,11 +83,21 @@ std::string outputDir(const Parsed& p, const config::DesignConfig& d) {
   return p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/" + d.name;
 }
 
-void makeOutputDir(const std::string& outDir) {
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (ec || !std::filesystem::is_directory(outDir))
-    throw UserError("--out " + outDir + ": cannot create the output directory" + (ec ? ": " + ec.message() : ""));
+namespace {
+std::string g_openedOutputDir;
+}  // namespace
+
+traces::OutputSet openOutputSet(const std::string& outDir, const std::string& setName, const std::string& flag) {
+  const std::string previous = g_openedOutputDir;
+  g_openedOutputDir = outDir;
+  try {
+    return traces::OutputSet(outDir, setName, flag);
+  } catch (...) {
+    g_openedOutputDir = previous;
+    throw;
+  }
 }
+
+const std::string& openedOutputDir() { return g_openedOutputDir; }
 
 }  // namespace ftsim::cli

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/config/DesignConfig.h"
+#include "traces/OutputSet.h"
 
 namespace ftsim::cli {
 
@@ -34,7 +35,12 @@ config::DesignConfig loadDesign(const Parsed& p, const std::string& command);
 
 /// --out, else out/<design name>.
 std::string outputDir(const Parsed& p, const config::DesignConfig& d);
-/// Create the directory (and parents); a UserError if it cannot be.
-void makeOutputDir(const std::string& outDir);
+/// The output set of a command in `outDir` (created and proved writable
+/// now, before any simulation; traces/OutputSet.h), remembered so that an
+/// interrupted command can say which directory it left as it was.
+traces::OutputSet openOutputSet(const std::string& outDir, const std::string& setName,
+                                const std::string& flag = "--out");
+/// The directory of the output set opened last ("" when none).
+const std::string& openedOutputDir();
 
 }  // namespace ftsim::cli

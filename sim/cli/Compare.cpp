@@ -12,6 +12,7 @@
 #include "sim/cli/Common.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/hls/CsynthReport.h"
 #include "sim/hls/HlsCompare.h"
 #include "sim/hls/HlsExport.h"
@@ -153,7 +154,7 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
     }
   }
   const std::string outDir = outputDir(p, d);
-  makeOutputDir(outDir);
+  traces::OutputSet outputs = openOutputSet(outDir, "compare");
 
   const std::unique_ptr<families::DesignRun> run = family.prepare(d);
   run->simulate(!quiet && ::isatty(2), nullptr);
@@ -170,8 +171,10 @@ int cmdCompare(int argc, const char* const* argv, std::ostream& out) {
                                  p.vm["hls-phase"].as<std::string>());
   }
   const std::string md = traces::compareMarkdown(cmp);
-  traces::writeFileAtomically(outDir + "/compare.md", md);
-  traces::writeFileAtomically(outDir + "/compare.csv", traces::compareCsv(cmp));
+  traces::writeFileAtomically(outputs.staged("compare.md"), md);
+  traces::writeFileAtomically(outputs.staged("compare.csv"), traces::compareCsv(cmp));
+  throwIfInterrupted();
+  outputs.commit();
   if (!quiet) out << md << "\nwrote " << outDir << "/compare.md, " << outDir << "/compare.csv\n";
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "sim/cli/Common.h"
 #include "sim/config/ConfigNode.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/core/Log.h"
 #include "traces/AtomicFile.h"
 #include "traces/DramReport.h"
@@ -109,7 +110,7 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
 
   const std::string outDir =
       p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/dram-" + std::filesystem::path(tracePath).stem().string();
-  makeOutputDir(outDir);
+  traces::OutputSet outputs = openOutputSet(outDir, "dram");
 
   const std::clock_t cpu1 = std::clock();
   report.result = models::replayTrace(report.device, report.controller, trace.requests, report.asap);
@@ -118,7 +119,9 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
   if (report.energyModelled)
     report.energy = energy::dramEnergy(report.device, report.result.commands, report.result.rankActiveCycles,
                                        report.result.endCycle);
-  traces::writeFileAtomically(outDir + "/dram.json", traces::dramReportJson(report));
+  traces::writeFileAtomically(outputs.staged("dram.json"), traces::dramReportJson(report));
+  throwIfInterrupted();
+  outputs.commit();
   if (!p.vm.count("quiet")) {
     traces::printDramReport(report, out);
     // Wall time is printed, never written: dram.json stays byte-identical.

@@ -8,6 +8,7 @@
 #include "families/Registry.h"
 #include "sim/cli/Common.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/hls/HlsExport.h"
 
 namespace ftsim::cli {
@@ -54,8 +55,14 @@ int exportTt(const config::DesignConfig& d, const Parsed& p, std::ostream& out) 
   if (p.vm.count("layer")) o.layer = p.vm["layer"].as<std::string>();
   if (p.vm.count("phase")) o.phases = p.vm["phase"].as<std::vector<std::string>>();
   o.seed = d.seed;
-  makeOutputDir(o.outDir);
+  // The project is written whole, then moved into place as one set.
+  traces::OutputSet outputs = openOutputSet(o.outDir, "hls-export");
+  const std::string projectDir = o.outDir;
+  o.outDir = outputs.staging();
   const hls::HlsExportResult r = hls::exportTtLayerProject(d, o);
+  throwIfInterrupted();
+  outputs.commit();
+  o.outDir = projectDir;
   out << "exported " << d.name << ", tt_linear layer " << r.layer << " (forward contraction chain) to " << o.outDir
       << ": " << r.files.size() << " files\n"
       << "next: make -C " << o.outDir << " csim\n";
@@ -94,8 +101,14 @@ int cmdHlsExport(int argc, const char* const* argv, std::ostream& out) {
   o.learningRate = p.vm["lr"].as<float>();
   if (!(o.learningRate > 0.0f)) throw UserError("ftsim hls-export: --lr: must be > 0");
   o.seed = d.seed;
-  makeOutputDir(o.outDir);
+  // The project is written whole, then moved into place as one set.
+  traces::OutputSet outputs = openOutputSet(o.outDir, "hls-export");
+  const std::string projectDir = o.outDir;
+  o.outDir = outputs.staging();
   const hls::HlsExportResult r = hls::exportHlsProject(d, o);
+  throwIfInterrupted();
+  outputs.commit();
+  o.outDir = projectDir;
   out << "exported " << d.name << ", layer " << r.layer << " (";
   for (std::size_t i = 0; i < r.phases.size(); ++i) out << (i ? " " : "") << r.phases[i].phase;
   out << ") to " << o.outDir << ": " << r.files.size() << " files\n";

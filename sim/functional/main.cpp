@@ -17,15 +17,20 @@
 #include "families/eftrain/EfTrainFamily.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/functional/FunctionalStep.h"
 #include "sim/functional/Npy.h"
 #include "sim/functional/StepFiles.h"
 #include "sim/schedule/Scheduler.h"
+#include "traces/OutputSet.h"
 
 namespace po = boost::program_options;
 using namespace ftsim;
 
 namespace {
+
+/// The output directory once opened, for the message of an interrupted step.
+std::string g_outputDir;
 
 const char* kUsage =
     "usage: ftsim_train_step <design.yaml> [options]\n"
@@ -82,7 +87,13 @@ int run(int argc, char** argv) {
   const float lr = vm["lr"].as<float>();
   if (!(lr > 0.0f)) throw UserError("ftsim_train_step: --lr: must be > 0");
   const std::uint64_t seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : d.seed;
-  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "out/" + d.name + "-step";
+  const std::string outDir = vm.count("out") ? vm["out"].as<std::string>() : "out/" + d.name + "-step";
+  throwIfInterrupted();
+  // Written whole into the set's staging directory, then moved into place
+  // as one set (traces/OutputSet.h).
+  traces::OutputSet outputs(outDir, "train-step");
+  g_outputDir = outDir;
+  const std::string out = outputs.staging();
 
   const schedule::Program prog = schedule::Scheduler(families::eftrain::schedulerInputs(d)).build();
   const workload::Network& net = d.workload;
@@ -96,6 +107,7 @@ int run(int argc, char** argv) {
 
   std::vector<float> losses;
   for (int s = 0; s < steps; ++s) {
+    throwIfInterrupted();
     functional::setBatch(step, net, data, s);
     losses.push_back(step.run());
   }
@@ -114,6 +126,8 @@ int run(int argc, char** argv) {
     js << "],\n  \"weight_checksum_fnv1a64\": \"" << buf << "\",\n  \"weight_sum\": " << sum << "\n}\n";
   }
   std::filesystem::rename(out + "/summary.json.tmp", out + "/summary.json");
+  throwIfInterrupted();
+  outputs.commit();
   std::printf("loss %.7g (step %d)  weight checksum %s  DDR moved %.3f MB\n", static_cast<double>(losses.back()),
               steps, buf, static_cast<double>(step.bytesRead() + step.bytesWritten()) / 1e6);
   return 0;
@@ -124,8 +138,13 @@ int run(int argc, char** argv) {
 // The design loader links the SystemC models (a design's kind names its
 // family), so SystemC's main() runs first and hands over here.
 int sc_main(int argc, char* argv[]) {
+  installInterruptHandlers();
   try {
     return run(argc, argv);
+  } catch (const Interrupted& e) {
+    std::cerr << "ftsim_train_step: interrupted (" << e.signalName() << "); "
+              << (g_outputDir.empty() ? std::string("nothing written") : g_outputDir + " left as it was") << "\n";
+    return e.exitCode();
   } catch (const UserError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
