@@ -2,6 +2,8 @@
 // runs every file through the harness and fails on anything a harness lets
 // escape (ctest FuzzRegression.<harness> replays tests/fuzz/regressions/<harness>/).
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,23 @@
 #include <vector>
 
 #include "tests/fuzz/FuzzTarget.h"
+
+// The fuzz runs fail an input that allocates more than -rss_limit_mb=2048
+// in one go (libFuzzer's malloc limit); the replay fails it the same way, so a
+// regression of that kind fails here too, with or without the sanitizers.
+constexpr std::size_t kMallocLimitBytes = std::size_t{2048} << 20;
+
+void* operator new(std::size_t bytes) {
+  if (bytes > kMallocLimitBytes) {
+    std::fprintf(stderr, "ftsim_fuzz_replay: one allocation of %zu bytes exceeds the fuzz runs' 2048 MB limit\n",
+                 bytes);
+    std::abort();
+  }
+  if (void* p = std::malloc(bytes ? bytes : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace ftsim::fuzz {
 
