@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # ftsim developer entry point.
 #   ./dev.sh run [ftsim run options]   install missing Debian packages, build, run the default design
-#   ./dev.sh test [ctest options]      install missing packages (and the tests' own), build, run the whole test suite
+#   ./dev.sh test [ctest options]      install missing packages (and the tests' own), build, run the whole test suite:
+#                                      the normal suite, the same suite under ASan+UBSan (clang, build-asan/),
+#                                      then every fuzz harness for 60 s (tests/fuzz)
+#   ./dev.sh test --quick [ctest opts] the normal suite only (build/)
+#   ./dev.sh asan [ctest options]      the suite under ASan+UBSan and the fuzz runs only (build-asan/)
 #   ./dev.sh build                     install missing packages and build only
 #   ./dev.sh deps                      list the Debian packages ftsim and its tests need
 set -euo pipefail
@@ -16,8 +20,12 @@ PACKAGES=(build-essential cmake ninja-build pkg-config ccache
 # also the reference of the functional training step (tests/functional); a
 # one-node Slurm for the sweep job-array test (tests/slurm).
 TEST_PACKAGES=(python3-torch python3-onnx python3-yaml python3-numpy
-               slurmctld slurmd slurm-client munge)
+               slurmctld slurmd slurm-client munge
+               clang libclang-rt-14-dev)
+# clang and its compiler-rt (ASan, UBSan, libFuzzer) build build-asan/: the
+# suite under the sanitizers and the fuzz harnesses of tests/fuzz.
 BUILD_DIR=${FTSIM_BUILD_DIR:-build}
+ASAN_BUILD_DIR=${FTSIM_ASAN_BUILD_DIR:-build-asan}
 DEFAULT_DESIGN=configs/designs/eftrain-vgg16-zcu102.yaml
 
 install_missing() {
@@ -44,12 +52,37 @@ build() {
   cmake --build "$BUILD_DIR" -j "$(nproc)"
 }
 
+# The suite under AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer
+# (any report fails the test), then each fuzz harness for 60 s from its
+# committed corpus (ctest label `fuzz`; a crash, leak or timeout fails).
+# libsystemc's QuickThreads coroutines tell ASan about every stack switch
+# (__sanitizer_start/finish_switch_fiber), so no suppression is needed; ASan's
+# fake stacks (detect_stack_use_after_return=1) do not survive the switch
+# (a SEGV in the first SC_THREAD, EfTrainSystem::control), hence =0.
+asan_suite() {
+  install_missing clang libclang-rt-14-dev
+  if [ ! -f "$ASAN_BUILD_DIR/CMakeCache.txt" ]; then
+    CC=clang CXX=clang++ cmake -S . -B "$ASAN_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DFTSIM_SANITIZE=ON -DFTSIM_FUZZ=ON
+  fi
+  cmake --build "$ASAN_BUILD_DIR" -j "$(nproc)"
+  export ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:detect_stack_use_after_return=0:abort_on_error=0
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd "$ASAN_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" -LE '^fuzz$' "$@")
+  (cd "$ASAN_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" -L '^fuzz$' "$@")
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   run)   build; exec "$BUILD_DIR/ftsim" run "$DEFAULT_DESIGN" "$@" ;;
-  test)  install_missing "${TEST_PACKAGES[@]}"; build; cd "$BUILD_DIR" && exec ctest --output-on-failure -j "$(nproc)" "$@" ;;
+  test)  quick=0
+         if [ "${1:-}" = --quick ]; then quick=1; shift; fi
+         install_missing "${TEST_PACKAGES[@]}"; build
+         (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" "$@")
+         if [ $quick = 0 ]; then asan_suite "$@"; fi ;;
+  asan)  install_missing "${TEST_PACKAGES[@]}"; asan_suite "$@" ;;
   build) build ;;
   deps)  printf '%s\n' "${PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
-  *)     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *)     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

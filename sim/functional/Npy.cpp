@@ -22,6 +22,7 @@ struct Header {
   bool fortran = false;
   std::vector<std::int64_t> shape;
   std::streamoff dataOffset = 0;
+  std::uint64_t dataBytes = 0;  ///< what the file holds after the header
 };
 
 /// The value of `'key':` in the header dict, as raw text up to the next
@@ -46,6 +47,11 @@ std::string dictValue(const std::string& path, const std::string& dict, const st
 }
 
 Header readHeader(const std::string& path, std::ifstream& in) {
+  // Lengths in the file are checked against its size before anything is
+  // allocated: a corrupt length must not ask for gigabytes.
+  in.seekg(0, std::ios::end);
+  const std::streamoff fileBytes = in.tellg();
+  in.seekg(0, std::ios::beg);
   char magic[6];
   if (!in.read(magic, 6) || std::memcmp(magic, kMagic, 6) != 0) fail(path, "missing the \\x93NUMPY magic");
   unsigned char ver[2];
@@ -62,6 +68,7 @@ Header readHeader(const std::string& path, std::ifstream& in) {
   } else {
     fail(path, "format version " + std::to_string(ver[0]) + " (1, 2 or 3 expected)");
   }
+  if (static_cast<std::streamoff>(len) > fileBytes - in.tellg()) fail(path, "truncated header");
   std::string dict(len, '\0');
   if (!in.read(dict.data(), len)) fail(path, "truncated header");
   Header h;
@@ -88,12 +95,27 @@ Header readHeader(const std::string& path, std::ifstream& in) {
     }
   }
   h.dataOffset = in.tellg();
+  h.dataBytes = static_cast<std::uint64_t>(fileBytes - h.dataOffset);
   return h;
 }
 
 std::uint64_t count(const std::vector<std::int64_t>& shape) {
   std::uint64_t n = 1;
   for (auto e : shape) n *= static_cast<std::uint64_t>(e);
+  return n;
+}
+
+/// The element count of the shape, once the file is known to hold that many
+/// `itemBytes`-byte items (no product that overflows, no allocation beyond it).
+std::uint64_t payloadElements(const std::string& path, const Header& h, std::uint64_t itemBytes) {
+  std::uint64_t n = 1;
+  for (auto e : h.shape) {
+    const auto extent = static_cast<std::uint64_t>(e);
+    if (extent != 0 && n > h.dataBytes / itemBytes / extent) n = h.dataBytes / itemBytes + 1;  // too many: stop
+    else n *= extent;
+  }
+  if (n > h.dataBytes / itemBytes)
+    fail(path, "data truncated: the shape needs more than the " + std::to_string(h.dataBytes) + " bytes after the header");
   return n;
 }
 
@@ -143,7 +165,7 @@ NpyArray readNpy(const std::string& path) {
   if (h.fortran) fail(path, "Fortran order; write it in C order (numpy.ascontiguousarray)");
   NpyArray a;
   a.shape = h.shape;
-  const std::uint64_t n = count(h.shape);
+  const std::uint64_t n = payloadElements(path, h, h.descr == "<i8" ? 8 : h.descr == "<f4" || h.descr == "<i4" ? 4 : 1);
   a.data.resize(n);
   if (h.descr == "<f4") {
     readPayload(path, in, reinterpret_cast<char*>(a.data.data()), n * 4);
@@ -166,7 +188,7 @@ std::vector<std::int64_t> readNpyInt(const std::string& path, std::vector<std::i
   if (!in) throw UserError(path + ": cannot open the .npy file");
   const Header h = readHeader(path, in);
   if (h.fortran) fail(path, "Fortran order; write it in C order (numpy.ascontiguousarray)");
-  const std::uint64_t n = count(h.shape);
+  const std::uint64_t n = payloadElements(path, h, h.descr == "<i8" ? 8 : h.descr == "<i4" ? 4 : 1);
   std::vector<std::int64_t> out(n);
   if (h.descr == "<i8") {
     readPayload(path, in, reinterpret_cast<char*>(out.data()), n * 8);
