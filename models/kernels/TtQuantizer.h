@@ -131,7 +131,17 @@ inline float ttScaleInt(std::int64_t q, int e) {
 /// floor(acc / 2^shift) rounded by `rounding`; shift may be ≤ 0 (exact).
 inline std::int64_t ttRoundShift(std::int64_t acc, int shift, Rounding rounding, LaneRandom& rng,
                                  std::uint64_t element) {
-  if (shift <= 0) return acc * (std::int64_t(1) << -shift);
+  if (shift <= 0) {
+    // Exact when it fits; the callers saturate to the format at once, so a
+    // product beyond int64 saturates here (no signed overflow: a zero block
+    // gives shifts down to about -96).
+    if (acc == 0) return 0;
+    const int up = -shift;
+    const std::int64_t limit = up >= 63 ? 0 : (INT64_MAX >> up);
+    if (acc > limit) return INT64_MAX;
+    if (acc < -limit) return INT64_MIN;
+    return acc * (std::int64_t(1) << up);
+  }
   if (shift > 62) shift = 62;
   const std::int64_t q = acc >> shift;  // arithmetic shift: floor
   const std::uint64_t rem = static_cast<std::uint64_t>(acc) & ((std::uint64_t(1) << shift) - 1);
