@@ -27,6 +27,17 @@ std::uint64_t addr(std::uint64_t row, std::uint64_t bank, std::uint64_t col, std
   return (row << 17) | (bank << 15) | (col << 8) | (bg << 6);
 }
 
+/// The key path and rule of the config error a controller section raises
+/// ("(no error)" when it loads).
+std::string controllerRule(const ftsim::models::Ddr4Config& dev, const std::string& yaml) {
+  try {
+    controllerConfig(dev, yaml);
+  } catch (const ftsim::ConfigError& e) {
+    return e.keyPath() + ": " + e.rule();
+  }
+  return std::string("(no error)");
+}
+
 std::vector<Cmd> commands(const std::vector<Txn>& txns, const std::string& yaml, int ranks = 1,
                           std::uint32_t rtrs = 1) {
   auto dev = loadDdr("ddr4-2133p-64bit-x8-4gb");
@@ -175,14 +186,7 @@ TEST(DdrPolicies, ConfigKeys) {
   EXPECT_EQ(c.arbitration, ftsim::models::Arbitration::Fcfs);
   EXPECT_EQ(c.refresh, ftsim::models::RefreshPolicy::PerRankStaggered);
   EXPECT_EQ(controllerConfig(dev, "{row_hit_cap: 4}").rowHitCap, 4);
-  auto rule = [&](const std::string& yaml) {
-    try {
-      controllerConfig(dev, yaml);
-    } catch (const ftsim::ConfigError& e) {
-      return e.keyPath() + ": " + e.rule();
-    }
-    return std::string("(no error)");
-  };
+  const auto rule = [&](const std::string& yaml) { return controllerRule(dev, yaml); };
   EXPECT_NE(rule("{arbitration: lifo}").find("arbitration: must be one of"), std::string::npos);
   EXPECT_EQ(controllerConfig(dev, "{arbitration: fr_fcfs_bank_rr}").arbitration,
             ftsim::models::Arbitration::FrFcfsBankRoundRobin);
@@ -361,14 +365,7 @@ TEST(DdrPolicies, QueueStructureKeys) {
   EXPECT_EQ(s.queues, ftsim::models::QueueStructure::Shared);
   EXPECT_EQ(s.readQueueBursts, 12);
   EXPECT_EQ(s.writeQueueBursts, 30);
-  auto rule = [&](const std::string& yaml) {
-    try {
-      controllerConfig(dev, yaml);
-    } catch (const ftsim::ConfigError& e) {
-      return e.keyPath() + ": " + e.rule();
-    }
-    return std::string("(no error)");
-  };
+  const auto rule = [&](const std::string& yaml) { return controllerRule(dev, yaml); };
   EXPECT_NE(rule("{queues: {impl: fifo}}").find("queues.impl: must be one of"), std::string::npos);
   EXPECT_NE(rule("{queues: 3}").find("queues: must be a map"), std::string::npos);
   EXPECT_NE(rule("{queues: {impl: per_bank, bank_bursts: 0}}").find("queues.bank_bursts: must be >= 1"),
