@@ -499,10 +499,22 @@ bool ConfigNode::hasErrors() const { return m_diag && !m_diag->entries.empty(); 
 
 void ConfigNode::throwIfErrors() const {
   if (!hasErrors()) return;
-  auto entries = m_diag->entries;
-  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  // By file and line, errors of one line in the order they were found. (An
+  // index tie-break rather than std::stable_sort: libstdc++'s temporary
+  // buffer is allocated with new(nothrow) and freed through a path that ASan
+  // reports as an alloc-dealloc mismatch in the sanitized build.)
+  std::vector<std::size_t> order(m_diag->entries.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    const auto& a = m_diag->entries[i];
+    const auto& b = m_diag->entries[j];
+    if (a.file != b.file) return a.file < b.file;
+    if (a.line != b.line) return a.line < b.line;
+    return i < j;
   });
+  std::vector<Diagnostics::Entry> entries;
+  entries.reserve(order.size());
+  for (std::size_t i : order) entries.push_back(m_diag->entries[i]);
   if (entries.size() == 1) {
     if (const auto* ce = dynamic_cast<const ConfigError*>(entries[0].error.get())) throw *ce;
     throw *entries[0].error;
