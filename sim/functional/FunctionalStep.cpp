@@ -210,17 +210,25 @@ class MacEngine final : public MacEngineIF {
     const int ni1 = ((mo1 - 1) / g.outPerGroup) * g.inPerGroup + box.hi[1];
     const int pm0 = bp ? ni0 : mo0, pm1 = bp ? ni1 : mo1;  // phase outputs
     const int pn0 = bp ? mo0 : ni0, pn1 = bp ? mo1 : ni1;  // phase inputs
-    for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
-      for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, ng));
+    // A Tm group's Tn steps start at its input span's first channel
+    // (schedule::inputSpan), not on a multiple of Tn: each step's tile has
+    // its first input lane there.
+    const auto forEachStepTile = [&](auto&& f) {
+      for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg) {
+        const int lo = schedule::inputSpan(plan.mac, mg * Tm, std::min(plan.mac.outCh, mg * Tm + Tm), Tn).lo;
+        for (int n0 = lo; n0 < pn1; n0 += Tn)
+          if (n0 + Tn > pn0) f(mg, n0);
+      }
+    };
+    forEachStepTile([&](int mg, int n0) { kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, n0 / Tn)); });
     m_io.readStream(t, box, m_words);
     forEachBlock(t, box, [&](kernels::WeightBlock b, std::size_t first) {
       b.flipTranspose = bp;
-      for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
-        for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) {
-          g.tileOut0 = mg * Tm;
-          g.tileIn0 = ng * Tn;
-          kernels::loadGroupWeightBlock<Tm, Tn, KMax>(m_words.data() + first, b, g, tile(mg, ng));
-        }
+      forEachStepTile([&](int mg, int n0) {
+        g.tileOut0 = mg * Tm;
+        g.tileIn0 = n0;
+        kernels::loadGroupWeightBlock<Tm, Tn, KMax>(m_words.data() + first, b, g, tile(mg, n0 / Tn));
+      });
     });
   }
 
