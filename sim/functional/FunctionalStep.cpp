@@ -199,7 +199,14 @@ class MacEngine final : public MacEngineIF {
 
   /// A grouped conv's box of weights: each block's words go to the tiles of
   /// the phase's channels they meet (a slab may cover several), the others
-  /// of a tile stay 0 (kernels/GroupWeights.h).
+  /// of a tile stay 0 (kernels/GroupWeights.h). The tiles are not cleared
+  /// here: a box can hold only part of a tile another step's box filled,
+  /// and the schedule reuses the tile for the next images without a reload
+  /// (BP of a 2-group conv on 4x16: the box of Tm group 2's step meets
+  /// group 1's tile at its outputs 12..15 only). No clear is
+  /// needed either: beginPhase zeroes the slab, a tile's origin is fixed for
+  /// the phase, so a lane only ever receives the same word, and lanes where
+  /// outputs and inputs belong to different groups are never written.
   void loadGroupWeights(const PhasePlan& plan, const TileRef& box, bool bp) {
     const TensorDesc& t = m_prog.tensors[box.tensor];
     FTSIM_ASSERT(t.dims[2] <= KMax, "weight tile of " + plan.name + " exceeds the kernel size bound");
@@ -220,7 +227,6 @@ class MacEngine final : public MacEngineIF {
           if (n0 + Tn > pn0) f(mg, n0);
       }
     };
-    forEachStepTile([&](int mg, int n0) { kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, n0 / Tn)); });
     m_io.readStream(t, box, m_words);
     forEachBlock(t, box, [&](kernels::WeightBlock b, std::size_t first) {
       b.flipTranspose = bp;
