@@ -303,6 +303,100 @@ TEST(TmTn, CompareRefusesAMeasuredModeOtherThanTheRun) {
       << r.out;
 }
 
+/// One 3×3 conv (pad 1) with `groups` groups over an hw×hw map, one image.
+std::string groupedConv(int in, int out, int groups, int hw) {
+  return std::string("  name: grouped-conv\n  mode: inference\n  batch: 1") +
+         "\n  input: {channels: " + std::to_string(in) + ", height: " + std::to_string(hw) +
+         ", width: " + std::to_string(hw) + "}\n  layers:\n    - {name: c1, type: conv, out_channels: " +
+         std::to_string(out) + ", kernel: 3, pad: 1, groups: " + std::to_string(groups) + "}\n";
+}
+
+// A grouped conv on a 64×7 array: two groups of 66 inputs and 64 outputs
+// over a 2×2 map, one strip (Tr = 2). The weights are [M/64][(N/G)/7]
+// blocks of 64×7×9 over the group's local inputs; each Tn step reads one
+// whole block when it starts at a multiple of 7 of the group's local inputs
+// (docs/layers.md, "On a Tm ≠ Tn array").
+TEST(TmTn, GroupedConv64x7) {
+  const auto r = simulateDesign(writeDesign(tempDir("d"), groupedConv(132, 128, 2, 2), pinTr(2)), array(64, 7));
+  const auto& fp = phaseResult(r, "c1", Phase::FP);
+  // Slots: a Tm group spans its group's 66 inputs, ⌈⌈66/7⌉/2⌉ = 5 slots of
+  // 8, so M_on = 64: two chunks of one Tm group each (group 0, group 1).
+  EXPECT_EQ(fp.tiling.mOn, 64);
+  // Per chunk the Tn loop runs from the group's first input (gcd(64, 7) = 1:
+  // no rounding down to 7): local inputs [0, 7), …, [56, 63), [63, 66).
+  //   load X: 7 planes × 4 px, all rows: 112 B → 400 + 7 = 407
+  //   ‖ load W: one 64×7×9 block, 16128 B → 400 + 1008 = 1408     (steps 0-8)
+  //   last step: X 3 planes 48 B → 403 ‖ W 64×3×9 = 6912 B → 832  (step 9)
+  //   FIRE: 4 px × 9 taps = 36 iterations at II ⌈5/4⌉ = 2 (an accumulator
+  //   every 4 iterations, fadd latency 5) = 72, under each next load; depth 27
+  //   load 0 alone 1408, loads 1-8 ‖ FIRE 0-7: 8 × 1408 = 11264 → 12672
+  //   load 9 ‖ FIRE 8: 832 → 13504; FIRE 9 → 13576; drained → 13603
+  //   store Y (the chunk's end: alone): 64 planes × 4 px = 1024 B → 464 → 14067
+  // The second chunk the same: 2 × 14067 = 28134.
+  EXPECT_EQ(fp.cycles, 28134u);
+  // Weights once: 128 × 66 × 9 × 4 B = 304128 B in 20 transfers (10 blocks
+  // a group); inputs: each group's 66 planes of 4 px once, 2 × 1056 B.
+  const int w = static_cast<int>(schedule::Stream::WeightIn);
+  EXPECT_EQ(fp.streams[w].bytes, 304128u);
+  EXPECT_EQ(fp.streams[w].transfers, 20u);
+  EXPECT_EQ(fp.bytesRead(), 304128u + 2112u);
+}
+
+// The transpose: 7×64, two groups of 70 inputs and 7 outputs, 2×2 map.
+TEST(TmTn, GroupedConv7x64) {
+  const auto r = simulateDesign(writeDesign(tempDir("d"), groupedConv(140, 14, 2, 2), pinTr(2)), array(7, 64));
+  const auto& fp = phaseResult(r, "c1", Phase::FP);
+  // ⌈⌈70/64⌉/2⌉ = 1 slot per Tm group: M_on = 14, one chunk of two Tm groups.
+  EXPECT_EQ(fp.tiling.mOn, 14);
+  // Tm group 0 (group 0): Tn steps over inputs [0, 64), [64, 70); Tm group 1:
+  // [70, 134), [134, 140), i.e. local [0, 64), [64, 70): whole 7×64 and 7×6 blocks.
+  //   step 0: X 64 planes × 4 px = 1024 B → 464 ‖ W 7×64×9 = 16128 B → 1408
+  //   step 1: X 6 planes 96 B → 406 ‖ W 7×6×9 = 1512 B → 400 + ⌈94.5⌉ = 495
+  //   FIRE 36 iterations at II 2 = 72 (as above), depth 42 (6 tree levels);
+  //   store Y: 7 planes × 4 px = 112 B → 407
+  //   Tm 0: load 0 alone → 1408; load 1 ‖ FIRE 0 → 1903; FIRE 1 → 1975
+  //   Tm 1: load 0 alone → 3383; load 1 ‖ FIRE 0 → 3878;
+  //         FIRE 1 ‖ store Y of Tm 0 (407) → 4285; store Y of Tm 1 alone → 4692
+  EXPECT_EQ(fp.cycles, 4692u);
+  // Weights once: 14 × 70 × 9 × 4 B = 35280 B in 4 transfers; inputs 2 × 70 planes × 16 B.
+  const int w = static_cast<int>(schedule::Stream::WeightIn);
+  EXPECT_EQ(fp.streams[w].bytes, 35280u);
+  EXPECT_EQ(fp.streams[w].transfers, 4u);
+  EXPECT_EQ(fp.bytesRead(), 35280u + 2240u);
+}
+
+// Training, 64×7, c1 in two groups of 64 inputs and 64 outputs (after a
+// 1×1 conv c0, so that c1 has a BP), batch 2: each phase moves each weight
+// once (the slab stays on chip over the batch).
+TEST(TmTn, GroupedWeightsMoveOncePerPhase64x7) {
+  const char* net = R"(  name: grouped-training
+  batch: 2
+  input: {channels: 7, height: 2, width: 2}
+  layers:
+    - {name: c0, type: conv, out_channels: 128, kernel: 1}
+    - {name: c1, type: conv, out_channels: 128, kernel: 3, pad: 1, groups: 2}
+)";
+  const auto r = simulateDesign(writeDesign(tempDir("d"), net, kIdeal), array(64, 7));
+  const int w = static_cast<int>(schedule::Stream::WeightIn), wo = static_cast<int>(schedule::Stream::WeightOut);
+  const auto& fp = phaseResult(r, "c1", Phase::FP);
+  const auto& bp = phaseResult(r, "c1", Phase::BP);
+  const auto& wu = phaseResult(r, "c1", Phase::WU);
+  // 128 × 64 × 9 × 4 B = 294912 B of weights.
+  // FP: per group ⌈64/7⌉ = 10 Tn steps, one block each (the last 64×1×9).
+  EXPECT_EQ(fp.streams[w].bytes, 294912u);
+  EXPECT_EQ(fp.streams[w].transfers, 20u);
+  // BP: a Tm group is one group's 64 inputs; its Tn steps take 7 of the
+  // group's 64 outputs (the last 1) × all 64 local inputs: rows of the
+  // group's 64×7 blocks, one run per 4-input quad and block: 9 blocks × 2
+  // quads + the 1-wide block's 1 = 19 runs a step, 2 × 10 steps.
+  EXPECT_EQ(bp.streams[w].bytes, 294912u);
+  EXPECT_EQ(bp.streams[w].transfers, 380u);
+  // WU: old weights in and new ones out once, as FP's blocks.
+  EXPECT_EQ(wu.streams[w].bytes, 294912u);
+  EXPECT_EQ(wu.streams[wo].bytes, 294912u);
+  EXPECT_EQ(wu.streams[w].transfers, 20u);
+}
+
 TEST(TmTn, WorkloadModeIsChecked) {
   const std::string design = writeDesign(tempDir("d"), oneConv(7, 64), kIdeal);
   EXPECT_NE(errorOf(design, {"workload.mode=eval"}).find("workload.mode = eval: must be one of training, inference"),

@@ -199,7 +199,14 @@ class MacEngine final : public MacEngineIF {
 
   /// A grouped conv's box of weights: each block's words go to the tiles of
   /// the phase's channels they meet (a slab may cover several), the others
-  /// of a tile stay 0 (kernels/GroupWeights.h).
+  /// of a tile stay 0 (kernels/GroupWeights.h). The tiles are not cleared
+  /// here: a box can hold only part of a tile another step's box filled,
+  /// and the schedule reuses the tile for the next images without a reload
+  /// (BP of a 2-group conv on 4x16: the box of Tm group 2's step meets
+  /// group 1's tile at its outputs 12..15 only). No clear is
+  /// needed either: beginPhase zeroes the slab, a tile's origin is fixed for
+  /// the phase, so a lane only ever receives the same word, and lanes where
+  /// outputs and inputs belong to different groups are never written.
   void loadGroupWeights(const PhasePlan& plan, const TileRef& box, bool bp) {
     const TensorDesc& t = m_prog.tensors[box.tensor];
     FTSIM_ASSERT(t.dims[2] <= KMax, "weight tile of " + plan.name + " exceeds the kernel size bound");
@@ -210,17 +217,24 @@ class MacEngine final : public MacEngineIF {
     const int ni1 = ((mo1 - 1) / g.outPerGroup) * g.inPerGroup + box.hi[1];
     const int pm0 = bp ? ni0 : mo0, pm1 = bp ? ni1 : mo1;  // phase outputs
     const int pn0 = bp ? mo0 : ni0, pn1 = bp ? mo1 : ni1;  // phase inputs
-    for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
-      for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) kernels::clearWeightTile<Tm, Tn, KMax>(tile(mg, ng));
+    // A Tm group's Tn steps start at its input span's first channel
+    // (schedule::inputSpan), not on a multiple of Tn: each step's tile has
+    // its first input lane there.
+    const auto forEachStepTile = [&](auto&& f) {
+      for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg) {
+        const int lo = schedule::inputSpan(plan.mac, mg * Tm, std::min(plan.mac.outCh, mg * Tm + Tm), Tn).lo;
+        for (int n0 = lo; n0 < pn1; n0 += Tn)
+          if (n0 + Tn > pn0) f(mg, n0);
+      }
+    };
     m_io.readStream(t, box, m_words);
     forEachBlock(t, box, [&](kernels::WeightBlock b, std::size_t first) {
       b.flipTranspose = bp;
-      for (int mg = pm0 / Tm; mg * Tm < pm1; ++mg)
-        for (int ng = pn0 / Tn; ng * Tn < pn1; ++ng) {
-          g.tileOut0 = mg * Tm;
-          g.tileIn0 = ng * Tn;
-          kernels::loadGroupWeightBlock<Tm, Tn, KMax>(m_words.data() + first, b, g, tile(mg, ng));
-        }
+      forEachStepTile([&](int mg, int n0) {
+        g.tileOut0 = mg * Tm;
+        g.tileIn0 = n0;
+        kernels::loadGroupWeightBlock<Tm, Tn, KMax>(m_words.data() + first, b, g, tile(mg, n0 / Tn));
+      });
     });
   }
 

@@ -145,19 +145,28 @@ struct MacProblem {
   /// inPerGroup phase inputs each (BP: the layer's in.c/G and out.c/G).
   int groups = 1;
   int outPerGroup = 0, inPerGroup = 0;
+  /// The channel group of the phase's input map in DDR (TensorDesc::group:
+  /// gcd(Tm, Tn)); a grouped conv's input span starts on one (0: Tn).
+  int inChannelGroup = 0;
 };
 
-/// Phase input channels [lo, hi) the phase outputs [o0, o1) read, widened to
-/// whole groups of `tn` (the DDR layout's channel group): all inputs unless
-/// the conv is grouped.
+/// Phase input channels [lo, hi) the phase outputs [o0, o1) read: all inputs
+/// unless the conv is grouped; then from the first group's first input to
+/// the last group's last, widened to whole channel groups of the input map
+/// (m.inChannelGroup, else `tn`) so that each Tn step still reads whole
+/// groups of the map. A Tn step reads [n0, min(hi, n0 + Tn)). With the map's
+/// group dividing the group's inputs (always for 64×7 and 7×64, whose maps
+/// have 1-channel groups), the Tn steps start at the group's local input 0
+/// and each step's weights are one Tm×Tn block of the group (docs/layers.md).
 struct ChannelSpan {
   int lo = 0, hi = 0;
 };
 inline ChannelSpan inputSpan(const MacProblem& m, int o0, int o1, int tn) {
   if (m.groups <= 1) return ChannelSpan{0, m.inCh};
+  const int align = m.inChannelGroup > 0 ? m.inChannelGroup : tn;
   const int g0 = o0 / m.outPerGroup, g1 = (o1 - 1) / m.outPerGroup + 1;
-  const int lo = g0 * m.inPerGroup / tn * tn;
-  const int hi = g1 * m.inPerGroup;
+  const int lo = g0 * m.inPerGroup / align * align;
+  const int hi = std::min(m.inCh, (g1 * m.inPerGroup + align - 1) / align * align);
   return ChannelSpan{lo, hi};
 }
 /// Input channels the weight slab of one Tm group spans: the widest

@@ -250,6 +250,7 @@ class ProgramBuilder {
     const Layer& l = m_net.layers[i];
     PhasePlan& p = addPhase(i, ph, Unit::PeArray);
     p.mac = Scheduler::macProblem(l, ph, m_net.batch);
+    if (tIn >= 0) p.mac.inChannelGroup = m_prog.tensors[tIn].group;
     p.tIn = tIn;
     p.tIn2 = tIn2;
     p.tOut = tOut;

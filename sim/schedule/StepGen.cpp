@@ -52,8 +52,10 @@ TileRef weightBox(int tensor, int m0, int m1, int n0, int n1, int k) {
 
 /// The weights of a grouped conv are [M][N/G][K][K]: the box of layer outputs
 /// [a0, a1) × layer inputs [b0, b1) covers, in the tensor's local input
-/// channels, every group's part of [b0, b1), widened to whole blocks of the
-/// layout's channel group (a weight transfer moves whole blocks).
+/// channels, every group's part of [b0, b1), widened to whole blocks along
+/// the input side (Gn = Tn local inputs: TensorDesc::groupN), so that a
+/// transfer moves whole blocks. (Widening by Gm = Tm instead made each Tn
+/// step of a 64×7 array move 64 local inputs, one block cut in ≤4-word runs.)
 TileRef groupedWeightBox(const Program& prog, int tensor, int layerOutPerGroup, int layerInPerGroup, int a0, int a1,
                          int b0, int b1, int k) {
   int lo = layerInPerGroup, hi = 0;
@@ -65,7 +67,7 @@ TileRef groupedWeightBox(const Program& prog, int tensor, int layerOutPerGroup, 
     hi = std::max(hi, l1);
   }
   FTSIM_ASSERT(hi > lo, "a grouped weight tile with no weights");
-  const int G = prog.tensors[tensor].group;
+  const int G = prog.tensors[tensor].groupN;
   lo = lo / G * G;
   hi = std::min(layerInPerGroup, (hi + G - 1) / G * G);
   return weightBox(tensor, a0, a1, lo, hi, k);
@@ -122,7 +124,7 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
               const Window cw = m.batchAsWidth ? Window{x0, x1, x1 - x0} : columnWindow(m, bp, x0, x1);
               const int pixels = (r1 - r0) * (x1 - x0);
               for (int n0 = span.lo; n0 < span.hi; n0 += t.tn) {
-                const int n1 = std::min(m.inCh, n0 + t.tn);
+                const int n1 = std::min(span.hi, n0 + t.tn);
                 const bool lastN = n0 + t.tn >= span.hi;
                 Step s;
                 s.coord = MacCoord{img, g0, g1, n0, n1, r0, r1, x0, x1};
@@ -167,7 +169,7 @@ void macSteps(const Program& prog, const PhasePlan& p, LoadPlan loads, std::vect
           // WU: Tm group → Tn group → row strip → column tile; dW of the
           // (Tm, Tn) pair accumulates in the weight buffer over the batch.
           for (int n0 = span.lo; n0 < span.hi; n0 += t.tn) {
-            const int n1 = std::min(m.inCh, n0 + t.tn);
+            const int n1 = std::min(span.hi, n0 + t.tn);
             const bool lastN = n0 + t.tn >= span.hi;
             for (int r0 = 0; r0 < m.outH; r0 += t.tr) {
               const int r1 = std::min(m.outH, r0 + t.tr);
