@@ -19,44 +19,12 @@
 #include "models/common/SimTime.h"
 #include "models/memory/Ddr4Memory.h"
 #include "tests/DdrHarness.h"
+#include "tests/TlmInitiator.h"
 
 namespace {
 
 using ftsim::Picoseconds;
 using namespace ftsim;
-
-/// One read transfer at time 0, like a DMA engine; records when it is answered.
-struct OneRead : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<OneRead> socket;
-  std::uint64_t bytes;
-  Picoseconds done = 0;
-  sc_core::sc_event resp;
-  tlm::tlm_generic_payload trans;
-
-  OneRead(sc_core::sc_module_name n, std::uint64_t b) : sc_module(n), socket("socket"), bytes(b) {
-    socket.register_nb_transport_bw(this, &OneRead::bw);
-    SC_HAS_PROCESS(OneRead);
-    SC_THREAD(run);
-  }
-  tlm::tlm_sync_enum bw(tlm::tlm_generic_payload&, tlm::tlm_phase& ph, sc_core::sc_time& d) {
-    if (ph == tlm::BEGIN_RESP) {
-      resp.notify(d);
-      ph = tlm::END_RESP;
-      return tlm::TLM_COMPLETED;
-    }
-    return tlm::TLM_ACCEPTED;
-  }
-  void run() {
-    trans.set_command(tlm::TLM_READ_COMMAND);
-    trans.set_address(0);
-    trans.set_data_length(static_cast<unsigned>(bytes));
-    trans.set_data_ptr(nullptr);
-    tlm::tlm_phase ph = tlm::BEGIN_REQ;
-    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-    if (socket->nb_transport_fw(trans, ph, d) != tlm::TLM_COMPLETED) sc_core::wait(resp);
-    done = models::nowPs();
-  }
-};
 
 models::MemoryConfig memory(int channels) {
   models::MemoryConfig c;
@@ -79,13 +47,15 @@ struct ChannelRun {
 
 ChannelRun readThrough(int channels, std::uint64_t bytes) {
   const models::MemoryConfig cfg = memory(channels);
-  OneRead dma("dma", bytes);
+  // One read transfer at time 0, like a DMA engine.
+  test::Initiator dma("dma", {{0, false, 0, bytes}});
   models::Ddr4Memory mem("memory", cfg, 32);
   mem.bindStream(dma.socket);
   sc_core::sc_start();
   ChannelRun r;
-  r.doneCycle = cfg.device.clock.edgeAtOrAfter(dma.done).value();
-  EXPECT_EQ(cfg.device.clock.edgePs(Cycles(r.doneCycle)), dma.done);  // answered on a port (= DDR) edge
+  EXPECT_EQ(dma.done.size(), 1u);
+  r.doneCycle = cfg.device.clock.edgeAtOrAfter(dma.done.at(0)).value();
+  EXPECT_EQ(cfg.device.clock.edgePs(Cycles(r.doneCycle)), dma.done.at(0));  // answered on a port (= DDR) edge
   for (int c = 0; c < mem.channels(); ++c) {
     r.lastData.push_back(mem.controller(c).core().lastDataCycle());
     r.reads.push_back(mem.controller(c).core().counters().reads);
