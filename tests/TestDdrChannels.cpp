@@ -11,7 +11,9 @@
 // port never binds.
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include <map>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -19,6 +21,7 @@
 #include "models/common/SimTime.h"
 #include "models/memory/Ddr4Memory.h"
 #include "tests/DdrHarness.h"
+#include "tests/Harness.h"
 #include "tests/TlmInitiator.h"
 
 namespace {
@@ -93,6 +96,66 @@ TEST(DdrChannels, TwoChannelsHalveTheDataBusTime) {
   // each, in order: burst 14 at 46 + 112 = 158, done 160; burst 15 at 159
   // waits for it: 160 + 2 = 162 (one channel: 318).
   EXPECT_EQ(r.doneCycle, 162u);
+}
+
+TEST(DdrChannels, TimelineShowsEveryChannel) {
+  // LeNet-5 on two channels: channel 0's tracks are process `ddr4`, channel
+  // 1's `ddr4_1` (the controllers' instance names), each with a track per
+  // bank, its refresh and its data-bus counter. Each bank track carries that
+  // channel's commands: its ACT spans are the ACTs summary.json counts for
+  // the bank (banks listed channel after channel), and the RD/WR spans of a
+  // channel are its data-bus bytes, 64 per burst, which its own counter
+  // integrates to.
+  const std::string dir = test::tempDir("ddr_channels_timeline");
+  const auto run = test::runFtsim("run " + test::sourceDir() + "/configs/designs/eftrain-lenet5-zcu102.yaml --quiet" +
+                                  " --set memory.ddr4.channels=2 --timeline --out " + dir);
+  ASSERT_EQ(run.code, 0) << run.out;
+  const nlohmann::json tl = nlohmann::json::parse(test::readText(dir + "/timeline.json"));
+  const nlohmann::json summary = nlohmann::json::parse(test::readText(dir + "/summary.json"));
+  ASSERT_EQ(tl["otherData"]["dropped_events"], 0);
+  std::map<int, std::string> process;
+  std::map<std::pair<int, int>, std::string> thread;
+  for (const nlohmann::json& e : tl["traceEvents"]) {
+    if (e["ph"] != "M") continue;
+    if (e["name"] == "process_name") process[e["pid"].get<int>()] = e["args"]["name"].get<std::string>();
+    if (e["name"] == "thread_name")
+      thread[{e["pid"].get<int>(), e["tid"].get<int>()}] = e["args"]["name"].get<std::string>();
+  }
+  // (process, track) -> ACT spans; process -> RD/WR spans, counter bytes.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> acts;
+  std::map<std::string, std::uint64_t> bursts;
+  std::map<std::string, double> counterBytes;
+  std::map<std::string, int> tracks;
+  for (const auto& [k, name] : thread) ++tracks[process.at(k.first)];
+  const double bucketUs = tl["otherData"]["ddr_bandwidth_bucket_us"].get<double>();
+  for (const nlohmann::json& e : tl["traceEvents"]) {
+    if (e["ph"] == "M") continue;
+    const std::string p = process.at(e["pid"].get<int>());
+    if (e["ph"] == "C") counterBytes[p] += e["args"]["GB/s"].get<double>() * 1e9 * bucketUs * 1e-6;
+    if (e["ph"] != "X") continue;
+    const std::string& t = thread.at({e["pid"].get<int>(), e["tid"].get<int>()});
+    if (e["name"] == "ACT") ++acts[{p, t}];
+    if (e["name"] == "RD" || e["name"] == "WR") ++bursts[p];
+  }
+  // 16 banks, refresh and bandwidth per channel.
+  EXPECT_EQ(tracks["ddr4"], 18);
+  EXPECT_EQ(tracks["ddr4_1"], 18);
+  const nlohmann::json& banks = summary["memory"]["ddr"]["banks"];
+  ASSERT_EQ(banks.size(), 32u);
+  std::uint64_t channel1Acts = 0;
+  for (int b = 0; b < 16; ++b) {
+    const std::string track = "bank " + std::to_string(b) + " (bg " + std::to_string(b / 4) + ")";
+    EXPECT_EQ((acts[{"ddr4", track}]), banks[b]["activates"].get<std::uint64_t>()) << track;
+    EXPECT_EQ((acts[{"ddr4_1", track}]), banks[16 + b]["activates"].get<std::uint64_t>()) << track;
+    channel1Acts += acts[{"ddr4_1", track}];
+  }
+  EXPECT_GT(channel1Acts, 0u);
+  EXPECT_GT(bursts["ddr4_1"], 0u);
+  EXPECT_EQ((bursts["ddr4"] + bursts["ddr4_1"]) * 64, summary["memory"]["ddr"]["data_bytes"].get<std::uint64_t>());
+  for (const char* p : {"ddr4", "ddr4_1"}) {
+    const double busBytes = static_cast<double>(bursts[p] * 64);
+    EXPECT_NEAR(counterBytes[p], busBytes, busBytes * 1e-3) << p;
+  }
 }
 
 }  // namespace

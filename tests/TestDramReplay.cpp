@@ -179,6 +179,100 @@ TEST(DramReplay, PerBankCommandsAndClosedPageResidency) {
   EXPECT_EQ(r.rankActiveCycles[0], 34u);
 }
 
+// ------------------------------------------------------------ several channels
+//
+// Each channel has its own controller, device and request stage. With the
+// default 256-byte interleave and two channels, 0x0..0xFF is channel 0 and
+// 0x100..0x1FF channel 1 (its address 0); a channel's address 0x40 is bank
+// group 1. A read of a closed bank: ACT at entry, RD 15 later, data out 19
+// after the RD.
+
+TEST(DramReplayChannels, EachChannelTakesARequestPerCycle) {
+  // Requests 0 and 1 both go to channel 0 (bank groups 0 and 1), request 2
+  // to channel 1; all at cycle 0. Channel 0 takes request 0 at 0 and
+  // request 1 at 1; channel 1's stage is free, so request 2 enters at 0, not
+  // behind request 1 (one stage for all would take it at 2).
+  // Channel 0: ACT 0, ACT 1 -> 0 + tRRD_S 4 = 4, RD 15, RD 4 + 15 = 19
+  // (15 + tCCD_S 4 allows it too); data out 34 and 38.
+  // Channel 1: ACT 0, RD 15, data out 34.
+  const ReplayResult r = replay("0x0 READ 0\n0x40 READ 0\n0x100 READ 0\n", "{channels: 2}");
+  EXPECT_EQ(r.endCycle, 38u);
+  EXPECT_EQ(r.lastEntryCycle, 1u);
+  EXPECT_EQ(r.delayedRequests, 1u);  // request 1: taken at 1, trace cycle 0
+  EXPECT_EQ(r.entryDelayCycles, 1u);
+  // Latencies 34, 38 - 1 = 37 and 34.
+  EXPECT_EQ(r.readLatencyMin, 34u);
+  EXPECT_EQ(r.readLatencyP50, 34u);
+  EXPECT_EQ(r.readLatencyMax, 37u);
+  EXPECT_EQ(r.counters.activates, 3u);
+  ASSERT_EQ(r.bankCommands.size(), 32u);  // 16 banks per channel, channel by channel
+  EXPECT_EQ(r.bankCommands[16][static_cast<int>(DdrCommand::Rd)], 1u);  // channel 1, bank 0
+}
+
+TEST(DramReplayChannels, AFullChannelHoldsBackOnlyItsOwnRequests) {
+  // One read-queue entry per channel. Channel 0: request 0 enters at 0
+  // (ACT 0, RD 15); request 1 (bank group 1), offered at 1, gets the entry
+  // the cycle after that RD, 16: ACT 16, RD 31, data out 50. Request 2 is
+  // channel 1's and enters at its trace cycle 0: ACT 0, RD 15, out 34 (one
+  // request stage for both channels would offer it at 17, after request 1,
+  // and its data would be out at 17 + 34 = 51).
+  const std::string ctl = "{channels: 2, read_queue_bursts: 1, write_queue_bursts: 2, "
+                          "write_high_watermark_bursts: 2, write_low_watermark_bursts: 1}";
+  const ReplayResult r = replay("0x0 READ 0\n0x40 READ 0\n0x100 READ 0\n", ctl);
+  EXPECT_EQ(r.endCycle, 50u);
+  EXPECT_EQ(r.lastEntryCycle, 16u);
+  EXPECT_EQ(r.delayedRequests, 1u);
+  EXPECT_EQ(r.entryDelayCycles, 16u);
+  // Latencies 34, 50 - 1 = 49, 34.
+  EXPECT_EQ(r.readLatencyMin, 34u);
+  EXPECT_EQ(r.readLatencyMax, 49u);
+  EXPECT_EQ(r.readLatencyP50, 34u);
+}
+
+TEST(DramReplayChannels, ARequestOverTwoChannelsIsTakenWithItsLastPart) {
+  // Four channels, 64-byte interleave: channel = (address / 64) mod 4, its
+  // address = address / 256 * 64 + address mod 64. One read-queue entry
+  // per channel. Request 0 (0x0): channel 0, address 0 (bank group 0).
+  // Request 1, 128 bytes at 0xC0: 0xC0 is channel 3's address 0, 0x100
+  // channel 0's address 0x40 (bank group 1). Its channel-3 part enters at
+  // 0 (ACT 0, RD 15, out 34); its channel-0 part is offered at 1 and enters
+  // at 16, the cycle after request 0's RD 15 freed the entry (ACT 16, RD 31,
+  // out 50). Request 1 is taken at 16 and done at 50: latency 50 from its
+  // first part's entry at 0. Request 0: ACT 0, RD 15, out 34.
+  const std::string ctl = "{channels: 4, channel_interleave_bytes: 64, read_queue_bursts: 1, "
+                          "write_queue_bursts: 2, write_high_watermark_bursts: 2, write_low_watermark_bursts: 1}";
+  const ReplayResult r = replay("0: read 0x0\n0: (128) read 0xC0\n", ctl);
+  EXPECT_EQ(r.endCycle, 50u);
+  EXPECT_EQ(r.lastEntryCycle, 16u);
+  EXPECT_EQ(r.delayedRequests, 1u);
+  EXPECT_EQ(r.entryDelayCycles, 16u);
+  EXPECT_EQ(r.readLatencyMin, 34u);
+  EXPECT_EQ(r.readLatencyMax, 50u);
+  EXPECT_EQ(r.counters.reads, 3u);
+  ASSERT_EQ(r.bankCommands.size(), 64u);
+  EXPECT_EQ(r.bankCommands[0][static_cast<int>(DdrCommand::Act)], 1u);       // channel 0, bank 0
+  EXPECT_EQ(r.bankCommands[3 * 16][static_cast<int>(DdrCommand::Act)], 1u);  // channel 3, bank 0
+}
+
+TEST(DramReplayChannels, AsapFeedsEveryChannelFromItsOwnPreviousRequest) {
+  // Four channels (256-byte interleave: channel = address / 256 mod 4), a
+  // Ramulator trace (no cycles, so asap). Three reads of channel 0 (bank
+  // groups 0, 1, 2) enter at 0, 1, 2; the reads of channels 1, 2 and 3
+  // come after them in the trace but enter at 0, as soon as their own
+  // channel is free. Channel 0: ACT 0, 4, 8 (tRRD_S 4), RD 15, 19, 23, data
+  // out 34, 38, 42 (latencies 34, 37, 40); channels 1-3: ACT 0, RD 15, out
+  // 34 (latency 34).
+  const ReplayResult r = replay("0x0 R\n0x40 R\n0x80 R\n0x100 R\n0x200 R\n0x300 R\n", "{channels: 4}");
+  EXPECT_EQ(r.endCycle, 42u);
+  EXPECT_EQ(r.lastEntryCycle, 2u);
+  EXPECT_EQ(r.readLatencyMin, 34u);
+  EXPECT_EQ(r.readLatencyP50, 34u);  // nearest rank: the 3rd of 34, 34, 34, 34, 37, 40
+  EXPECT_EQ(r.readLatencyMax, 40u);
+  EXPECT_DOUBLE_EQ(r.readLatencyMean, (4 * 34 + 37 + 40) / 6.0);
+  EXPECT_EQ(r.delayedRequests, 0u);  // asap: no trace cycle to be late for
+  EXPECT_EQ(r.counters.activates, 6u);
+}
+
 TEST(DramEnergy, CommandsAndResidencyAsDramPowerPricesThem) {
   const Ddr4Config dev = loadDdr(kDdr);
   DdrCommandCounts n{};

@@ -229,10 +229,12 @@ TEST(Hbm2, TwoPseudoChannelsInterleaved) {
   EXPECT_EQ(one.endCycle, 33u);
   EXPECT_EQ(one.counters.activates, 1u);
   // Two channels interleaved every 256 bytes: 256 is channel 1's address
-  // 0, so each channel opens its own bank 0: channel 1 ACT 1, RD 12, last
-  // data 12 + 19 = 31.
+  // 0, so each channel opens its own bank 0, and each channel's request
+  // stage takes its read at 0: ACT 0, RD 11, last data 11 + 19 = 30 on both.
   const ReplayResult ch = replayHbm2("{channels: 2, channel_interleave_bytes: 256}", two);
-  EXPECT_EQ(ch.endCycle, 31u);
+  EXPECT_EQ(ch.endCycle, 30u);
+  EXPECT_EQ(ch.readLatencyMax, 30u);
+  EXPECT_EQ(ch.delayedRequests, 0u);
   EXPECT_EQ(ch.counters.activates, 2u);
   EXPECT_EQ(ch.banks.size(), 32u);  // 16 banks per channel, channel by channel
   EXPECT_EQ(ch.banks[0].activates + ch.banks[16].activates, 2u);

@@ -24,6 +24,46 @@ bool parseUint(std::string_view s, std::uint64_t& v) {
 
 }  // namespace
 
+/// What one DRAM channel of several reports: its own process for its tracks
+/// and its own data-bus counter; everything else is the timeline's.
+class Timeline::DdrChannel final : public stats::SimObserver {
+ public:
+  DdrChannel(Timeline& parent, std::string process) : m_parent(parent), m_process(std::move(process)) {}
+  using stats::SimObserver::span;
+  using stats::SimObserver::track;
+
+  TrackId track(const std::string& /*process*/, const std::string& thread, bool phaseArgs) override {
+    return m_parent.track(m_process, thread, phaseArgs);
+  }
+  void phaseBegin(const std::string& layer, schedule::Phase phase, const char* unit, Picoseconds at) override {
+    m_parent.phaseBegin(layer, phase, unit, at);
+  }
+  void phaseEnd(Picoseconds at, std::uint64_t cycles) override { m_parent.phaseEnd(at, cycles); }
+  bool inWindow(Picoseconds at) const override { return m_parent.inWindow(at); }
+  void span(TrackId track, Picoseconds begin, Picoseconds end, std::string_view name,
+            std::initializer_list<Arg> args) override {
+    m_parent.span(track, begin, end, name, args);
+  }
+  void dmaSpan(TrackId track, Picoseconds begin, Picoseconds end, const schedule::TensorDesc& tensor,
+               const schedule::TileRef& tile, std::uint64_t segments, std::uint64_t bytes) override {
+    m_parent.dmaSpan(track, begin, end, tensor, tile, segments, bytes);
+  }
+  void setDdrClock(const Clock& ddrClock) override { m_parent.setDdrClock(ddrClock); }
+  bool inDdrWindow(std::uint64_t ddrCycle) const override { return m_parent.inDdrWindow(ddrCycle); }
+  bool full() const override { return m_parent.full(); }
+  void drop() override { m_parent.drop(); }
+  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) override { m_parent.busBytes(m_buckets, ddrCycle, bytes); }
+  stats::SimObserver* ddrChannel(const std::string& process) override { return m_parent.ddrChannel(process); }
+
+  const std::string& process() const { return m_process; }
+  std::vector<std::uint64_t>& buckets() { return m_buckets; }
+
+ private:
+  Timeline& m_parent;
+  std::string m_process;
+  std::vector<std::uint64_t> m_buckets;
+};
+
 void parseTimelineWindow(const std::string& text, TimelineOptions& opts) {
   const auto bad = [&](const std::string& rule) {
     return UserError("--timeline-window " + text + ": " + rule);
@@ -186,22 +226,67 @@ bool Timeline::inDdrLayerWindow(std::uint64_t c) const {
   return false;
 }
 
-void Timeline::addBucket(std::uint64_t c, std::uint64_t bytes) {
+stats::SimObserver* Timeline::ddrChannel(const std::string& process) {
+  if (process == "ddr4") return this;
+  for (const auto& c : m_ddrChannels)
+    if (c->process() == process) return c.get();
+  m_ddrChannels.push_back(std::make_unique<DdrChannel>(*this, process));
+  return m_ddrChannels.back().get();
+}
+
+void Timeline::addBucket(std::vector<std::uint64_t>& buckets, std::uint64_t c, std::uint64_t bytes) {
   if (!m_sawDdr) {
     m_sawDdr = true;
     m_bucketOrigin = c >> m_bucketShift << m_bucketShift;
   }
-  if (c < m_bucketOrigin) return;  // commands are issued in time order
+  auto forEachCounter = [&](auto&& f) {
+    f(m_buckets);
+    for (const auto& ch : m_ddrChannels) f(ch->buckets());
+  };
+  if (c < m_bucketOrigin) {
+    // One channel issues its commands in time order, but another may be
+    // behind it (each controller is advanced on its own): move the common
+    // origin back by whole buckets.
+    if (m_ddrChannels.empty()) return;
+    const std::uint64_t back = (m_bucketOrigin - c + (std::uint64_t(1) << m_bucketShift) - 1) >> m_bucketShift;
+    forEachCounter([&](std::vector<std::uint64_t>& b) {
+      if (!b.empty()) b.insert(b.begin(), back, 0);
+    });
+    m_bucketOrigin -= back << m_bucketShift;
+  }
   std::uint64_t k = (c - m_bucketOrigin) >> m_bucketShift;
-  while (k >= kMaxBuckets) {
-    for (std::size_t i = 0; i < m_buckets.size(); i += 2)
-      m_buckets[i / 2] = m_buckets[i] + (i + 1 < m_buckets.size() ? m_buckets[i + 1] : 0);
-    m_buckets.resize((m_buckets.size() + 1) / 2);
+  std::size_t longest = 0;
+  forEachCounter([&](std::vector<std::uint64_t>& b) { longest = std::max(longest, b.size()); });
+  while (std::max<std::uint64_t>(k + 1, longest) > kMaxBuckets) {
+    forEachCounter([](std::vector<std::uint64_t>& b) {
+      for (std::size_t i = 0; i < b.size(); i += 2) b[i / 2] = b[i] + (i + 1 < b.size() ? b[i + 1] : 0);
+      b.resize((b.size() + 1) / 2);
+    });
     ++m_bucketShift;
+    longest = (longest + 1) / 2;
     k = (c - m_bucketOrigin) >> m_bucketShift;
   }
-  if (k >= m_buckets.size()) m_buckets.resize(k + 1, 0);
-  m_buckets[k] += bytes;
+  if (k >= buckets.size()) buckets.resize(k + 1, 0);
+  buckets[k] += bytes;
+}
+
+void Timeline::writeCounter(const std::string& process, const std::vector<std::uint64_t>& buckets,
+                            double bucketSeconds) {
+  const std::uint64_t bucketCycles = std::uint64_t(1) << m_bucketShift;
+  char num[64];
+  const TrackId t = track(process, "bandwidth");
+  for (std::size_t i = 0; i <= buckets.size(); ++i) {
+    // The last point returns to 0 at the end of the last bucket.
+    const double gbps = i < buckets.size() ? static_cast<double>(buckets[i]) / bucketSeconds / 1e9 : 0.0;
+    openEvent("C", t);
+    m_buf += ",\"ts\":";
+    appendTs(m_ddrClock.edgePs(Cycles(m_bucketOrigin + i * bucketCycles)));
+    m_buf += ",\"name\":\"ddr_bandwidth\",\"args\":{\"GB/s\":";
+    const int n = std::snprintf(num, sizeof num, "%.4f", gbps);
+    m_buf.append(num, static_cast<std::size_t>(n));
+    m_buf += "}}";
+    flushIfFull();
+  }
 }
 
 std::uint64_t Timeline::finish() {
@@ -209,19 +294,11 @@ std::uint64_t Timeline::finish() {
   const double bucketSeconds = static_cast<double>(bucketCycles) / static_cast<double>(m_ddrClock.freqHz());
   char num[64];
   if (m_sawDdr) {
-    const TrackId t = track("ddr4", "bandwidth");
-    for (std::size_t i = 0; i <= m_buckets.size(); ++i) {
-      // The last point returns to 0 at the end of the last bucket.
-      const double gbps = i < m_buckets.size() ? static_cast<double>(m_buckets[i]) / bucketSeconds / 1e9 : 0.0;
-      openEvent("C", t);
-      m_buf += ",\"ts\":";
-      appendTs(m_ddrClock.edgePs(Cycles(m_bucketOrigin + i * bucketCycles)));
-      m_buf += ",\"name\":\"ddr_bandwidth\",\"args\":{\"GB/s\":";
-      const int n = std::snprintf(num, sizeof num, "%.4f", gbps);
-      m_buf.append(num, static_cast<std::size_t>(n));
-      m_buf += "}}";
-      flushIfFull();
-    }
+    // Channel 0's counter, then the other channels' in the order they were
+    // registered (a channel that moved no data has none).
+    if (!m_buckets.empty()) writeCounter("ddr4", m_buckets, bucketSeconds);
+    for (const auto& ch : m_ddrChannels)
+      if (!ch->buckets().empty()) writeCounter(ch->process(), ch->buckets(), bucketSeconds);
   }
   m_buf += "],\"otherData\":{\"generator\":\"ftsim\",\"design\":";
   appendString(m_design);

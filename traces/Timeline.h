@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,11 +90,11 @@ class Timeline final : public stats::SimObserver {
   void drop() override { ++m_dropped; }
   /// Bytes that crossed the DDR data bus at DDR cycle `ddrCycle` (the
   /// bandwidth counter); the caller checked inDdrWindow().
-  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) override {
-    const std::uint64_t k = (ddrCycle - m_bucketOrigin) >> m_bucketShift;
-    if (m_sawDdr && ddrCycle >= m_bucketOrigin && k < m_buckets.size()) m_buckets[k] += bytes;
-    else addBucket(ddrCycle, bytes);
-  }
+  void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) override { busBytes(m_buckets, ddrCycle, bytes); }
+  /// Channel `process` of several (not `ddr4`, which is this timeline's
+  /// own): its tracks go under that process, and its data-bus bytes make a
+  /// `bandwidth` counter there, in the same buckets as `ddr4`'s.
+  stats::SimObserver* ddrChannel(const std::string& process) override;
 
   /// Write the counters and the metadata, close and rename into place.
   /// Returns the number of events dropped by the cap.
@@ -103,8 +104,16 @@ class Timeline final : public stats::SimObserver {
   std::uint64_t dropped() const { return m_dropped; }
 
  private:
+  class DdrChannel;
   bool inDdrLayerWindow(std::uint64_t ddrCycle) const;
-  void addBucket(std::uint64_t ddrCycle, std::uint64_t bytes);
+  void busBytes(std::vector<std::uint64_t>& buckets, std::uint64_t ddrCycle, std::uint64_t bytes) {
+    const std::uint64_t k = (ddrCycle - m_bucketOrigin) >> m_bucketShift;
+    if (m_sawDdr && ddrCycle >= m_bucketOrigin && k < buckets.size()) buckets[k] += bytes;
+    else addBucket(buckets, ddrCycle, bytes);
+  }
+  void addBucket(std::vector<std::uint64_t>& buckets, std::uint64_t ddrCycle, std::uint64_t bytes);
+  /// One `bandwidth` counter track of `process` from `buckets`.
+  void writeCounter(const std::string& process, const std::vector<std::uint64_t>& buckets, double bucketSeconds);
   void beginEvent();
   /// Open an event on `track`: `{"ph":"<ph>","pid":P,"tid":T` (the caller closes it).
   void openEvent(const char* ph, TrackId track);
@@ -156,12 +165,14 @@ class Timeline final : public stats::SimObserver {
 
   // DDR bytes per bucket of 2^m_bucketShift DDR cycles from the first burst
   // in the window; the width doubles (pairs merge) whenever more than
-  // kMaxBuckets would be needed.
+  // kMaxBuckets would be needed. m_buckets is `ddr4`'s (channel 0); the
+  // other channels' share the origin and the width.
   static constexpr std::size_t kMaxBuckets = 2048;
   std::uint64_t m_bucketOrigin = 0;
   unsigned m_bucketShift = 10;
   std::vector<std::uint64_t> m_buckets;
   bool m_sawDdr = false;
+  std::vector<std::unique_ptr<DdrChannel>> m_ddrChannels;
 };
 
 }  // namespace ftsim::traces

@@ -110,6 +110,7 @@ ReplayResult replayChannels(const Ddr4Config& device, const Ddr4ControllerConfig
   std::vector<std::uint64_t> entered(requests.size(), 0), done(requests.size(), 0);
   std::vector<std::uint32_t> parts(requests.size(), 0);
   std::vector<std::uint32_t> latency;
+  latency.reserve(requests.size());
   Ddr4ControllerTiming::Event e;
   // A read is done when the last of its channel parts is.
   auto handle = [&](const Ddr4ControllerTiming::Event& ev) {
@@ -118,43 +119,65 @@ ReplayResult replayChannels(const Ddr4Config& device, const Ddr4ControllerConfig
     if (--parts[ev.tag] == 0)
       latency.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(done[ev.tag] - entered[ev.tag], UINT32_MAX)));
   };
-  std::uint64_t next = 0;
+  // Per channel, the first cycle its request stage can take the next part.
+  std::vector<std::uint64_t> next(n, 0);
+  // The parts of one request: a channel's interleave blocks are contiguous
+  // in its own address space, so each channel gets one part [lo, hi).
+  struct Part {
+    std::uint64_t channel, lo, hi;
+  };
+  std::vector<Part> split;
+  std::vector<std::int32_t> slot(n, -1);
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const TraceRequest& q = requests[i];
     r.requestBytes += q.bytes;
     (q.write ? r.writes : r.reads) += 1;
-    std::uint64_t at = asap ? next : std::max(next, q.cycle);
-    for (const Ddr4ControllerTiming& c : cores) at = std::max(at, c.cursor());
-    entered[i] = at;
-    if (i == 0) r.firstCycle = at;
-    // Split into interleave blocks; the blocks of one channel are
-    // contiguous in its own address space, so each channel gets one part.
-    std::vector<std::uint64_t> lo(n, UINT64_MAX), hi(n, 0);
-    for (std::uint64_t a = q.addr; a < q.addr + q.bytes;) {
-      const std::uint64_t blockEnd = (a / g + 1) * g;
-      const std::uint64_t end = std::min(blockEnd, q.addr + q.bytes);
-      const std::uint64_t ch = (a / g) % n;
-      const std::uint64_t local = a / (g * n) * g + a % g;
-      lo[ch] = std::min(lo[ch], local);
-      hi[ch] = std::max(hi[ch], local + (end - a));
-      a = end;
+    split.clear();
+    if (q.addr / g == (q.addr + q.bytes - 1) / g) {
+      const std::uint64_t local = q.addr / (g * n) * g + q.addr % g;
+      split.push_back({(q.addr / g) % n, local, local + q.bytes});
+    } else {
+      for (std::uint64_t a = q.addr; a < q.addr + q.bytes;) {
+        const std::uint64_t end = std::min((a / g + 1) * g, q.addr + q.bytes);
+        const std::uint64_t ch = (a / g) % n;
+        const std::uint64_t local = a / (g * n) * g + a % g;
+        if (slot[ch] < 0) {
+          slot[ch] = static_cast<std::int32_t>(split.size());
+          split.push_back({ch, local, local + (end - a)});
+        } else {
+          Part& p = split[static_cast<std::size_t>(slot[ch])];
+          p.lo = std::min(p.lo, local);
+          p.hi = std::max(p.hi, local + (end - a));
+        }
+        a = end;
+      }
+      for (const Part& p : split) slot[p.channel] = -1;
     }
-    std::uint64_t taken = at;
-    for (std::uint64_t ch = 0; ch < n; ++ch) {
-      if (lo[ch] == UINT64_MAX) continue;
+    // Each part enters its own channel's request stage at the request's
+    // trace cycle (asap: at once), or once that channel has taken its
+    // previous part; no other channel holds it back.
+    std::uint64_t first = UINT64_MAX, taken = 0;
+    for (const Part& p : split) {
+      Ddr4ControllerTiming& c = cores[p.channel];
+      const std::uint64_t at = std::max(asap ? next[p.channel] : std::max(next[p.channel], q.cycle), c.cursor());
+      first = std::min(first, at);
       ++parts[i];
-      Ddr4ControllerTiming& c = cores[ch];
-      if (!c.submit(static_cast<std::uint32_t>(i), q.write, lo[ch], hi[ch] - lo[ch], at))
-        taken = std::max(taken, c.advanceUntilTaken());
+      std::uint64_t t = at;
+      if (!c.submit(static_cast<std::uint32_t>(i), q.write, p.lo, p.hi - p.lo, at)) t = c.advanceUntilTaken();
+      next[p.channel] = t + 1;
+      taken = std::max(taken, t);
     }
+    entered[i] = first;
+    if (i == 0) r.firstCycle = first;
     if (!asap && taken > q.cycle) {
       ++r.delayedRequests;
       r.entryDelayCycles += taken - q.cycle;
     }
-    r.lastEntryCycle = taken;
-    next = taken + 1;
-    for (Ddr4ControllerTiming& c : cores)
+    r.lastEntryCycle = std::max(r.lastEntryCycle, taken);
+    for (const Part& p : split) {
+      Ddr4ControllerTiming& c = cores[p.channel];
       while (c.popEvent(c.cursor(), e)) handle(e);
+    }
   }
   for (Ddr4ControllerTiming& c : cores) {
     c.drain();

@@ -6,8 +6,9 @@
 // offered at its trace cycle (or, with `asap`, ignoring the trace's cycles)
 // but never before the cycle after the previous request was taken (END_REQ:
 // all its bursts have queue entries), so a full queue holds back the rest of
-// the trace. A read completes when its last data has left the bus; a write
-// is posted.
+// the trace (with several channels, each has its own request stage: see
+// replayChannels). A read completes when its last data has left the bus; a
+// write is posted.
 
 #include <cstdint>
 #include <vector>
@@ -39,10 +40,19 @@ struct ReplayResult {
   std::vector<std::uint64_t> rankActiveCycles;
 };
 
-/// With `controller.channels` > 1, every channel has its own controller
-/// and device; a request is split by the channel interleave and is taken
-/// when every part is (replayChannels). Counters and energy are summed,
-/// banks listed channel by channel.
+/// With `controller.channels` > 1, every channel has its own controller,
+/// device and request stage, as in a design run (replayChannels). A request
+/// is split by the channel interleave into one part per channel it touches;
+/// each part is offered to its channel's request stage at the request's
+/// trace cycle (with `asap`: at once) or, while that stage still holds the
+/// channel's previous part, on the cycle after that part is taken. So the
+/// requests of one channel enter in trace order, one per cycle, and a full
+/// channel holds back only the later requests of that channel: requests of
+/// different channels are independent, and with `asap` a request may enter
+/// before an earlier request of a busier channel. A request is taken when
+/// its last part is; a read's latency runs from the cycle its first part is
+/// offered to the last data of its last part. Counters and energy are
+/// summed, banks listed channel by channel.
 ReplayResult replayTrace(const Ddr4Config& device, const Ddr4ControllerConfig& controller,
                          const std::vector<TraceRequest>& requests, bool asap);
 ReplayResult replayChannels(const Ddr4Config& device, const Ddr4ControllerConfig& controller,

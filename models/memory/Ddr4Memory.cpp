@@ -14,6 +14,10 @@ Ddr4Memory::Ddr4Memory(sc_core::sc_module_name name, const MemoryConfig& cfg, in
   }
 }
 
+void Ddr4Memory::setTimeline(stats::SimObserver* timeline) {
+  for (auto& c : m_controllers) c->setTimeline(timeline ? timeline->ddrChannel(c->basename()) : nullptr);
+}
+
 stats::DdrCounters Ddr4Memory::counters() {
   stats::DdrCounters c = m_controllers[0]->counters();
   for (std::size_t k = 1; k < m_controllers.size(); ++k) c += m_controllers[k]->counters();

@@ -24,8 +24,9 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
   void bindStream(tlm::tlm_initiator_socket<>& socket) override { socket.bind(m_interconnect.target); }
   stats::DdrCounters counters() override;
   void finish(stats::MemoryRunStats& out) override;
-  /// Channel 0's banks only: every channel would name the same tracks.
-  void setTimeline(stats::SimObserver* timeline) override { m_controllers[0]->setTimeline(timeline); }
+  /// Every channel's banks, refresh and data bus: channel 0's under `ddr4`,
+  /// channel k's under its instance name `ddr4_k`.
+  void setTimeline(stats::SimObserver* timeline) override;
   /// The controller models the commands' timing; the bytes of each burst
   /// move at the interconnect when the controller answers it.
   void attachStore(functional::BackingStore* store) override { m_interconnect.setStore(store); }

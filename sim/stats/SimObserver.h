@@ -62,6 +62,13 @@ class SimObserver {
   virtual void drop() = 0;
   /// Bytes that crossed the DDR data bus at DDR cycle `ddrCycle` (after inDdrWindow()).
   virtual void ddrBytes(std::uint64_t ddrCycle, std::uint64_t bytes) = 0;
+
+  /// The observer of one DRAM channel of several (`process`: its instance
+  /// name, e.g. `ddr4_1`): the tracks a model registers through it are
+  /// threads of `process`, whatever process it names, and its data-bus bytes
+  /// make a counter of their own; the rest goes to this observer. A listener
+  /// that does not tell channels apart returns itself.
+  virtual SimObserver* ddrChannel(const std::string& process) { return this; }
 };
 
 }  // namespace ftsim::stats
