@@ -1,6 +1,9 @@
 #include "models/ddr/DramTrace.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/core/Error.h"
 
@@ -130,7 +133,7 @@ bool parseLine(const Tokens& t, TraceFormat f, std::uint32_t burstBytes, TraceRe
 
 /// Calls `f(lineNumber, begin, end)` for every request line.
 template <class F>
-void forEachLine(const std::string& text, F&& f) {
+void forEachLine(std::string_view text, F&& f) {
   const char* p = text.data();
   const char* const end = p + text.size();
   int line = 0;
@@ -149,7 +152,7 @@ void forEachLine(const std::string& text, F&& f) {
 
 }  // namespace
 
-TraceFormat detectTraceFormat(const std::string& text, const std::string& file) {
+TraceFormat detectTraceFormat(std::string_view text, const std::string& file) {
   bool found = false;
   TraceFormat format = TraceFormat::DramSim3;
   std::string first;
@@ -175,13 +178,14 @@ TraceFormat detectTraceFormat(const std::string& text, const std::string& file) 
   return format;
 }
 
-DramTrace parseTrace(const std::string& text, TraceFormat format, std::uint32_t burstBytes, const std::string& file) {
+DramTrace parseTrace(std::string_view text, TraceFormat format, std::uint32_t burstBytes, const std::string& file) {
   DramTrace trace;
   trace.format = format;
   trace.timed = format != TraceFormat::Ramulator;
   std::size_t lines = 0;
   for (const char ch : text) lines += ch == '\n';
   trace.requests.reserve(lines + 1);
+  adviseHugePages(trace.requests.data(), trace.requests.capacity() * sizeof(TraceRequest));
   std::uint64_t last = 0;
   forEachLine(text, [&](int line, const char* s, const char* e) {
     TraceRequest r;
@@ -200,13 +204,40 @@ DramTrace parseTrace(const std::string& text, TraceFormat format, std::uint32_t 
   return trace;
 }
 
+void adviseHugePages(const void* p, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t lo = (a + kHuge - 1) & ~(kHuge - 1), hi = (a + bytes) & ~(kHuge - 1);
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE);
+}
+
 DramTrace readTrace(const std::string& path, const std::string& format, std::uint32_t burstBytes) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw UserError(path + ": cannot open the trace file");
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size())))
-    throw UserError(path + ": cannot read the trace file");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw UserError(path + ": cannot open the trace file");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw UserError(path + ": cannot read the trace file (not a regular file)");
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = nullptr;
+  if (size > 0) {
+    map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map == MAP_FAILED) {
+      ::close(fd);
+      throw UserError(path + ": cannot read the trace file");
+    }
+    ::madvise(map, size, MADV_SEQUENTIAL);
+  }
+  ::close(fd);
+  struct Unmap {
+    void* p;
+    std::size_t n;
+    ~Unmap() {
+      if (p) ::munmap(p, n);
+    }
+  } unmap{map, size};
+  const std::string_view text(static_cast<const char*>(map), size);
   const TraceFormat f = format.empty() ? detectTraceFormat(text, path) : parseTraceFormat(format);
   return parseTrace(text, f, burstBytes, path);
 }
