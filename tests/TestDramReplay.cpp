@@ -204,6 +204,8 @@ TEST(DramReplayChannels, EachChannelTakesARequestPerCycle) {
   EXPECT_EQ(r.readLatencyMin, 34u);
   EXPECT_EQ(r.readLatencyP50, 34u);
   EXPECT_EQ(r.readLatencyMax, 37u);
+  // All three in the bucket [32, 64) DDR cycles, as one channel counts them.
+  EXPECT_EQ(r.readLatencyHistogram, (std::vector<std::uint64_t>{0, 0, 0, 0, 0, 3}));
   EXPECT_EQ(r.counters.activates, 3u);
   ASSERT_EQ(r.bankCommands.size(), 32u);  // 16 banks per channel, channel by channel
   EXPECT_EQ(r.bankCommands[16][static_cast<int>(DdrCommand::Rd)], 1u);  // channel 1, bank 0

@@ -208,7 +208,7 @@ ReplayResult replayChannels(const Ddr4Config& device, const Ddr4ControllerConfig
     for (int k = 0; k < device.ranks; ++k) r.rankActiveCycles.push_back(c.device().rankActiveCycles(k, r.endCycle));
   }
   // The histogram counts whole requests (entry to last data), as one channel does.
-  for (const std::uint32_t l : latency) ++r.readLatencyHistogram[l ? 63 - __builtin_clz(l) : 0];
+  for (const std::uint32_t l : latency) ++r.readLatencyHistogram[l ? 31 - __builtin_clz(l) : 0];
   while (!r.readLatencyHistogram.empty() && r.readLatencyHistogram.back() == 0) r.readLatencyHistogram.pop_back();
   FTSIM_ASSERT(latency.size() == r.reads, "a read request did not complete");
   readLatencyStats(latency, r);
