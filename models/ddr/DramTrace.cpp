@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 
 namespace ftsim::models {
 
@@ -136,6 +137,7 @@ void forEachLine(const std::string& text, F&& f) {
   int line = 0;
   while (p < end) {
     ++line;
+    if (line % 65536 == 0) throwIfInterrupted();  // a long trace: SIGINT/SIGTERM stop the parse
     const char* e = p;
     while (e < end && *e != '\n') ++e;
     const char* s = p;

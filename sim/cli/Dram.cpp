@@ -112,6 +112,7 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
       p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/dram-" + std::filesystem::path(tracePath).stem().string();
   traces::OutputSet outputs = openOutputSet(outDir, "dram");
 
+  testPausePoint("replay");
   const std::clock_t cpu1 = std::clock();
   report.result = models::replayTrace(report.device, report.controller, trace.requests, report.asap);
   const std::clock_t cpu2 = std::clock();
@@ -120,6 +121,7 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
     report.energy = energy::dramEnergy(report.device, report.result.commands, report.result.rankActiveCycles,
                                        report.result.endCycle);
   traces::writeFileAtomically(outputs.staged("dram.json"), traces::dramReportJson(report));
+  testPausePoint("commit");
   throwIfInterrupted();
   outputs.commit();
   if (!p.vm.count("quiet")) {

@@ -59,7 +59,9 @@ int exportTt(const config::DesignConfig& d, const Parsed& p, std::ostream& out) 
   traces::OutputSet outputs = openOutputSet(o.outDir, "hls-export");
   const std::string projectDir = o.outDir;
   o.outDir = outputs.staging();
+  testPausePoint("export");
   const hls::HlsExportResult r = hls::exportTtLayerProject(d, o);
+  testPausePoint("commit");
   throwIfInterrupted();
   outputs.commit();
   o.outDir = projectDir;
@@ -105,7 +107,9 @@ int cmdHlsExport(int argc, const char* const* argv, std::ostream& out) {
   traces::OutputSet outputs = openOutputSet(o.outDir, "hls-export");
   const std::string projectDir = o.outDir;
   o.outDir = outputs.staging();
+  testPausePoint("export");
   const hls::HlsExportResult r = hls::exportHlsProject(d, o);
+  testPausePoint("commit");
   throwIfInterrupted();
   outputs.commit();
   o.outDir = projectDir;
