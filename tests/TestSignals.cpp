@@ -260,6 +260,11 @@ void interruptSweepAt(const std::string& moment, int sig, const std::string& sig
                          " is left as it was; run the same command again to resume\n");
   EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
   EXPECT_TRUE(topLevelFiles(dir) == before) << "the previous results.csv, pareto.csv or manifest changed";
+  // With one job the second missing point waits for the first: a sweep that
+  // stops at the signal never starts it.
+  if (moment == "sweep-running") {
+    EXPECT_FALSE(fs::exists(dir + "/points/p00003")) << "the sweep went on after the signal";
+  }
   // A point is finished (point.json) or absent, never half there.
   for (const char* p : {"p00000", "p00003"})
     if (fs::exists(dir + "/points/" + p)) {

@@ -59,7 +59,7 @@ void parseShard(const std::string& v, std::size_t& index, std::size_t& count) {
   throw UserError("--shard " + v + ": expected i/K with 0 <= i < K (e.g. 0/4)");
 }
 
-unsigned parseJobs(const std::string& v) {
+unsigned parseJobs(const std::string& flag, const std::string& v) {
   std::size_t used = 0;
   unsigned long n = 0;
   try {
@@ -67,7 +67,7 @@ unsigned parseJobs(const std::string& v) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != v.size() || n == 0 || n > 4096) throw UserError("--jobs " + v + ": expected a whole number from 1 to 4096");
+  if (used != v.size() || n == 0 || n > 4096) throw UserError(flag + " " + v + ": expected a whole number from 1 to 4096");
   return static_cast<unsigned>(n);
 }
 
@@ -189,18 +189,19 @@ int cmdSweep(int argc, const char* const* argv, std::ostream& out) {
   // The points run this very program, even if its file is rebuilt or
   // replaced while the sweep runs (the kernel keeps the running image).
   ro.ftsimPath = "/proc/self/exe";
-  ro.jobs = p.vm.count("jobs") ? parseJobs(p.vm["jobs"].as<std::string>()) : sweep::defaultJobs();
+  ro.jobs = p.vm.count("jobs") ? parseJobs("--jobs", p.vm["jobs"].as<std::string>()) : sweep::defaultJobs();
   if (p.vm.count("shard")) parseShard(p.vm["shard"].as<std::string>(), ro.shardIndex, ro.shardCount);
   ro.progress = !quiet && ::isatty(2);
 
   if (slurm) {
     // The scripts are checked before anything is written.
     sweep::SlurmOptions so;
-    if (p.vm.count("array-size")) so.arraySize = parseJobs(p.vm["array-size"].as<std::string>());
+    if (p.vm.count("array-size")) so.arraySize = parseJobs("--array-size", p.vm["array-size"].as<std::string>());
     if (p.vm.count("partition")) so.partition = p.vm["partition"].as<std::string>();
     if (p.vm.count("time")) so.time = p.vm["time"].as<std::string>();
     so.jobsPerTask = p.vm.count("jobs") ? ro.jobs : 1;
     so.plot = doPlot;
+    sweep::checkSlurmOptions(so);
     sweep::prepareOutput(spec, outDir);
     // Both scripts reach OUT/slurm as one output set; the tasks' logs there
     // are not part of it and stay.

@@ -68,12 +68,18 @@ std::string jobIdOf(const std::string& parsable) {
 
 }  // namespace
 
+void checkSlurmOptions(const SlurmOptions& o) {
+  checkOption("--partition", o.partition);
+  checkOption("--time", o.time);
+  // The tasks start in this directory (--chdir).
+  checkOption("the working directory", fs::current_path().string());
+}
+
 std::string slurmDir(const std::string& outDir) { return outDir + "/slurm"; }
 
 SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, const std::string& outDir,
                          const std::string& ftsimPath, const SlurmOptions& o, const std::string& writeDir) {
-  checkOption("--partition", o.partition);
-  checkOption("--time", o.time);
+  checkSlurmOptions(o);
   SlurmJobs jobs;
   const std::size_t n = spec.points.size();
   jobs.arraySize = o.arraySize ? std::min(o.arraySize, n) : std::min<std::size_t>(n, 100);
@@ -84,7 +90,6 @@ SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, co
     if (c == ' ' || c == '\'' || c == '"') c = '_';
   // The tasks start in this directory (--chdir) and name the sweep file as
   // it was named here, so their messages match a local run's byte for byte.
-  checkOption("the working directory", fs::current_path().string());
   const std::string exe = quote(absolute(ftsimPath)), file = quote(sweepFile);
 
   std::ostringstream a;

@@ -25,6 +25,10 @@ struct SlurmJobs {
   std::string arrayJobId, collectJobId;    ///< empty until submitted
 };
 
+/// A UserError when an option cannot go into a script (spaces, quotes;
+/// the working directory too), before anything is written.
+void checkSlurmOptions(const SlurmOptions& opts);
+
 /// The scripts' directory, OUT/slurm (the tasks' logs go there too).
 std::string slurmDir(const std::string& outDir);
 
