@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -207,3 +209,158 @@ TEST(Signals, StagingOfADeadProcessIsRemovedByTheNextRun) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Every regular file directly in `dir` (not below): a sweep's tables and manifest.
+std::map<std::string, std::string> topLevelFiles(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) files[e.path().filename().string()] = readText(e.path().string());
+  return files;
+}
+
+std::string smallSweep() { return sourceDir() + "/configs/sweeps/lenet5-zcu102-small.yaml"; }
+
+/// A sweep directory whose committed tables predate two of its points: the
+/// full sweep, then p00000 and p00003 (both feasible: Tm = Tn = 8 at 100 and
+/// 200 MHz, the clock axis varying slowest) removed and the tables collected
+/// again, so they hold two `missing` rows. A sweep run to its end would
+/// replace them.
+std::map<std::string, std::string> sweepWithTwoPointsMissing(const std::string& dir) {
+  Result r = runFtsim("sweep " + smallSweep() + " --out " + dir + " --jobs 2 --no-plot --quiet");
+  EXPECT_EQ(r.code, 0) << r.out;
+  fs::remove_all(dir + "/points/p00000");
+  fs::remove_all(dir + "/points/p00003");
+  r = runFtsim("sweep " + smallSweep() + " --out " + dir + " --collect --no-plot --quiet");
+  EXPECT_EQ(r.code, 0) << r.out;
+  const auto files = topLevelFiles(dir);
+  EXPECT_TRUE(files.count("results.csv") && files.count("pareto.csv") && files.count("ftsim-sweep.manifest.json"));
+  // The manifest names both tables: a reader checks one against the other's collection.
+  const std::string manifest = files.count("ftsim-sweep.manifest.json") ? files.at("ftsim-sweep.manifest.json") : "";
+  EXPECT_NE(manifest.find("\"path\": \"results.csv\""), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find("\"path\": \"pareto.csv\""), std::string::npos) << manifest;
+  EXPECT_NE(files.count("results.csv") ? files.at("results.csv").find(",missing,") : std::string::npos,
+            std::string::npos);
+  return files;
+}
+
+void interruptSweepAt(const std::string& moment, int sig, const std::string& sigName) {
+  const std::string dir = tempDir("sweep");
+  const auto before = sweepWithTwoPointsMissing(dir);
+  Child c({"sweep", smallSweep(), "--out", dir, "--jobs", "1", "--no-plot", "--quiet"}, moment);
+  ASSERT_TRUE(c.waitFor("ftsim: paused at " + moment + "\n")) << c.err();
+  EXPECT_FALSE(temporaries(dir).empty());  // a point's directory, or the tables' staging directory
+  ::kill(c.pid(), sig);
+  const int st = c.wait();
+  ASSERT_TRUE(WIFEXITED(st)) << c.err();
+  EXPECT_EQ(WEXITSTATUS(st), 128 + sig);
+  EXPECT_EQ(c.err(), "ftsim: paused at " + moment + "\nftsim: interrupted (" + sigName +
+                         "); finished points are kept in " + dir + "/points, the rest of " + dir +
+                         " is left as it was; run the same command again to resume\n");
+  EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
+  EXPECT_TRUE(topLevelFiles(dir) == before) << "the previous results.csv, pareto.csv or manifest changed";
+  // With one job the second missing point waits for the first: a sweep that
+  // stops at the signal never starts it.
+  if (moment == "sweep-running") {
+    EXPECT_FALSE(fs::exists(dir + "/points/p00003")) << "the sweep went on after the signal";
+  }
+  // A point is finished (point.json) or absent, never half there.
+  for (const char* p : {"p00000", "p00003"})
+    if (fs::exists(dir + "/points/" + p)) {
+      EXPECT_TRUE(fs::exists(dir + "/points/" + p + "/point.json")) << p;
+    }
+  // Run again: the sweep resumes and its tables are whole.
+  const Result r = runFtsim("sweep " + smallSweep() + " --out " + dir + " --jobs 2 --no-plot --quiet");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(readText(dir + "/results.csv").find(",missing,"), std::string::npos);
+}
+
+}  // namespace
+
+// While a point runs (one job: the second missing point has not started):
+// the point's process is stopped, its directory removed, the tables untouched.
+TEST(Signals, SigintWhileSweepPointsRun) { interruptSweepAt("sweep-running", SIGINT, "SIGINT"); }
+TEST(Signals, SigtermWhileSweepPointsRun) { interruptSweepAt("sweep-running", SIGTERM, "SIGTERM"); }
+// Every point finished and the new tables staged, not yet committed.
+TEST(Signals, SigintBeforeTheSweepTablesAreCommitted) { interruptSweepAt("sweep-commit", SIGINT, "SIGINT"); }
+TEST(Signals, SigtermBeforeTheSweepTablesAreCommitted) { interruptSweepAt("sweep-commit", SIGTERM, "SIGTERM"); }
+
+namespace {
+
+/// A DRAMsim3 trace of `n` requests, spread over the address space.
+std::string writeTrace(const std::string& dir, int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    char line[64];
+    std::snprintf(line, sizeof line, "0x%llx %s %d\n",
+                  static_cast<unsigned long long>((static_cast<std::uint64_t>(i) * 2654435761u) % (1u << 30) & ~63ull),
+                  i % 3 ? "READ" : "WRITE", i * 4);
+    text += line;
+  }
+  const std::string path = dir + "/trace.txt";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  return path;
+}
+
+/// A command interrupted at `moment`, the start of its work: it must stop
+/// inside that work. The pause list names "commit" too: a command that
+/// ignored the signal until its commit would pause there and print it.
+void interruptWork(const std::vector<std::string>& args, const std::string& dir, const std::string& moment, int sig,
+                   const std::string& sigName) {
+  const auto before = snapshot(dir);
+  Child c(args, moment + ",commit");
+  ASSERT_TRUE(c.waitFor("ftsim: paused at " + moment + "\n")) << c.err();
+  EXPECT_FALSE(temporaries(dir).empty());
+  ::kill(c.pid(), sig);
+  const int st = c.wait();
+  ASSERT_TRUE(WIFEXITED(st)) << c.err();
+  EXPECT_EQ(WEXITSTATUS(st), 128 + sig);
+  EXPECT_EQ(c.err(), "ftsim: paused at " + moment + "\nftsim: interrupted (" + sigName + "); " + dir +
+                         " left as it was\n");
+  EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
+  EXPECT_TRUE(snapshot(dir) == before) << "the previous output set changed";
+}
+
+void interruptDramReplay(int sig, const std::string& sigName) {
+  const std::string dir = tempDir("dram");
+  const std::string trace = writeTrace(dir, 20000);
+  const std::string ddr = sourceDir() + "/configs/ddr/ddr4-2400r-64bit-x16-4gb.yaml";
+  const std::string out = dir + "/out";
+  // The previous set: the replay of a shorter trace.
+  const Result r = runFtsim("dram " + writeTrace(tempDir("dram-prev"), 100) + " --ddr " + ddr + " --quiet --out " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_TRUE(fs::exists(out + "/dram.json") && fs::exists(out + "/ftsim-dram.manifest.json"));
+  interruptWork({"dram", trace, "--ddr", ddr, "--quiet", "--out", out}, out, "replay", sig, sigName);
+}
+
+void interruptHlsExport(int sig, const std::string& sigName) {
+  const std::string out = tempDir("hls") + "/project";
+  const Result r = runFtsim("hls-export " + lenet() + " --phase FP --out " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_TRUE(fs::exists(out + "/ftsim-hls-export.manifest.json"));
+  interruptWork({"hls-export", lenet(), "--out", out}, out, "export", sig, sigName);
+}
+
+}  // namespace
+
+TEST(Signals, SigintDuringADramReplay) { interruptDramReplay(SIGINT, "SIGINT"); }
+TEST(Signals, SigtermDuringADramReplay) { interruptDramReplay(SIGTERM, "SIGTERM"); }
+TEST(Signals, SigintDuringAnHlsExport) { interruptHlsExport(SIGINT, "SIGINT"); }
+TEST(Signals, SigtermDuringAnHlsExport) { interruptHlsExport(SIGTERM, "SIGTERM"); }
+
+// A run interrupted in an output directory it created removes it again.
+TEST(Signals, AnInterruptedRunRemovesTheDirectoriesItCreated) {
+  const std::string parent = tempDir("fresh");
+  const std::string dir = parent + "/a/b";
+  Child c({"run", lenet(), "--out", dir}, "before-simulation");
+  ASSERT_TRUE(c.waitFor("ftsim: paused at before-simulation\n")) << c.err();
+  ASSERT_TRUE(fs::is_directory(dir));
+  ::kill(c.pid(), SIGINT);
+  const int st = c.wait();
+  ASSERT_TRUE(WIFEXITED(st)) << c.err();
+  EXPECT_EQ(WEXITSTATUS(st), 130);
+  EXPECT_FALSE(fs::exists(parent + "/a")) << "an empty output directory was left behind";
+}

@@ -174,6 +174,26 @@ std::string OutputSet::stagingPath(const std::string& dir) { return dir + "/" + 
 
 OutputSet::OutputSet(std::string dir, std::string setName, const std::string& flag)
     : m_dir(std::move(dir)), m_setName(std::move(setName)) {
+  // The directories this run is about to make, innermost first, so that a
+  // run that fails before its commit removes them again.
+  fs::path p = fs::path(m_dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // "out/" names "out"
+  while (!p.empty()) {
+    std::error_code ec;
+    if (fs::symlink_status(p, ec).type() != fs::file_type::not_found) break;
+    m_created.push_back(p.string());
+    if (!p.has_parent_path() || p.parent_path() == p) break;
+    p = p.parent_path();
+  }
+  try {
+    open(flag);
+  } catch (...) {
+    removeCreated();
+    throw;
+  }
+}
+
+void OutputSet::open(const std::string& flag) {
   const std::string what = flag + " " + m_dir;
   std::error_code ec;
   fs::create_directories(m_dir, ec);
@@ -204,9 +224,17 @@ OutputSet::OutputSet(std::string dir, std::string setName, const std::string& fl
     throw UserError(what + ": cannot create " + m_staging + ": " + reason(errno));
 }
 
+void OutputSet::removeCreated() const {
+  // rmdir removes only an empty directory: one that another run is using
+  // (its staging directory inside) or that holds anything else stays.
+  for (const std::string& d : m_created)
+    if (::rmdir(d.c_str()) != 0) break;
+}
+
 OutputSet::~OutputSet() {
   std::error_code ec;
-  fs::remove_all(m_staging, ec);
+  if (!m_staging.empty()) fs::remove_all(m_staging, ec);
+  if (!m_committed) removeCreated();
 }
 
 void OutputSet::commit() {

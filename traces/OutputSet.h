@@ -5,9 +5,11 @@
 // lock of the directory, the set's manifest removed first and written last.
 // A reader that finds the manifest finds exactly the files it lists, from
 // one run (docs/outputs.md). A run that fails or is
-// interrupted before commit() leaves the directory as it was.
+// interrupted before commit() leaves the directory as it was, and removes
+// the directories it created for the set when they are still empty.
 
 #include <string>
+#include <vector>
 
 namespace ftsim::traces {
 
@@ -20,7 +22,9 @@ class OutputSet {
   /// sharing a directory stay apart. A UserError naming `flag`, the
   /// directory and the system's reason when the directory is not writable.
   OutputSet(std::string dir, std::string setName, const std::string& flag = "--out");
-  /// Removes the staging directory unless committed.
+  /// Removes the staging directory unless committed, then the directories
+  /// the constructor created (the output directory and any parents it made),
+  /// those that are empty: a failed run leaves no empty directory behind.
   ~OutputSet();
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;
@@ -45,9 +49,14 @@ class OutputSet {
   static std::string stagingPath(const std::string& dir);
 
  private:
+  void open(const std::string& flag);
+  void removeCreated() const;
+
   std::string m_dir;
   std::string m_setName;
   std::string m_staging;
+  /// The directories the constructor created, innermost first.
+  std::vector<std::string> m_created;
   bool m_committed = false;
 };
 

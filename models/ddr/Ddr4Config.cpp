@@ -9,20 +9,42 @@ namespace ftsim::models {
 namespace {
 
 /// Read `t_<name>_ns` or `t_<name>_cycles` (exactly one must be given).
-std::uint32_t readTiming(const config::ConfigNode& t, const std::string& name, const Clock& clk) {
+/// While collecting errors (ConfigNode::collectErrors) a broken rule is
+/// recorded, the load goes on and `broken` is set: the checks across timings
+/// are then skipped, since they would only repeat it.
+std::uint32_t readTiming(const config::ConfigNode& t, const std::string& name, const Clock& clk, bool& broken) {
   const std::string ns = name + "_ns";
   const std::string cyc = name + "_cycles";
   const bool hasNs = t.has(ns);
   const bool hasCyc = t.has(cyc);
-  if (hasNs && hasCyc) t.at(cyc).fail("give either " + ns + " or " + cyc + ", not both");
-  if (hasNs) return static_cast<std::uint32_t>(clk.cyclesForNs(t.getDouble(ns, 0.0, 1e7)).value());
-  if (hasCyc) return static_cast<std::uint32_t>(t.getInt(cyc, 0, 1 << 24));
-  throw ConfigError(t.loc(), t.path() + "." + ns, "", "required key is missing (or give " + cyc + ")");
+  if (hasNs && hasCyc) {
+    t.at(cyc).report("give either " + ns + " or " + cyc + ", not both");
+    broken = true;
+  }
+  std::uint32_t v = 0;
+  if (hasNs) v = static_cast<std::uint32_t>(clk.cyclesForNs(t.getDouble(ns, 0.0, 1e7)).value());
+  else if (hasCyc) v = static_cast<std::uint32_t>(t.getInt(cyc, 0, 1 << 24));
+  else if (!t.collecting())
+    throw ConfigError(t.loc(), t.path() + "." + ns, "", "required key is missing (or give " + cyc + ")");
+  else if (!t.failed())
+    t.at(ns);  // records "required key is missing", with the key it looks misspelt as
+  if (!hasNs && !hasCyc) broken = true;
+  else if (t.at(hasNs ? ns : cyc).failed()) broken = true;
+  return v;
 }
 
-/// A key the device's standard does not have: a config error at that key.
+/// A key the device's standard does not have: a config error at that key
+/// (recorded, and the load goes on, while collecting errors).
 void refuse(const config::ConfigNode& n, const std::string& key, const std::string& rule) {
-  if (n.has(key)) n.at(key).fail(rule);
+  if (n.has(key)) n.at(key).report(rule);
+}
+
+/// True when any of `keys` of `n` broke a rule (a check across them would
+/// only repeat that error).
+bool anyFailed(const config::ConfigNode& n, std::initializer_list<const char*> keys) {
+  for (const char* k : keys)
+    if (const auto c = n.find(k); c && c->failed()) return true;
+  return n.failed();
 }
 
 }  // namespace
@@ -81,19 +103,19 @@ Ddr4Config Ddr4Config::fromYaml(const config::ConfigNode& node) {
   c.speedGrade = node.getString("speed_grade");
   c.clock = Clock::fromMhz(node.getDouble("clock_mhz", 100.0, 3200.0));
   if (c.clock.freqMhz() < rule.clockLoMhz - 0.01 || c.clock.freqMhz() > rule.clockHiMhz + 0.01)
-    node.at("clock_mhz").fail(std::string("outside ") + rule.range + tag);
+    node.at("clock_mhz").report(std::string("outside ") + rule.range + tag);
   c.dataWidthBits = static_cast<int>(node.getInt("data_width_bits", 8, 512));
   // HBM2 pseudo channel: 64 bits (JESD235A pseudo-channel mode).
   if (hbm2 && c.dataWidthBits != 64)
-    node.at("data_width_bits").fail("an HBM2 pseudo channel is 64 bits wide" + tag);
+    node.at("data_width_bits").report("an HBM2 pseudo channel is 64 bits wide" + tag);
   c.chipWidthBits = static_cast<int>(node.getInt("chip_width_bits", 4, 64));
-  if (lpddr4 && c.chipWidthBits != 16) node.at("chip_width_bits").fail("an LPDDR4 channel is 16 bits wide" + tag);
-  if (hbm2 && c.chipWidthBits != 64) node.at("chip_width_bits").fail("an HBM2 pseudo channel is 64 bits wide" + tag);
+  if (lpddr4 && c.chipWidthBits != 16) node.at("chip_width_bits").report("an LPDDR4 channel is 16 bits wide" + tag);
+  if (hbm2 && c.chipWidthBits != 64) node.at("chip_width_bits").report("an HBM2 pseudo channel is 64 bits wide" + tag);
   if (!lpddr4 && !hbm2 && c.chipWidthBits != 4 && c.chipWidthBits != 8 && c.chipWidthBits != 16)
-    node.at("chip_width_bits").fail("must be 4, 8 or 16");
+    node.at("chip_width_bits").report("must be 4, 8 or 16");
   c.chipsPerRank = static_cast<int>(node.getInt("chips_per_rank", 1, 64));
-  if (c.chipsPerRank * c.chipWidthBits != c.dataWidthBits)
-    node.at("chips_per_rank").fail("chips_per_rank * chip_width_bits must equal data_width_bits (" +
+  if (c.chipsPerRank * c.chipWidthBits != c.dataWidthBits && !anyFailed(node, {"data_width_bits", "chip_width_bits"}))
+    node.at("chips_per_rank").report("chips_per_rank * chip_width_bits must equal data_width_bits (" +
                                    std::to_string(c.dataWidthBits) + ")");
   c.ranks = static_cast<int>(node.getInt("ranks", 1, 1, 4));
   std::string upper = name;
@@ -114,16 +136,17 @@ Ddr4Config Ddr4Config::fromYaml(const config::ConfigNode& node) {
 
   const config::ConfigNode t = node.at("timing");
   Ddr4Timing& d = c.t;
+  bool broken = false;  // a timing broke a rule: the checks across timings are skipped
   d.cl = static_cast<std::uint32_t>(t.getInt("cl_cycles", 1, 64));
   d.cwl = static_cast<std::uint32_t>(t.getInt("cwl_cycles", 1, 64));
-  d.tRCD = readTiming(t, "t_rcd", c.clock);
+  d.tRCD = readTiming(t, "t_rcd", c.clock, broken);
   // HBM2 has its own ACT→WR (tRCDWR, JESD235A); the others one tRCD.
   for (const char* unit : {"_ns", "_cycles"})
     if (!hbm2) refuse(t, std::string("t_rcdwr") + unit, "only HBM2 has a separate ACT-to-write delay" + tag);
-  d.tRCDWR = hbm2 ? readTiming(t, "t_rcdwr", c.clock) : d.tRCD;
-  d.tRP = readTiming(t, "t_rp", c.clock);
-  d.tRAS = readTiming(t, "t_ras", c.clock);
-  d.tRC = readTiming(t, "t_rc", c.clock);
+  d.tRCDWR = hbm2 ? readTiming(t, "t_rcdwr", c.clock, broken) : d.tRCD;
+  d.tRP = readTiming(t, "t_rp", c.clock, broken);
+  d.tRAS = readTiming(t, "t_ras", c.clock, broken);
+  d.tRC = readTiming(t, "t_rc", c.clock, broken);
   for (const char* nm : {"t_rrd", "t_ccd", "t_wtr"}) {
     const std::string n = nm;
     for (const char* unit : {"_ns", "_cycles"}) {
@@ -137,38 +160,40 @@ Ddr4Config Ddr4Config::fromYaml(const config::ConfigNode& node) {
     }
   }
   if (!rule.bankGroups) {
-    d.tRRD_S = d.tRRD_L = readTiming(t, "t_rrd", c.clock);
-    d.tCCD_S = d.tCCD_L = readTiming(t, "t_ccd", c.clock);
-    d.tWTR_S = d.tWTR_L = readTiming(t, "t_wtr", c.clock);
+    d.tRRD_S = d.tRRD_L = readTiming(t, "t_rrd", c.clock, broken);
+    d.tCCD_S = d.tCCD_L = readTiming(t, "t_ccd", c.clock, broken);
+    d.tWTR_S = d.tWTR_L = readTiming(t, "t_wtr", c.clock, broken);
   } else {
-    d.tRRD_S = readTiming(t, "t_rrd_s", c.clock);
-    d.tRRD_L = readTiming(t, "t_rrd_l", c.clock);
-    d.tCCD_S = readTiming(t, "t_ccd_s", c.clock);
-    d.tCCD_L = readTiming(t, "t_ccd_l", c.clock);
-    d.tWTR_S = readTiming(t, "t_wtr_s", c.clock);
-    d.tWTR_L = readTiming(t, "t_wtr_l", c.clock);
+    d.tRRD_S = readTiming(t, "t_rrd_s", c.clock, broken);
+    d.tRRD_L = readTiming(t, "t_rrd_l", c.clock, broken);
+    d.tCCD_S = readTiming(t, "t_ccd_s", c.clock, broken);
+    d.tCCD_L = readTiming(t, "t_ccd_l", c.clock, broken);
+    d.tWTR_S = readTiming(t, "t_wtr_s", c.clock, broken);
+    d.tWTR_L = readTiming(t, "t_wtr_l", c.clock, broken);
   }
-  d.tFAW = readTiming(t, "t_faw", c.clock);
-  d.tRTP = readTiming(t, "t_rtp", c.clock);
-  d.tWR = readTiming(t, "t_wr", c.clock);
-  d.tRFC = readTiming(t, "t_rfc", c.clock);
-  d.tREFI = readTiming(t, "t_refi", c.clock);
+  d.tFAW = readTiming(t, "t_faw", c.clock, broken);
+  d.tRTP = readTiming(t, "t_rtp", c.clock, broken);
+  d.tWR = readTiming(t, "t_wr", c.clock, broken);
+  d.tRFC = readTiming(t, "t_rfc", c.clock, broken);
+  d.tREFI = readTiming(t, "t_refi", c.clock, broken);
   // LPDDR4 only: tDQSCK(max) in the RD→WR turnaround, tPPD between PREs.
   for (const char* k : {"t_dqsck", "t_ppd"})
     for (const char* unit : {"_ns", "_cycles"})
       if (!lpddr4) refuse(t, std::string(k) + unit, "an LPDDR4 timing" + tag);
   if (lpddr4) {
-    d.tDQSCK = readTiming(t, "t_dqsck", c.clock);
-    d.tPPD = readTiming(t, "t_ppd", c.clock);
+    d.tDQSCK = readTiming(t, "t_dqsck", c.clock, broken);
+    d.tPPD = readTiming(t, "t_ppd", c.clock, broken);
   }
   for (const char* k : {"t_rfcpb", "t_rrefd"})
     for (const char* unit : {"_ns", "_cycles"})
       if (!rule.perBankRefresh) refuse(t, std::string(k) + unit, upper + " has no per-bank refresh" + tag);
   if (rule.perBankRefresh) {
-    d.tRFCpb = readTiming(t, "t_rfcpb", c.clock);
-    d.tRREFD = readTiming(t, "t_rrefd", c.clock);
-    if (d.tRFCpb == 0) t.at(t.has("t_rfcpb_ns") ? "t_rfcpb_ns" : "t_rfcpb_cycles").fail("must be > 0");
-    if (d.tRFCpb > d.tRFC) t.fail("t_rfcpb must be <= t_rfc (a bank refreshes faster than the whole device)");
+    d.tRFCpb = readTiming(t, "t_rfcpb", c.clock, broken);
+    d.tRREFD = readTiming(t, "t_rrefd", c.clock, broken);
+    if (d.tRFCpb == 0 && !broken) {
+      t.at(t.has("t_rfcpb_ns") ? "t_rfcpb_ns" : "t_rfcpb_cycles").report("must be > 0");
+      broken = true;
+    }
   }
   // Rank-to-rank switch: idle data-bus cycles between bursts of different
   // ranks (DRAMsim2/3 tRTRS; DRAMSys tRTRS); 1 unless the board says more.
@@ -178,14 +203,6 @@ Ddr4Config Ddr4Config::fromYaml(const config::ConfigNode& node) {
   if (t.has("t_rtrs_wr_wr_cycles")) d.tRTRS_WrWr = static_cast<std::int32_t>(t.getInt("t_rtrs_wr_wr_cycles", 0, 64));
   if (t.has("t_rtrs_wr_rd_cycles")) d.tRTRS_WrRd = static_cast<std::int32_t>(t.getInt("t_rtrs_wr_rd_cycles", 0, 64));
   d.tRTRS_RdWr = static_cast<std::uint32_t>(t.getInt("t_rtrs_rd_wr_cycles", 0, 0, 64));
-  if (d.tRC < d.tRAS + d.tRP) t.fail("t_rc must be >= t_ras + t_rp (JEDEC)");
-  if (d.tRRD_L < d.tRRD_S) t.fail("t_rrd_l must be >= t_rrd_s");
-  if (d.tCCD_L < d.tCCD_S) t.fail("t_ccd_l must be >= t_ccd_s");
-  if (d.tREFI <= d.tRFC) t.fail("t_refi must be longer than t_rfc");
-  // BL16 on LPDDR4 holds the bus 8 cycles: tCCD = BL/2 (JESD209-4).
-  if (lpddr4 && d.tCCD_S != static_cast<std::uint32_t>(c.burstLength / 2))
-    t.at(t.has("t_ccd_ns") ? "t_ccd_ns" : "t_ccd_cycles").fail("LPDDR4 tCCD is BL/2 = 8 cycles" + tag);
-
   if (auto p = node.find("power")) {
     Ddr4Power& w = c.power;
     w.vdd = p->getDouble("vdd_v", 0.5, 2.0);
@@ -200,6 +217,20 @@ Ddr4Config Ddr4Config::fromYaml(const config::ConfigNode& node) {
     w.ipp3n = p->getDouble("ipp3n_ma", 0.0, 1000.0);
     if (rule.perBankRefresh) w.idd5pb = p->getDouble("idd5pb_ma", 0.0, 1000.0);
     else refuse(*p, "idd5pb_ma", upper + " has no per-bank refresh" + tag);
+  }
+  // The rules across timings come last, once every key has been read (a
+  // failed one stops the load: while collecting errors, every key is then
+  // still checked for misspellings), and only when every timing was valid.
+  if (!broken) {
+    if (d.tRC < d.tRAS + d.tRP) t.fail("t_rc must be >= t_ras + t_rp (JEDEC)");
+    if (d.tRRD_L < d.tRRD_S) t.fail("t_rrd_l must be >= t_rrd_s");
+    if (d.tCCD_L < d.tCCD_S) t.fail("t_ccd_l must be >= t_ccd_s");
+    if (d.tREFI <= d.tRFC) t.fail("t_refi must be longer than t_rfc");
+    // BL16 on LPDDR4 holds the bus 8 cycles: tCCD = BL/2 (JESD209-4).
+    if (lpddr4 && d.tCCD_S != static_cast<std::uint32_t>(c.burstLength / 2))
+      t.at(t.has("t_ccd_ns") ? "t_ccd_ns" : "t_ccd_cycles").fail("LPDDR4 tCCD is BL/2 = 8 cycles" + tag);
+    if (rule.perBankRefresh && d.tRFCpb > d.tRFC)
+      t.fail("t_rfcpb must be <= t_rfc (a bank refreshes faster than the whole device)");
   }
   return c;
 }

@@ -59,15 +59,16 @@ Ddr4ControllerConfig Ddr4ControllerConfig::defaults(const Ddr4Config& device, co
   return c;
 }
 
-Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& node, const Ddr4Config& device) {
+Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& node, const Ddr4Config& device,
+                                                    bool deviceValid) {
   Ddr4ControllerConfig c;
-  if (const std::string e = bankLimit(device); !e.empty()) node.fail(e);
+  if (const std::string e = bankLimit(device); !e.empty() && deviceValid) node.fail(e);
   c.addressMapping = node.getString("address_mapping", c.addressMapping);
   std::string error;
-  c.mapping = AddressMapping::parse(c.addressMapping, device, error);
+  if (deviceValid) c.mapping = AddressMapping::parse(c.addressMapping, device, error);
   if (!error.empty()) {
-    if (node.has("address_mapping")) node.at("address_mapping").fail(error);
-    node.fail("the default address_mapping " + c.addressMapping + " " + error);
+    if (node.has("address_mapping")) node.at("address_mapping").report(error);
+    else node.fail("the default address_mapping " + c.addressMapping + " " + error);
   }
   const std::string page = node.getEnum("page_policy", "open", {"open", "closed", "open_adaptive"});
   c.pagePolicy = page == "open" ? PagePolicy::Open : page == "closed" ? PagePolicy::Closed : PagePolicy::OpenAdaptive;
@@ -76,14 +77,14 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   if (const std::optional<config::ConfigNode> q = node.find("queues")) {
     // `queues: {impl: shared | per_bank, ...}`: the keys of the structure
     // named; another structure's key is an unknown key.
-    if (!q->isMap()) q->fail("must be a map with an `impl:` key (shared or per_bank)");
+    if (!q->isMap()) q->report("must be a map with an `impl:` key (shared or per_bank)");
     const std::string impl = q->getEnum("impl", "shared", {"shared", "per_bank"});
     for (const char* legacy : {"read_queue_bursts", "write_queue_bursts"}) {
       if (!node.has(legacy)) continue;
       const std::string key = std::string(legacy) == "read_queue_bursts" ? "read_bursts" : "write_bursts";
       if (impl != "shared")
-        node.at(legacy).fail("applies to the shared queues only (queues.impl is " + impl + ")");
-      if (q->has(key)) node.at(legacy).fail("given twice: also as queues." + key);
+        node.at(legacy).report("applies to the shared queues only (queues.impl is " + impl + ")");
+      if (q->has(key)) node.at(legacy).report("given twice: also as queues." + key);
     }
     if (impl == "shared") {
       c.readQueueBursts = static_cast<int>(q->getInt("read_bursts", c.readQueueBursts, 1, 256));
@@ -111,32 +112,35 @@ Ddr4ControllerConfig Ddr4ControllerConfig::fromYaml(const config::ConfigNode& no
   c.channelInterleaveBytes = static_cast<std::uint64_t>(
       node.getInt("channel_interleave_bytes", static_cast<std::int64_t>(c.channelInterleaveBytes), 1, 1 << 30));
   if ((c.channelInterleaveBytes & (c.channelInterleaveBytes - 1)) != 0 ||
-      c.channelInterleaveBytes < device.burstBytes())
+      (deviceValid && c.channelInterleaveBytes < device.burstBytes()))
     node.at("channel_interleave_bytes")
-        .fail("must be a power of two of at least one burst (" + std::to_string(device.burstBytes()) + " bytes)");
+        .report("must be a power of two of at least one burst (" + std::to_string(device.burstBytes()) + " bytes)");
   const std::string arb = node.getEnum("arbitration", "fr_fcfs", {"fr_fcfs", "fr_fcfs_bank_rr", "fcfs"});
   c.arbitration = arb == "fcfs"      ? Arbitration::Fcfs
                   : arb == "fr_fcfs" ? Arbitration::FrFcfs
                                      : Arbitration::FrFcfsBankRoundRobin;
   c.rowHitCap = static_cast<int>(node.getInt("row_hit_cap", c.rowHitCap, 0, 1 << 20));
-  if (c.rowHitCap > 0 && c.arbitration == Arbitration::Fcfs)
-    node.at("row_hit_cap").fail("applies to FR-FCFS arbitration only (FCFS never serves a younger hit first)");
+  if (c.rowHitCap > 0 && c.arbitration == Arbitration::Fcfs && !node.at("arbitration").failed())
+    node.at("row_hit_cap").report("applies to FR-FCFS arbitration only (FCFS never serves a younger hit first)");
   const std::string refresh = node.getEnum("refresh", "all_rank", {"all_rank", "per_rank_staggered", "per_bank"});
   c.refresh = refresh == "all_rank"             ? RefreshPolicy::AllRank
               : refresh == "per_rank_staggered" ? RefreshPolicy::PerRankStaggered
                                                 : RefreshPolicy::PerBank;
-  if (c.refresh == RefreshPolicy::PerBank && !device.hasPerBankRefresh())
-    node.at("refresh").fail(std::string("the device has no per-bank refresh command (standard: ") +
+  if (c.refresh == RefreshPolicy::PerBank && !device.hasPerBankRefresh() && deviceValid)
+    node.at("refresh").report(std::string("the device has no per-bank refresh command (standard: ") +
                             toString(device.standard) + "; LPDDR4 and HBM2 have one)");
-  if (c.writeHighWatermarkBursts > c.writeQueueBursts)
+  // Per-bank queues size the write queue from the device's banks.
+  const bool queueKnown = deviceValid || c.queues != QueueStructure::PerBank;
+  if (c.writeHighWatermarkBursts > c.writeQueueBursts && queueKnown)
     node.at("write_high_watermark_bursts")
-        .fail("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
-  if (c.writeIdleDrainBursts > c.writeQueueBursts)
+        .report("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
+  if (c.writeIdleDrainBursts > c.writeQueueBursts && queueKnown)
     node.at("write_idle_drain_bursts")
-        .fail("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
-  if (c.writeLowWatermarkBursts >= c.writeHighWatermarkBursts)
+        .report("must be <= write_queue_bursts (" + std::to_string(c.writeQueueBursts) + ")");
+  if (c.writeLowWatermarkBursts >= c.writeHighWatermarkBursts &&
+      !(node.has("write_high_watermark_bursts") && node.at("write_high_watermark_bursts").failed()))
     node.at("write_low_watermark_bursts")
-        .fail("must be < write_high_watermark_bursts (" + std::to_string(c.writeHighWatermarkBursts) + ")");
+        .report("must be < write_high_watermark_bursts (" + std::to_string(c.writeHighWatermarkBursts) + ")");
   return c;
 }
 

@@ -102,7 +102,11 @@ struct Ddr4ControllerConfig {
   AddressMapping mapping;  ///< addressMapping parsed for the device
 
   /// `device` is the board's DDR: the mapping is checked against it.
-  static Ddr4ControllerConfig fromYaml(const config::ConfigNode& node, const Ddr4Config& device);
+  /// `deviceValid` false: the device's own config broke a rule (the errors
+  /// are being collected), so the checks against the device are skipped
+  /// and only the controller's own values are checked.
+  static Ddr4ControllerConfig fromYaml(const config::ConfigNode& node, const Ddr4Config& device,
+                                       bool deviceValid = true);
   /// The defaults, with the mapping parsed for `device` (read from
   /// `deviceNode`, where an organisation the default mapping cannot
   /// address is reported).

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 
 namespace ftsim::models {
 
@@ -139,6 +140,7 @@ void forEachLine(std::string_view text, F&& f) {
   int line = 0;
   while (p < end) {
     ++line;
+    if (line % 65536 == 0) throwIfInterrupted();  // a long trace: SIGINT/SIGTERM stop the parse
     const char* e = p;
     while (e < end && *e != '\n') ++e;
     const char* s = p;

@@ -4,10 +4,14 @@
 #include <memory>
 
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 
 namespace ftsim::models {
 
 namespace {
+
+/// Requests replayed between two checks for SIGINT/SIGTERM (a few ms of work).
+constexpr std::size_t kInterruptCheckRequests = 4096;
 
 /// Latency statistics of the read requests (nearest-rank percentiles).
 void readLatencyStats(std::vector<std::uint32_t>& latency, ReplayResult& r);
@@ -47,6 +51,7 @@ ReplayResult replayTrace(const Ddr4Config& device, const Ddr4ControllerConfig& c
 
   std::uint64_t next = 0;  // first cycle the request stage can take the next request
   for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i % kInterruptCheckRequests == 0) throwIfInterrupted();  // SIGINT/SIGTERM: stop within a few ms
     const TraceRequest& q = requests[i];
     r.requestBytes += q.bytes;
     (q.write ? r.writes : r.reads) += 1;
@@ -141,6 +146,7 @@ ReplayResult replayChannels(const Ddr4Config& device, const Ddr4ControllerConfig
   std::vector<Part> split;
   std::vector<std::int32_t> slot(n, -1);
   for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i % kInterruptCheckRequests == 0) throwIfInterrupted();  // SIGINT/SIGTERM: stop within a few ms
     const TraceRequest& q = requests[i];
     r.requestBytes += q.bytes;
     (q.write ? r.writes : r.reads) += 1;

@@ -46,6 +46,26 @@ const char* kHelp =
 
 bool startsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
 
+/// The errors collected in `roots`, in order, thrown at once (one
+/// ConfigError alone as itself; several as ConfigErrors, with a count).
+void throwConfigErrors(std::initializer_list<const config::ConfigNode*> roots) {
+  std::vector<std::string> messages;
+  for (const config::ConfigNode* r : roots) {
+    try {
+      r->throwIfErrors();
+    } catch (const config::ConfigErrors& e) {
+      messages.insert(messages.end(), e.messages().begin(), e.messages().end());
+    } catch (const UserError& e) {
+      if (roots.size() == 1) throw;
+      messages.push_back(e.what());
+    }
+  }
+  if (messages.size() == 1) {
+    for (const config::ConfigNode* r : roots) r->throwIfErrors();  // the one error, as its own type
+  }
+  if (!messages.empty()) throw config::ConfigErrors(messages);
+}
+
 config::ConfigNode loadConfig(const std::string& flag, const std::string& path) {
   if (!std::filesystem::exists(path)) throw UserError(flag + " " + path + ": no such file");
   return config::ConfigNode::loadFile(path);
@@ -76,26 +96,37 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
   const std::string ddrPath = p.vm["ddr"].as<std::string>();
   const std::string ctlPath = p.vm.count("controller") ? p.vm["controller"].as<std::string>() : "";
 
+  traces::DramReport report;
+  // Every error of both files is reported at once, as a design's are
+  // (ConfigNode::collectErrors): each file collects its own, then they are
+  // thrown together, the device's first.
   config::ConfigNode devRoot = loadConfig("--ddr", ddrPath);
   config::ConfigNode ctlRoot =
       ctlPath.empty() ? config::ConfigNode::loadString("{}", "--controller") : loadConfig("--controller", ctlPath);
+  devRoot.collectErrors();
+  ctlRoot.collectErrors();
   if (p.vm.count("set"))
     for (const std::string& o : p.vm["set"].as<std::vector<std::string>>()) {
-      if (startsWith(o, "board.ddr.")) devRoot.applyOverride(o);
-      else if (startsWith(o, "memory.ddr4.")) ctlRoot.applyOverride(o);
+      if (startsWith(o, "board.ddr.")) devRoot.guard([&] { devRoot.applyOverride(o); });
+      else if (startsWith(o, "memory.ddr4.")) ctlRoot.guard([&] { ctlRoot.applyOverride(o); });
       else
         throw UserError("--set " + o + ": ftsim dram takes board.ddr.* (the device) and memory.ddr4.* (the "
                         "controller) keys");
     }
   const config::ConfigNode ddrNode = devRoot.at("board").at("ddr");
-  traces::DramReport report;
-  report.device = models::Ddr4Config::fromYaml(ddrNode);
+  // Guarded at the root: a load stopped by a rule across values has read
+  // every key by then, so the device's keys are still checked for misspellings.
+  devRoot.guard([&] { report.device = models::Ddr4Config::fromYaml(ddrNode); });
+  ddrNode.checkNoUnknownKeys();
+  const bool deviceValid = !devRoot.hasErrors();
   const auto mem = ctlRoot.find("memory");
   const auto ddr4 = mem ? mem->find("ddr4") : std::nullopt;
-  report.controller = ddr4 ? models::Ddr4ControllerConfig::fromYaml(*ddr4, report.device)
-                           : models::Ddr4ControllerConfig::defaults(report.device, ddrNode);
-  ddrNode.checkNoUnknownKeys();
+  if (ddr4)
+    ctlRoot.guard([&] { report.controller = models::Ddr4ControllerConfig::fromYaml(*ddr4, report.device, deviceValid); });
+  else if (deviceValid)
+    devRoot.guard([&] { report.controller = models::Ddr4ControllerConfig::defaults(report.device, ddrNode); });
   ctlRoot.checkNoUnknownKeys();
+  throwConfigErrors({&devRoot, &ctlRoot});
   report.energyModelled = ddrNode.has("power");
 
   const std::string format = p.vm.count("format") ? p.vm["format"].as<std::string>() : "";
@@ -114,6 +145,7 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
       p.vm.count("out") ? p.vm["out"].as<std::string>() : "out/dram-" + std::filesystem::path(tracePath).stem().string();
   traces::OutputSet outputs = openOutputSet(outDir, "dram");
 
+  testPausePoint("replay");
   const std::clock_t cpu1 = std::clock();
   report.result = models::replayTrace(report.device, report.controller, trace.requests, report.asap);
   const std::clock_t cpu2 = std::clock();
@@ -122,6 +154,7 @@ int cmdDram(int argc, const char* const* argv, std::ostream& out) {
     report.energy = energy::dramEnergy(report.device, report.result.commands, report.result.rankActiveCycles,
                                        report.result.endCycle);
   traces::writeFileAtomically(outputs.staged("dram.json"), traces::dramReportJson(report));
+  testPausePoint("commit");
   throwIfInterrupted();
   outputs.commit();
   if (!p.vm.count("quiet")) {

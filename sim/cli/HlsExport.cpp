@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,9 @@ int exportTt(const config::DesignConfig& d, const Parsed& p, std::ostream& out) 
   traces::OutputSet outputs = openOutputSet(o.outDir, "hls-export");
   const std::string projectDir = o.outDir;
   o.outDir = outputs.staging();
+  testPausePoint("export");
   const hls::HlsExportResult r = hls::exportTtLayerProject(d, o);
+  testPausePoint("commit");
   throwIfInterrupted();
   outputs.commit();
   o.outDir = projectDir;
@@ -99,13 +102,19 @@ int cmdHlsExport(int argc, const char* const* argv, std::ostream& out) {
   if (p.vm.count("phase")) o.phases = p.vm["phase"].as<std::vector<std::string>>();
   o.images = p.vm["images"].as<int>();
   o.learningRate = p.vm["lr"].as<float>();
-  if (!(o.learningRate > 0.0f)) throw UserError("ftsim hls-export: --lr: must be > 0");
+  if (!(o.learningRate > 0.0f)) {
+    std::ostringstream lr;
+    lr << o.learningRate;
+    throw UserError("ftsim hls-export: --lr " + lr.str() + ": must be > 0");
+  }
   o.seed = d.seed;
   // The project is written whole, then moved into place as one set.
   traces::OutputSet outputs = openOutputSet(o.outDir, "hls-export");
   const std::string projectDir = o.outDir;
   o.outDir = outputs.staging();
+  testPausePoint("export");
   const hls::HlsExportResult r = hls::exportHlsProject(d, o);
+  testPausePoint("commit");
   throwIfInterrupted();
   outputs.commit();
   o.outDir = projectDir;

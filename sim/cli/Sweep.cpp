@@ -1,7 +1,11 @@
 #include "sim/cli/Sweep.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +15,7 @@
 
 #include "sim/cli/Common.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/core/Log.h"
 #include "sim/sweep/SlurmJob.h"
 #include "sim/sweep/SweepResults.h"
@@ -53,7 +58,7 @@ void parseShard(const std::string& v, std::size_t& index, std::size_t& count) {
   throw UserError("--shard " + v + ": expected i/K with 0 <= i < K (e.g. 0/4)");
 }
 
-unsigned parseJobs(const std::string& v) {
+unsigned parseJobs(const std::string& flag, const std::string& v) {
   std::size_t used = 0;
   unsigned long n = 0;
   try {
@@ -61,7 +66,7 @@ unsigned parseJobs(const std::string& v) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != v.size() || n == 0 || n > 4096) throw UserError("--jobs " + v + ": expected a whole number from 1 to 4096");
+  if (used != v.size() || n == 0 || n > 4096) throw UserError(flag + " " + v + ": expected a whole number from 1 to 4096");
   return static_cast<unsigned>(n);
 }
 
@@ -81,19 +86,57 @@ std::string selfPath() {
   return p.string();
 }
 
-/// Draw the front with tools/plot_sweep.py when it and python3 are there;
-/// a missing plotter is a note, never an error.
-void plot(const std::string& outDir, bool quiet, std::ostream& out) {
+/// Run `argv` and wait for it; SIGINT or SIGTERM to ftsim stop it (SIGTERM)
+/// and throw Interrupted. The exit status (-1 when it could not start).
+int runInterruptibly(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) return -1;
+    if (interruptSignal()) {
+      ::kill(pid, SIGTERM);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      throwIfInterrupted();
+    }
+    const struct timespec nap = {0, 10'000'000};
+    ::nanosleep(&nap, nullptr);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/// Draw the front with tools/plot_sweep.py into `stagingDir` (beside the
+/// staged results.csv and pareto.csv) when it and python3 are there; a
+/// missing plotter is a note, never an error.
+void plot(const std::string& stagingDir, const std::string& outDir, bool quiet, std::ostream& out) {
   const fs::path script = fs::path(selfPath()).parent_path().parent_path() / "tools" / "plot_sweep.py";
   if (!fs::exists(script)) {
     if (!quiet) out << "plots         skipped: " << script.string() << " not found\n";
     return;
   }
   // The script names its interpreter (#!/usr/bin/python3, Debian's, with python3-matplotlib).
-  const std::string cmd = "'" + script.string() + "' '" + outDir + "' --quiet";
-  const int rc = std::system(cmd.c_str());
-  if (rc != 0) std::cerr << "warning: the sweep plots were not drawn (" << cmd << " failed; needs python3-matplotlib)\n";
+  const int rc = runInterruptibly({script.string(), stagingDir, "--quiet"});
+  if (rc != 0)
+    std::cerr << "warning: the sweep plots were not drawn (" << script.string() << " exited with status " << rc
+              << "; needs python3-matplotlib)\n";
   else if (!quiet) out << "plots         " << outDir << "/pareto.png, " << outDir << "/pareto_bram.png\n";
+}
+
+/// The one line of a sweep stopped by SIGINT or SIGTERM.
+int interrupted(const Interrupted& e, const std::string& outDir) {
+  std::cerr << "ftsim: interrupted (" << e.signalName() << "); finished points are kept in " << outDir
+            << "/points, the rest of " << outDir << " is left as it was; run the same command again to resume\n";
+  return e.exitCode();
 }
 
 }  // namespace
@@ -120,7 +163,8 @@ int cmdSweep(int argc, const char* const* argv, std::ostream& out) {
   if (p.vm.count("help")) {
     out << kHelp << opts
         << "\nExit status: 0 when every point of the share is finished (ok, infeasible or error),\n"
-           "2 bad input, 130 interrupted (run again to resume).\n";
+           "2 bad input, 130 / 143 interrupted by SIGINT / SIGTERM (run again to resume; results.csv and\n"
+           "pareto.csv are left as they were).\n";
     return 0;
   }
   log::setLevel(p.vm["log-level"].as<std::string>());
@@ -144,20 +188,26 @@ int cmdSweep(int argc, const char* const* argv, std::ostream& out) {
   // The points run this very program, even if its file is rebuilt or
   // replaced while the sweep runs (the kernel keeps the running image).
   ro.ftsimPath = "/proc/self/exe";
-  ro.jobs = p.vm.count("jobs") ? parseJobs(p.vm["jobs"].as<std::string>()) : sweep::defaultJobs();
+  ro.jobs = p.vm.count("jobs") ? parseJobs("--jobs", p.vm["jobs"].as<std::string>()) : sweep::defaultJobs();
   if (p.vm.count("shard")) parseShard(p.vm["shard"].as<std::string>(), ro.shardIndex, ro.shardCount);
   ro.progress = !quiet && ::isatty(2);
 
-  sweep::prepareOutput(spec, outDir);
-
   if (slurm) {
+    // The scripts are checked before anything is written.
     sweep::SlurmOptions so;
-    if (p.vm.count("array-size")) so.arraySize = parseJobs(p.vm["array-size"].as<std::string>());
+    if (p.vm.count("array-size")) so.arraySize = parseJobs("--array-size", p.vm["array-size"].as<std::string>());
     if (p.vm.count("partition")) so.partition = p.vm["partition"].as<std::string>();
     if (p.vm.count("time")) so.time = p.vm["time"].as<std::string>();
     so.jobsPerTask = p.vm.count("jobs") ? ro.jobs : 1;
     so.plot = doPlot;
-    sweep::SlurmJobs jobs = sweep::writeSlurmJobs(spec, p.design, outDir, selfPath(), so);
+    sweep::checkSlurmOptions(so);
+    sweep::prepareOutput(spec, outDir);
+    // Both scripts reach OUT/slurm as one output set; the tasks' logs there
+    // are not part of it and stay.
+    traces::OutputSet scripts = openOutputSet(sweep::slurmDir(outDir), "slurm");
+    sweep::SlurmJobs jobs = sweep::writeSlurmJobs(spec, p.design, outDir, selfPath(), so, scripts.staging());
+    throwIfInterrupted();
+    scripts.commit();
     if (!p.vm.count("dry-run")) sweep::submitSlurmJobs(jobs);
     if (!quiet) {
       out << "sweep         " << spec.name << ": " << spec.points.size() << " points in " << jobs.arraySize
@@ -171,35 +221,45 @@ int cmdSweep(int argc, const char* const* argv, std::ostream& out) {
     return 0;
   }
 
-  if (!collectOnly) {
-    const sweep::RunCounts c = sweep::runPoints(spec, ro, std::cerr);
+  sweep::prepareOutput(spec, outDir);
+  try {
+    if (!collectOnly) {
+      const sweep::RunCounts c = sweep::runPoints(spec, ro, std::cerr);
+      if (!quiet) {
+        const std::size_t ran = c.ok + c.infeasible + c.error;
+        out << "sweep         " << spec.name << ": " << c.share << " points";
+        if (ro.shardCount > 1)
+          out << " (shard " << ro.shardIndex << "/" << ro.shardCount << " of " << spec.points.size() << ")";
+        out << ", " << c.skipped << " already done, " << ran << " now (ok " << c.ok << ", infeasible " << c.infeasible
+            << ", error " << c.error << ") in " << sweep::formatDuration(c.wallSeconds) << " with " << ro.jobs
+            << " jobs";
+        if (ran && c.wallSeconds > 0) out << ", " << 60.0 * static_cast<double>(ran) / c.wallSeconds << " points/min";
+        out << "\n";
+      }
+      if (ro.shardCount > 1) return 0;  // the collect step reads every shard's points
+    }
+    // results.csv, pareto.csv and the plots reach OUT together, as one
+    // output set: a reader never pairs the tables of two collections, and
+    // a collection that fails or is interrupted leaves the previous ones.
+    traces::OutputSet tables = openOutputSet(outDir, "sweep");
+    const sweep::CollectCounts n = sweep::collectResults(spec, outDir, objectives, tables.staging());
+    std::ostringstream plotted;  // printed after the tables' lines
+    if (doPlot) plot(tables.staging(), outDir, quiet, plotted);
+    testPausePoint("sweep-commit");  // not "commit": the points' own `ftsim run` have that one
+    throwIfInterrupted();
+    tables.commit();
     if (!quiet) {
-      const std::size_t ran = c.ok + c.infeasible + c.error;
-      out << "sweep         " << spec.name << ": " << c.share << " points";
-      if (ro.shardCount > 1) out << " (shard " << ro.shardIndex << "/" << ro.shardCount << " of " << spec.points.size() << ")";
-      out << ", " << c.skipped << " already done, " << ran << " now (ok " << c.ok << ", infeasible " << c.infeasible
-          << ", error " << c.error << ") in " << sweep::formatDuration(c.wallSeconds) << " with " << ro.jobs
-          << " jobs";
-      if (ran && c.wallSeconds > 0) out << ", " << 60.0 * static_cast<double>(ran) / c.wallSeconds << " points/min";
+      out << "results       " << outDir << "/results.csv: " << n.ok << " ok, " << n.infeasible << " infeasible, "
+          << n.error << " error";
+      if (n.missing) out << ", " << n.missing << " not run yet";
+      out << "\npareto        " << outDir << "/pareto.csv: " << n.pareto << " points on the front of";
+      for (const auto& o : objectives) out << " " << o.text();
       out << "\n";
     }
-    if (c.interrupted) {
-      std::cerr << "sweep interrupted: finished points are kept in " << outDir
-                << "/points; run the same command again to resume\n";
-      return 130;
-    }
-    if (ro.shardCount > 1) return 0;  // the collect step reads every shard's points
+    out << plotted.str();
+  } catch (const Interrupted& e) {
+    return interrupted(e, outDir);
   }
-  const sweep::CollectCounts n = sweep::collectResults(spec, outDir, objectives);
-  if (!quiet) {
-    out << "results       " << outDir << "/results.csv: " << n.ok << " ok, " << n.infeasible << " infeasible, "
-        << n.error << " error";
-    if (n.missing) out << ", " << n.missing << " not run yet";
-    out << "\npareto        " << outDir << "/pareto.csv: " << n.pareto << " points on the front of";
-    for (const auto& o : objectives) out << " " << o.text();
-    out << "\n";
-  }
-  if (doPlot) plot(outDir, quiet, out);
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "models/tt_engine/TtDatapath.h"
 #include "models/dma/TensorLayout.h"
 #include "sim/core/Error.h"
+#include "sim/core/Interrupt.h"
 #include "sim/core/SplitMix.h"
 #include "sim/functional/FunctionalStep.h"
 #include "sim/hls/HlsEmbedded.h"
@@ -64,6 +65,7 @@ class ProjectWriter {
 
  private:
   void write(const std::string& rel, const char* data, std::size_t bytes) {
+    throwIfInterrupted();  // SIGINT/SIGTERM between two files (the staging directory goes with the unwinding)
     const std::filesystem::path p = std::filesystem::path(m_dir) / rel;
     std::error_code ec;
     std::filesystem::create_directories(p.parent_path(), ec);
@@ -184,6 +186,7 @@ void walkSteps(const schedule::Program& prog, const PhasePlan& plan, const funct
   schedule::generateSteps(prog, plan, steps, schedule::LoadPlan::Hls);
   std::vector<models::Segment> segs;
   for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (i % 256 == 0) throwIfInterrupted();
     const schedule::Step& s = steps[i];
     const std::pair<const schedule::DmaOp*, int> ops[] = {
         {&s.pre[static_cast<int>(Stream::In)], 0},        {&s.pre[static_cast<int>(Stream::In2)], 1},
@@ -686,7 +689,9 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
   const bool allButWeights[kStreams] = {true, true, false, true, true};
   for (std::size_t i = 0; i < regs.size(); ++i)
     walkSteps(prog, *findPlan(prog, layer.name, phases[i]), step.store(), weightsOnly, streams[i], false);
+  throwIfInterrupted();
   step.run();
+  throwIfInterrupted();
   for (std::size_t i = 0; i < regs.size(); ++i)
     walkSteps(prog, *findPlan(prog, layer.name, phases[i]), step.store(), allButWeights, streams[i], true);
 

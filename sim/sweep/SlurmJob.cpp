@@ -68,24 +68,28 @@ std::string jobIdOf(const std::string& parsable) {
 
 }  // namespace
 
-SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, const std::string& outDir,
-                         const std::string& ftsimPath, const SlurmOptions& o) {
+void checkSlurmOptions(const SlurmOptions& o) {
   checkOption("--partition", o.partition);
   checkOption("--time", o.time);
+  // The tasks start in this directory (--chdir).
+  checkOption("the working directory", fs::current_path().string());
+}
+
+std::string slurmDir(const std::string& outDir) { return outDir + "/slurm"; }
+
+SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, const std::string& outDir,
+                         const std::string& ftsimPath, const SlurmOptions& o, const std::string& writeDir) {
+  checkSlurmOptions(o);
   SlurmJobs jobs;
   const std::size_t n = spec.points.size();
   jobs.arraySize = o.arraySize ? std::min(o.arraySize, n) : std::min<std::size_t>(n, 100);
   const std::string out = absolute(outDir);
-  const std::string dir = out + "/slurm";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw UserError(dir + ": cannot create: " + ec.message());
+  const std::string dir = slurmDir(out);
   std::string name = "ftsim-" + spec.name;
   for (char& c : name)
     if (c == ' ' || c == '\'' || c == '"') c = '_';
   // The tasks start in this directory (--chdir) and name the sweep file as
   // it was named here, so their messages match a local run's byte for byte.
-  checkOption("the working directory", fs::current_path().string());
   const std::string exe = quote(absolute(ftsimPath)), file = quote(sweepFile);
 
   std::ostringstream a;
@@ -102,8 +106,8 @@ SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, co
     << (o.plot ? "" : " --no-plot") << "\n";
   jobs.arrayScript = dir + "/array.sbatch";
   jobs.collectScript = dir + "/collect.sbatch";
-  traces::writeFileAtomically(jobs.arrayScript, a.str());
-  traces::writeFileAtomically(jobs.collectScript, c.str());
+  traces::writeFileAtomically(writeDir + "/array.sbatch", a.str());
+  traces::writeFileAtomically(writeDir + "/collect.sbatch", c.str());
   return jobs;
 }
 

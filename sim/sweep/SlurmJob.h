@@ -25,9 +25,18 @@ struct SlurmJobs {
   std::string arrayJobId, collectJobId;    ///< empty until submitted
 };
 
-/// Write OUT/slurm/array.sbatch and OUT/slurm/collect.sbatch.
+/// A UserError when an option cannot go into a script (spaces, quotes;
+/// the working directory too), before anything is written.
+void checkSlurmOptions(const SlurmOptions& opts);
+
+/// The scripts' directory, OUT/slurm (the tasks' logs go there too).
+std::string slurmDir(const std::string& outDir);
+
+/// Write array.sbatch and collect.sbatch into `writeDir` (the staging
+/// directory of an output set that commits them to slurmDir(outDir)); the
+/// paths in the result are their final ones.
 SlurmJobs writeSlurmJobs(const SweepSpec& spec, const std::string& sweepFile, const std::string& outDir,
-                         const std::string& ftsimPath, const SlurmOptions& opts);
+                         const std::string& ftsimPath, const SlurmOptions& opts, const std::string& writeDir);
 
 /// Submit the array, then the collect job with --dependency=afterany on it,
 /// with `sbatch --parsable`; a UserError with sbatch's message on failure.

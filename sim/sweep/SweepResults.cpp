@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/core/Interrupt.h"
 #include "traces/AtomicFile.h"
 
 namespace ftsim::sweep {
@@ -238,10 +239,11 @@ std::vector<Row> paretoFront(const std::vector<Row>& rows, const std::vector<Obj
 }
 
 CollectCounts collectResults(const SweepSpec& spec, const std::string& outDir,
-                             const std::vector<Objective>& objectives) {
+                             const std::vector<Objective>& objectives, const std::string& writeDir) {
   std::vector<Row> rows;
   CollectCounts n;
   for (const Point& p : spec.points) {
+    throwIfInterrupted();
     rows.push_back(readPoint(outDir, p));
     switch (rows.back().record.status) {
       case Status::Ok: ++n.ok; break;
@@ -252,8 +254,8 @@ CollectCounts collectResults(const SweepSpec& spec, const std::string& outDir,
   }
   const std::vector<Row> front = paretoFront(rows, objectives);
   n.pareto = front.size();
-  traces::writeFileAtomically(outDir + "/results.csv", resultsCsv(spec, rows));
-  traces::writeFileAtomically(outDir + "/pareto.csv", resultsCsv(spec, front));
+  traces::writeFileAtomically(writeDir + "/results.csv", resultsCsv(spec, rows));
+  traces::writeFileAtomically(writeDir + "/pareto.csv", resultsCsv(spec, front));
   return n;
 }
 

@@ -7,6 +7,8 @@
 //   OUT/points/<id>/summary.json, layers.csv   for points that ran
 //   OUT/results.csv           one row per point, in point order
 //   OUT/pareto.csv            the points no other point dominates on the objectives
+//   OUT/ftsim-sweep.manifest.json   results.csv, pareto.csv and the plots as one
+//                              output set (traces/OutputSet.h)
 //
 // results.csv depends only on the point directories, never on the order in
 // which points finished, so it is byte-identical whatever the number of jobs.
@@ -62,8 +64,10 @@ std::vector<Row> paretoFront(const std::vector<Row>& rows, const std::vector<Obj
 struct CollectCounts {
   std::size_t ok = 0, infeasible = 0, error = 0, missing = 0, pareto = 0;
 };
-/// Read every point and write results.csv and pareto.csv atomically.
+/// Read every point of `outDir` and write results.csv and pareto.csv into
+/// `writeDir` (the staging directory of the sweep's output set, which
+/// commits them to `outDir` together). Throws Interrupted on SIGINT/SIGTERM.
 CollectCounts collectResults(const SweepSpec& spec, const std::string& outDir,
-                             const std::vector<Objective>& objectives);
+                             const std::vector<Objective>& objectives, const std::string& writeDir);
 
 }  // namespace ftsim::sweep

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,7 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/core/Interrupt.h"
 #include "sim/sweep/PointCheck.h"
 #include "sim/sweep/SweepResults.h"
 #include "traces/AtomicFile.h"
@@ -29,8 +31,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-volatile sig_atomic_t g_stop = 0;
-void onStopSignal(int) { g_stop = 1; }
+/// How often the sweep looks for finished points and for SIGINT/SIGTERM
+/// while points run: a point takes hundreds of ms at least.
+constexpr long kPollNs = 10'000'000;
 
 std::string readAll(const std::string& path) {
   std::ifstream in(path);
@@ -222,14 +225,9 @@ RunCounts runPoints(const SweepSpec& spec, const RunOptions& o, std::ostream& er
     else pending.push_back(&p);
   }
 
-  struct sigaction sa {}, oldInt {}, oldTerm {};
-  sa.sa_handler = onStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a signal wakes the wait below
-  g_stop = 0;
-  ::sigaction(SIGINT, &sa, &oldInt);
-  ::sigaction(SIGTERM, &sa, &oldTerm);
-
+  // SIGINT and SIGTERM are ftsim's (sim/core/Interrupt.h): the handler
+  // records the signal, the loop below sees it within kPollNs, stops the
+  // points and throws Interrupted; a second signal kills at once.
   Progress progress(o.progress, c.share, c.skipped, err);
   std::map<pid_t, Running> running;
   const auto count = [&](Status s) {
@@ -238,42 +236,63 @@ RunCounts runPoints(const SweepSpec& spec, const RunOptions& o, std::ostream& er
     else ++c.error;
   };
   progress.show(c);
-  while ((!pending.empty() || !running.empty()) && !g_stop) {
-    while (!pending.empty() && running.size() < o.jobs && !g_stop) {
-      const Point& p = *pending.front();
-      pending.pop_front();
-      const std::string tmp = tempDirFor(o.outDir, p);
-      PointRecord check = checkPoint(spec.design, spec.overrides(p));
-      if (check.status != Status::Ok) {
-        writeRecord(spec, o.outDir, p, check, tmp);
-        count(check.status);
-        progress.show(c);
+  bool paused = false;
+  try {
+    while (!pending.empty() || !running.empty()) {
+      throwIfInterrupted();
+      while (!pending.empty() && running.size() < o.jobs) {
+        throwIfInterrupted();
+        const Point& p = *pending.front();
+        pending.pop_front();
+        const std::string tmp = tempDirFor(o.outDir, p);
+        PointRecord check = checkPoint(spec.design, spec.overrides(p));
+        if (check.status != Status::Ok) {
+          writeRecord(spec, o.outDir, p, check, tmp);
+          count(check.status);
+          progress.show(c);
+          continue;
+        }
+        std::error_code ec;
+        fs::create_directories(tmp, ec);
+        if (ec) throw UserError(tmp + ": cannot create: " + ec.message());
+        pid_t pid = -1;
+        try {
+          pid = spawnRun(o, spec, p, tmp);
+        } catch (...) {
+          fs::remove_all(tmp, ec);
+          throw;
+        }
+        running.emplace(pid, Running{&p, tmp, check});
+      }
+      if (running.empty()) continue;
+      if (!paused) {
+        paused = true;
+        testPausePoint("sweep-running");
+      }
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid < 0) {
+        if (errno == EINTR) continue;
+        throw InternalError(std::string("waitpid: ") + std::strerror(errno));
+      }
+      if (pid == 0) {
+        const struct timespec nap = {0, kPollNs};
+        ::nanosleep(&nap, nullptr);
         continue;
       }
-      std::error_code ec;
-      fs::create_directories(tmp, ec);
-      if (ec) throw UserError(tmp + ": cannot create: " + ec.message());
-      running.emplace(spawnRun(o, spec, p, tmp), Running{&p, tmp, check});
+      const auto it = running.find(pid);
+      if (it == running.end()) continue;
+      const Running r = it->second;
+      running.erase(it);
+      const PointRecord rec = recordOfRun(status, r);
+      traces::writeFileAtomically(r.tmp + "/point.json", pointJson(spec, *r.point, rec));
+      publish(r.tmp, pointDir(o.outDir, *r.point));
+      count(rec.status);
+      progress.show(c);
     }
-    if (running.empty()) continue;
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw InternalError(std::string("waitpid: ") + std::strerror(errno));
-    }
-    const auto it = running.find(pid);
-    if (it == running.end()) continue;
-    const Running r = it->second;
-    running.erase(it);
-    const PointRecord rec = recordOfRun(status, r);
-    traces::writeFileAtomically(r.tmp + "/point.json", pointJson(spec, *r.point, rec));
-    publish(r.tmp, pointDir(o.outDir, *r.point));
-    count(rec.status);
-    progress.show(c);
-  }
-  if (g_stop) {
-    // Stop the points still running and leave nothing half-written behind.
+  } catch (...) {
+    // Interrupted, or a point that cannot be written: stop the points still
+    // running and leave nothing half-written behind (finished points stay).
     for (const auto& [pid, r] : running) ::kill(pid, SIGTERM);
     for (const auto& [pid, r] : running) {
       int status = 0;
@@ -282,10 +301,9 @@ RunCounts runPoints(const SweepSpec& spec, const RunOptions& o, std::ostream& er
       std::error_code ec;
       fs::remove_all(r.tmp, ec);
     }
-    c.interrupted = true;
+    progress.end();
+    throw;
   }
-  ::sigaction(SIGINT, &oldInt, nullptr);
-  ::sigaction(SIGTERM, &oldTerm, nullptr);
   progress.end();
   c.wallSeconds = progress.elapsed();
   return c;

@@ -27,13 +27,15 @@ struct RunCounts {
   std::size_t skipped = 0;   ///< already finished before this run
   std::size_t ok = 0, infeasible = 0, error = 0;
   double wallSeconds = 0;
-  bool interrupted = false;  ///< stopped by SIGINT or SIGTERM (finished points are kept)
 };
 
 /// Create the output directory, check that it holds this sweep (or nothing)
 /// and record the sweep in sweep.json; a UserError when it holds another.
 void prepareOutput(const SweepSpec& spec, const std::string& outDir);
 
+/// Run the share's unfinished points. SIGINT or SIGTERM stop the points
+/// still running (SIGTERM), remove their temporary directories and throw
+/// Interrupted; finished points are kept.
 RunCounts runPoints(const SweepSpec& spec, const RunOptions& opts, std::ostream& err);
 
 /// The number of cores this process may use.

@@ -18,18 +18,31 @@ using config::ConfigNode;
 /// rows of one assignment, a zip group and the random group several).
 using Axis = std::vector<std::vector<Assignment>>;
 
+// Every reader below reports a broken rule with ConfigNode::report: while
+// the file's errors are collected (SweepSpec::load) it is recorded and the
+// reading goes on, so one run names them all; the reader then returns
+// nothing for that part (an empty list, an empty axis).
+
 /// A sweep value is a scalar: it becomes the YAML text of a `--set`.
 std::string scalarText(const ConfigNode& n) {
-  if (!n.isScalar()) n.fail("a swept value must be a number, a string or true/false");
+  if (!n.isScalar()) n.report("a swept value must be a number, a string or true/false");
   return n.text();
 }
 
+/// The values of a list; none when the list or one of its values broke a rule.
 std::vector<Assignment> valueList(const ConfigNode& list, const std::string& key) {
-  if (!list.isSeq()) list.fail("must be a list of values");
+  if (!list.isSeq()) {
+    list.report("must be a list of values");
+    return {};
+  }
   std::vector<Assignment> out;
-  for (const ConfigNode& item : list.items()) out.push_back({key, scalarText(item), item.loc()});
-  if (out.empty()) list.fail("must list at least one value");
-  return out;
+  bool ok = true;
+  for (const ConfigNode& item : list.items()) {
+    out.push_back({key, scalarText(item), item.loc()});
+    ok = ok && !item.failed();
+  }
+  if (out.empty()) list.report("must list at least one value");
+  return ok ? out : std::vector<Assignment>{};
 }
 
 std::string numberText(double v) {
@@ -49,26 +62,47 @@ bool isIntegerText(const std::string& s) {
 /// default for integers; required otherwise).
 std::vector<Assignment> randomChoices(const ConfigNode& spec, const std::string& key) {
   if (spec.isSeq()) return valueList(spec, key);
-  if (!spec.isMap()) spec.fail("must be a list of values or {min, max, step}");
+  if (!spec.isMap()) {
+    spec.report("must be a list of values or {min, max, step}");
+    return {};
+  }
   const ConfigNode lo = spec.at("min");
   const ConfigNode hi = spec.at("max");
+  if (lo.failed() || hi.failed()) return {};
   const bool integers = isIntegerText(lo.text()) && isIntegerText(hi.text()) &&
                         (!spec.has("step") || isIntegerText(spec.at("step").text()));
   std::vector<Assignment> out;
   if (integers) {
     const std::int64_t a = lo.asInt(), b = hi.asInt();
     const std::int64_t step = spec.getInt("step", 1, 1, INT64_MAX);
-    if (b < a) hi.fail("must be >= min (" + std::to_string(a) + ")");
-    if ((b - a) / step >= 100000) spec.fail("more than 100000 values; use a larger step");
+    if (lo.failed() || hi.failed() || (spec.has("step") && spec.at("step").failed())) return {};
+    if (b < a) {
+      hi.report("must be >= min (" + std::to_string(a) + ")");
+      return {};
+    }
+    if ((b - a) / step >= 100000) {
+      spec.report("more than 100000 values; use a larger step");
+      return {};
+    }
     for (std::int64_t v = a; v <= b; v += step) out.push_back({key, std::to_string(v), spec.loc()});
     return out;
   }
   const double a = lo.asDouble(), b = hi.asDouble();
-  if (!spec.has("step")) spec.fail("a range of non-integers needs a step");
+  if (!spec.has("step")) {
+    spec.report("a range of non-integers needs a step");
+    return {};
+  }
   const double step = spec.getDouble("step", 1e-300, 1e300);
-  if (b < a) hi.fail("must be >= min (" + numberText(a) + ")");
+  if (lo.failed() || hi.failed() || spec.at("step").failed()) return {};
+  if (b < a) {
+    hi.report("must be >= min (" + numberText(a) + ")");
+    return {};
+  }
   const double n = std::floor((b - a) / step * (1 + 1e-12)) + 1;
-  if (n > 100000) spec.fail("more than 100000 values; use a larger step");
+  if (n > 100000) {
+    spec.report("more than 100000 values; use a larger step");
+    return {};
+  }
   for (std::int64_t k = 0; k < static_cast<std::int64_t>(n); ++k)
     out.push_back({key, numberText(a + static_cast<double>(k) * step), spec.loc()});
   return out;
@@ -92,13 +126,23 @@ Axis randomAxis(const ConfigNode& r) {
   SplitMix64 rng{static_cast<std::uint64_t>(r.getInt("seed", 1, 0, INT64_MAX))};
   const ConfigNode axes = r.at("axes");
   std::vector<std::vector<Assignment>> choices;
-  for (const std::string& key : axes.keys()) choices.push_back(randomChoices(axes.at(key), key));
-  if (choices.empty()) axes.fail("must name at least one key");
+  bool ok = !r.failed() && !axes.failed() && !r.at("samples").failed();
+  for (const std::string& key : axes.keys()) {
+    choices.push_back(randomChoices(axes.at(key), key));
+    ok = ok && !choices.back().empty();
+  }
+  if (choices.empty() && !axes.failed()) {
+    axes.report("must name at least one key");
+    ok = false;
+  }
+  if (!ok) return {};
   // Distinct samples: a point drawn twice is drawn again.
   double space = 1;
   for (const auto& c : choices) space *= static_cast<double>(c.size());
-  if (static_cast<double>(samples) > space)
-    r.at("samples").fail("more samples than distinct points (" + numberText(space) + ")");
+  if (static_cast<double>(samples) > space) {
+    r.at("samples").report("more samples than distinct points (" + numberText(space) + ")");
+    return {};
+  }
   Axis axis;
   std::set<std::vector<std::size_t>> seen;
   while (axis.size() < samples) {
@@ -113,22 +157,30 @@ Axis randomAxis(const ConfigNode& r) {
 }
 
 Axis zipAxis(const ConfigNode& group) {
-  if (!group.isMap()) group.fail("a zip group must be a map of key: [values]");
+  if (!group.isMap()) {
+    group.report("a zip group must be a map of key: [values]");
+    return {};
+  }
   Axis axis;
   std::string firstKey;
+  bool ok = true;
   for (const std::string& key : group.keys()) {
     const std::vector<Assignment> values = valueList(group.at(key), key);
-    if (firstKey.empty()) {
+    if (values.empty()) {
+      ok = false;  // reported by valueList
+    } else if (firstKey.empty()) {
       firstKey = key;
       axis.resize(values.size());
     } else if (values.size() != axis.size()) {
-      group.at(key).fail("has " + std::to_string(values.size()) + " values, " + firstKey + " has " +
-                         std::to_string(axis.size()) + ": zipped lists advance together and must be as long");
+      group.at(key).report("has " + std::to_string(values.size()) + " values, " + firstKey + " has " +
+                           std::to_string(axis.size()) + ": zipped lists advance together and must be as long");
+      ok = false;
     }
-    for (std::size_t i = 0; i < values.size(); ++i) axis[i].push_back(values[i]);
+    if (ok)
+      for (std::size_t i = 0; i < values.size(); ++i) axis[i].push_back(values[i]);
   }
-  if (axis.empty()) group.fail("must name at least one key");
-  return axis;
+  if (group.keys().empty()) group.report("must name at least one key");
+  return ok ? axis : Axis{};
 }
 
 const std::vector<std::string> kObjectiveColumns = {
@@ -140,20 +192,30 @@ const std::vector<std::string> kObjectiveColumns = {
 
 const std::vector<std::string>& objectiveColumns() { return kObjectiveColumns; }
 
+namespace {
+
+/// What is wrong with one objective ("" when nothing).
+std::string objectiveRule(const std::string& item) {
+  const auto colon = item.find(':');
+  const std::string col = item.substr(0, colon);
+  const std::string dir = colon == std::string::npos ? "" : item.substr(colon + 1);
+  if (dir != "max" && dir != "min") return "objective '" + item + "': write COLUMN:max or COLUMN:min";
+  if (std::find(kObjectiveColumns.begin(), kObjectiveColumns.end(), col) == kObjectiveColumns.end()) {
+    std::string list;
+    for (const auto& c : kObjectiveColumns) list += (list.empty() ? "" : ", ") + c;
+    return "objective '" + item + "': unknown column (columns: " + list + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::vector<Objective> parseObjectives(const std::vector<std::string>& items, const std::string& origin) {
   std::vector<Objective> out;
   for (const std::string& item : items) {
+    if (const std::string rule = objectiveRule(item); !rule.empty()) throw UserError(origin + ": " + rule);
     const auto colon = item.find(':');
-    const std::string col = item.substr(0, colon);
-    const std::string dir = colon == std::string::npos ? "" : item.substr(colon + 1);
-    if (dir != "max" && dir != "min")
-      throw UserError(origin + ": objective '" + item + "': write COLUMN:max or COLUMN:min");
-    if (std::find(kObjectiveColumns.begin(), kObjectiveColumns.end(), col) == kObjectiveColumns.end()) {
-      std::string list;
-      for (const auto& c : kObjectiveColumns) list += (list.empty() ? "" : ", ") + c;
-      throw UserError(origin + ": objective '" + item + "': unknown column (columns: " + list + ")");
-    }
-    out.push_back({col, dir == "max"});
+    out.push_back({item.substr(0, colon), item.substr(colon + 1) == "max"});
   }
   if (out.empty()) throw UserError(origin + ": name at least one objective");
   return out;
@@ -161,7 +223,9 @@ std::vector<Objective> parseObjectives(const std::vector<std::string>& items, co
 
 SweepSpec SweepSpec::load(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such sweep file");
-  const ConfigNode root = ConfigNode::loadFile(path);
+  ConfigNode root = ConfigNode::loadFile(path);
+  // Every error of the file is reported at once, as a design's are.
+  root.collectErrors();
   const ConfigNode s = root.at("sweep");
   SweepSpec spec;
   spec.file = path;
@@ -171,7 +235,8 @@ SweepSpec SweepSpec::load(const std::string& path) {
   // messages in results.csv then read the same on every machine (Slurm tasks
   // start in the directory the sweep was submitted from).
   spec.design = (std::filesystem::path(path).parent_path() / design.asString()).lexically_normal().string();
-  if (!std::filesystem::is_regular_file(spec.design)) design.fail("no such design file (" + spec.design + ")");
+  if (!design.failed() && !std::filesystem::is_regular_file(spec.design))
+    design.report("no such design file (" + spec.design + ")");
 
   if (const auto set = s.find("set"))
     for (const std::string& key : set->keys()) spec.fixed.push_back({key, scalarText(set->at(key)), set->at(key).loc()});
@@ -181,24 +246,33 @@ SweepSpec SweepSpec::load(const std::string& path) {
     for (const std::string& key : grid->keys()) {
       Axis axis;
       for (const Assignment& a : valueList(grid->at(key), key)) axis.push_back({a});
-      axes.push_back(std::move(axis));
+      if (!axis.empty()) axes.push_back(std::move(axis));
     }
   if (const auto zip = s.find("zip")) {
-    if (zip->isMap()) axes.push_back(zipAxis(*zip));
+    std::vector<Axis> groups;
+    if (zip->isMap()) groups.push_back(zipAxis(*zip));
     else
-      for (const ConfigNode& group : zip->items()) axes.push_back(zipAxis(group));
+      for (const ConfigNode& group : zip->items()) groups.push_back(zipAxis(group));
+    for (Axis& a : groups)
+      if (!a.empty()) axes.push_back(std::move(a));
   }
-  if (const auto r = s.find("random")) axes.push_back(randomAxis(*r));
+  if (const auto r = s.find("random"))
+    if (Axis a = randomAxis(*r); !a.empty()) axes.push_back(std::move(a));
 
   std::vector<std::string> objectives = {"gflops:max", "gflops_per_w:max", "bram36:min"};
   if (const auto o = s.find("objectives")) {
     objectives.clear();
-    for (const ConfigNode& item : o->items()) objectives.push_back(item.asString());
-    spec.objectives = parseObjectives(objectives, o->loc().str() + ": sweep.objectives");
-  } else {
-    spec.objectives = parseObjectives(objectives, "default objectives");
+    for (const ConfigNode& item : o->items()) {
+      const std::string text = item.asString();
+      if (item.failed()) continue;
+      if (const std::string rule = objectiveRule(text); !rule.empty()) item.report(rule);
+      else objectives.push_back(text);
+    }
+    if (!o->failed() && o->items().empty()) o->report("name at least one objective");
   }
   root.checkNoUnknownKeys();
+  root.throwIfErrors();
+  spec.objectives = parseObjectives(objectives, "sweep.objectives");
   if (axes.empty()) s.fail("a sweep needs at least one of grid, zip or random");
 
   for (const Axis& axis : axes)

@@ -12,7 +12,8 @@ a case.yaml manifest:
     expect: fragments the error output must contain (file:line, key, rule)
 
 Each case runs in a fresh copy of its directory; after the command, no file
-may have appeared there (nothing is written on bad input). The table in
+or directory may have appeared there (nothing is written on bad input, not
+even an empty output directory). The table in
 README.md is generated from the manifests (--write-readme) and checked here.
 """
 import argparse
@@ -49,10 +50,14 @@ def load_cases():
 
 
 def files_under(root):
+    """Every file and directory under root (directories with a trailing /), so
+    that an empty output directory left behind counts as written."""
     out = set()
-    for d, _, files in os.walk(root):
+    for d, dirs, files in os.walk(root):
         for f in files:
             out.add(os.path.relpath(os.path.join(d, f), root))
+        for sub in dirs:
+            out.add(os.path.relpath(os.path.join(d, sub), root) + "/")
     return out
 
 
@@ -111,7 +116,8 @@ def readme_text(cases):
         "Each directory is one bad input: its `case.yaml` gives the command, the exit code",
         "and the fragments the error message must contain (file:line, key, rule).",
         "`run_cases.py` (the CTest test `BadInputs`) runs every case in a fresh copy of its",
-        "directory and checks the exit code, the fragments and that no file was written.",
+        "directory and checks the exit code, the fragments and that no file or directory",
+        "appeared (not even an empty output directory).",
         "This table is generated from the manifests: `tests/bad_inputs/run_cases.py --write-readme`;",
         "the test fails when it is stale.",
         "",
