@@ -94,8 +94,8 @@ Activity countActivity(const schedule::Program& prog, const schedule::PhasePlan&
     // inputs. A grouped conv's step issues every product of that tile (the
     // lanes whose output and input are in different groups multiply a zero
     // weight), so its useful MACs are fewer than iterations × m × n and need
-    // not divide by n (12 → 20 channels in 2 groups on 4×16: 44 useful pairs
-    // of a 4×12 tile).
+    // not divide by n (BP of 12 → 20 channels in 2 groups on 4×16: 40 useful
+    // products in a 4×12 tile).
     const std::uint64_t m = static_cast<std::uint64_t>(s.coord.m1 - s.coord.m0);
     const std::uint64_t n = static_cast<std::uint64_t>(s.coord.n1 - s.coord.n0);
     FTSIM_ASSERT(m > 0 && n == s.pre[static_cast<int>(Stream::In)].lanes && s.macs <= s.iterations * m * n,

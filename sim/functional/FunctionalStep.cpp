@@ -472,6 +472,11 @@ std::string FunctionalStep::unsupported(const workload::Network& net, const mode
     for (const workload::Layer& l : net.layers) {
       if (l.type == LayerType::Conv) kernelBound(l.kernel);
       if (l.type == LayerType::Fc && !imageFcRule(l, accel).empty()) return imageFcRule(l, accel);
+      // The pooling kernels take one square K×K window, K the map's height:
+      // another map would be averaged over pixels that are not its own.
+      if (l.type == LayerType::GlobalAvgPool && l.in.h != l.in.w)
+        return "layer " + l.name + ": functional mode averages a global average pool's map in one square window; " +
+               "its input is " + std::to_string(l.in.h) + "x" + std::to_string(l.in.w);
     }
   } catch (const UserError& e) {
     return e.what();

@@ -254,12 +254,6 @@ void readLayer(Network& net, const std::map<std::string, int>& byName, const Con
       break;
     }
     case LayerType::GlobalAvgPool:
-      // One square K×K window over the map (the pooling path's windows are
-      // square): a map of other proportions would be pooled over K² pixels
-      // that are not its own.
-      if (l.in.h != l.in.w)
-        ln.fail("a global average pool needs a square map: its input is " + std::to_string(l.in.h) + "x" +
-                std::to_string(l.in.w) + " (pool it to a square first)");
       l.kernel = l.in.h;
       l.out = Shape{l.in.c, 1, 1};
       break;
