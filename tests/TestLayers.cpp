@@ -248,8 +248,42 @@ TEST(Layers, AveragePoolWithStride) {
 
 TEST(Layers, PaddingSameIsThePadThatKeepsTheSize) {
   const auto d = ftsim::config::DesignConfig::load(writeDesign(tempDir("d"), kAvgPool, kIdeal), {});
-  EXPECT_EQ(d.workload.layers[2].pad, 1);
-  EXPECT_EQ(d.workload.layers[2].out.h, 4);
+  const auto& c1 = d.workload.layers[2];
+  EXPECT_EQ(c1.padTop, 1);
+  EXPECT_EQ(c1.padBottom, 1);
+  EXPECT_EQ(c1.padLeft, 1);
+  EXPECT_EQ(c1.padRight, 1);
+  EXPECT_EQ(c1.out.h, 4);
+}
+
+TEST(Layers, PaddingSameSplitsAnOddTotalAsOnnxAndTensorflow) {
+  // 3×3 stride 2 on 8×8: ⌈8/2⌉ = 4 outputs need (4−1)·2 + 3 − 8 = 1 pixel of
+  // padding per axis: SAME_UPPER (and TensorFlow's SAME) put it after the
+  // map (bottom, right), SAME_LOWER before it (top, left).
+  const auto load = [](const std::string& padding) {
+    const std::string wl = "  name: same\n  batch: 2\n  input: {channels: 16, height: 8, width: 8}\n  layers:\n"
+                           "    - {name: c, type: conv, out_channels: 16, kernel: 3, stride: 2, padding: " +
+                           padding + "}\n";
+    return ftsim::config::DesignConfig::load(writeDesign(tempDir("d"), wl, kIdeal), {}).workload.layers[0];
+  };
+  const auto upper = load("same");
+  EXPECT_EQ(upper.padTop, 0);
+  EXPECT_EQ(upper.padBottom, 1);
+  EXPECT_EQ(upper.padLeft, 0);
+  EXPECT_EQ(upper.padRight, 1);
+  EXPECT_EQ(upper.out.h, 4);
+  EXPECT_EQ(upper.out.w, 4);
+  const auto lower = load("same_lower");
+  EXPECT_EQ(lower.padTop, 1);
+  EXPECT_EQ(lower.padBottom, 0);
+  EXPECT_EQ(lower.padLeft, 1);
+  EXPECT_EQ(lower.padRight, 0);
+  // [top, bottom, left, right]: (8 + 0 + 2 − 3)/2 + 1 = 4 rows, (8 + 1 + 0 − 3)/2 + 1 = 4 columns.
+  const auto list = load("[0, 2, 1, 0]");
+  EXPECT_EQ(list.padBottom, 2);
+  EXPECT_EQ(list.padLeft, 1);
+  EXPECT_EQ(list.out.h, 4);
+  EXPECT_EQ(list.out.w, 4);
 }
 
 TEST(Layers, ConfigRulesNameTheKey) {
@@ -260,8 +294,15 @@ TEST(Layers, ConfigRulesNameTheKey) {
   EXPECT_NE(err("    - {name: c, type: conv, out_channels: 16, kernel: 3, groups: 3}\n")
                 .find("workload.layers[0].groups = 3: must divide both the input channels (16) and out_channels (16)"),
             std::string::npos);
-  EXPECT_NE(err("    - {name: c, type: conv, out_channels: 16, kernel: 3, stride: 2, padding: same}\n")
-                .find("needs 1 pixels of padding, which cannot be split evenly; asymmetric padding is not supported"),
+  EXPECT_NE(err("    - {name: c, type: conv, out_channels: 16, kernel: 3, padding: [1, 1, 1]}\n")
+                .find("workload.layers[0].padding = [...]: a list of paddings must give four sides: [top, bottom, "
+                      "left, right]"),
+            std::string::npos);
+  EXPECT_NE(err("    - {name: c, type: conv, out_channels: 16, kernel: 3, padding: [0, 0, 0, 65]}\n")
+                .find("workload.layers[0].padding[3] = 65: must be <= 64"),
+            std::string::npos);
+  EXPECT_NE(err("    - {name: p, type: maxpool, kernel: 2, padding: [0, 2, 0, 0]}\n")
+                .find("workload.layers[0].padding = [...]: must be <= kernel/2"),
             std::string::npos);
   EXPECT_NE(err("    - {name: c, type: conv, out_channels: 16, kernel: 3, padding: full}\n")
                 .find("workload.layers[0].padding = full: must be valid, same or a number of pixels"),

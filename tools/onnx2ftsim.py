@@ -8,8 +8,10 @@ shape of every tensor and prints the `workload:` section ftsim reads (sim/worklo
 one layer per Conv (grouped and depthwise included), Gemm/MatMul, BatchNormalization, Relu,
 Clip(0, 6) (as relu6), MaxPool, AveragePool, GlobalAveragePool, Add, Concat (of channels) and
 Dropout, named after its ONNX node (sanitised, unique). Flatten and Reshape before an FC layer,
-Identity and Constant make no layer. Anything else — another op type, a dilated convolution, an
-asymmetric padding, a Clip other than (0, 6), a Concat along another axis — is refused: every
+Identity and Constant make no layer. Pads alike on all four sides become `pad: N`, others
+`padding: [top, bottom, left, right]` (auto_pad SAME_UPPER/SAME_LOWER resolved against the input
+size). Anything else — another op type, a dilated convolution, a Clip other than (0, 6), a Concat
+along another axis — is refused: every
 offending node is named with its op type and the rule, nothing is written to stdout and the exit
 status is 2.
 docs/onnx.md has the op table.
@@ -209,7 +211,7 @@ class Importer:
 
     # ops
     def spatial(self, node, a, kind):
-        """kernel, stride and pad of a conv or pool: square kernel and stride, symmetric pads."""
+        """kernel and stride of a conv or pool: square kernel and stride (pads: self.pads)."""
         k = a.get("kernel_shape")
         strides = a.get("strides", [1, 1])
         dil = a.get("dilations", [1, 1])
@@ -236,10 +238,22 @@ class Importer:
             pads = [0, 0, 0, 0]
         else:
             pads = list(a.get("pads", [0, 0, 0, 0]))
-        if len(set(pads)) != 1:
-            self.refuse(node, f"pads = {pads} (auto_pad {auto}): ftsim pads all four sides alike")
+        if len(pads) != 4 or any(p < 0 for p in pads):
+            self.refuse(node, f"pads = {pads} (auto_pad {auto}): ftsim takes four non-negative pads of a 2-D map")
             return None
-        return pads[0]
+        # ONNX orders pads [top, left, bottom, right]; ftsim's list is [top, bottom, left, right].
+        return (int(pads[0]), int(pads[2]), int(pads[1]), int(pads[3]))
+
+    @staticmethod
+    def pad_fields(p):
+        """`pad: N` where all four sides are alike (as ftsim's own workloads), else the four sides."""
+        if len(set(p)) == 1:
+            return [("pad", p[0])] if p[0] != 0 else []
+        return [("padding", f"[{p[0]}, {p[1]}, {p[2]}, {p[3]}]")]
+
+    @staticmethod
+    def out_extents(x, p, k, s):
+        return [(x.dims[1] + p[0] + p[1] - k) // s + 1, (x.dims[2] + p[2] + p[3] - k) // s + 1]
 
     def op_conv(self, node, x):
         a = self.attrs(node)
@@ -266,12 +280,11 @@ class Importer:
         p = self.pads(node, a, x, k, s)
         if p is None:
             return
-        out = [int(w[0])] + [(e + 2 * p - k) // s + 1 for e in x.dims[1:]]
+        out = [int(w[0])] + self.out_extents(x, p, k, s)
         fields = [("type", "conv"), ("out_channels", int(w[0])), ("kernel", k)]
         if s != 1:
             fields.append(("stride", s))
-        if p != 0:
-            fields.append(("pad", p))
+        fields += self.pad_fields(p)
         if g != 1:
             fields.append(("groups", g))
         name = self.add_layer(node, [x], fields)
@@ -288,17 +301,17 @@ class Importer:
         p = self.pads(node, a, x, k, s)
         if p is None:
             return
-        if 2 * p > k:
-            return self.refuse(node, f"pad {p} with kernel {k}: ftsim pools with pad <= kernel/2")
-        floor_out = [(e + 2 * p - k) // s + 1 for e in x.dims[1:]]
+        if 2 * max(p) > k:
+            shown = p[0] if len(set(p)) == 1 else list(p)
+            return self.refuse(node, f"pad {shown} with kernel {k}: ftsim pools with pad <= kernel/2")
+        floor_out = self.out_extents(x, p, k, s)
         if a.get("ceil_mode", 0):
-            ceil_out = [math.ceil((e + 2 * p - k) / s) + 1 for e in x.dims[1:]]
+            ceil_out = [math.ceil((x.dims[1] + p[0] + p[1] - k) / s) + 1,
+                        math.ceil((x.dims[2] + p[2] + p[3] - k) / s) + 1]
             if ceil_out != floor_out:
                 return self.refuse(node, f"ceil_mode = 1 gives {ceil_out[0]}x{ceil_out[1]} outputs where ftsim's "
                                          f"floor rule gives {floor_out[0]}x{floor_out[1]}")
-        fields = [("type", ftype), ("kernel", k), ("stride", s)]
-        if p != 0:
-            fields.append(("pad", p))
+        fields = [("type", ftype), ("kernel", k), ("stride", s)] + self.pad_fields(p)
         name = self.add_layer(node, [x], fields)
         self.set_out(node, Act(name, [x.dims[0]] + floor_out))
 

@@ -34,21 +34,33 @@ def fail(msg):
     sys.exit(2)
 
 
-def out_extent(n, k, s, p):
-    return (n + 2 * p - k) // s + 1
+def out_extent(n, k, s, before, after):
+    return (n + before + after - k) // s + 1
 
 
 def padding_of(l, h, w, k, s):
-    """`padding: valid | same | N` or `pad: N` (symmetric zero padding)."""
+    """Zero padding (top, bottom, left, right) of `padding: valid | same | same_lower | N |
+    [top, bottom, left, right]` or `pad: N`. `same` puts an odd pixel after the map (ONNX
+    SAME_UPPER, TensorFlow's SAME), `same_lower` before it."""
     p = l.get("padding", l.get("pad", 0))
     if p == "valid":
-        return 0
-    if p == "same":
-        pads = {max(0, (-(-n // s) - 1) * s + k - n) for n in (h, w)}
-        if len(pads) != 1 or next(iter(pads)) % 2:
-            fail(f"layer {l['name']}: 'same' padding is not symmetric")
-        return next(iter(pads)) // 2
-    return int(p)
+        return (0, 0, 0, 0)
+    if p in ("same", "same_upper", "same_lower"):
+        sides = []
+        for n in (h, w):
+            total = max(0, (-(-n // s) - 1) * s + k - n)
+            before = total - total // 2 if p == "same_lower" else total // 2
+            sides += [before, total - before]
+        return tuple(sides)
+    if isinstance(p, list):
+        return tuple(int(v) for v in p)
+    return (int(p),) * 4
+
+
+def padded(x, pad, value=0.0):
+    """x with F.pad's (left, right, top, bottom) border; PyTorch's conv and pools pad symmetrically only."""
+    top, bottom, left, right = pad
+    return F.pad(x, (left, right, top, bottom), value=value)
 
 
 def dropout_mask(seed, p, shape):
@@ -84,13 +96,13 @@ def build(workload):
         if t == "conv":
             s = l.get("stride", 1)
             p = padding_of(l, h, w, k, s)
-            out = (l["out_channels"], out_extent(h, k, s, p), out_extent(w, k, s, p))
+            out = (l["out_channels"], out_extent(h, k, s, p[0], p[1]), out_extent(w, k, s, p[2], p[3]))
         elif t == "fc":
             out = (l["out_features"], 1, 1)
         elif t in ("maxpool", "avgpool"):
             s = l.get("stride", k)
             p = padding_of(l, h, w, k, s)
-            out = (c, out_extent(h, k, s, p), out_extent(w, k, s, p))
+            out = (c, out_extent(h, k, s, p[0], p[1]), out_extent(w, k, s, p[2], p[3]))
         elif t == "global_avgpool":
             out = (c, 1, 1)
         elif t in ("batchnorm", "relu", "relu6", "add", "dropout"):
@@ -101,7 +113,7 @@ def build(workload):
         else:
             fail(f"layer {l['name']}: type {t} has no reference")
         pad = padding_of(l, h, w, k, l.get("stride", k if t in ("maxpool", "avgpool") else 1)) if t in (
-            "conv", "maxpool", "avgpool") else 0
+            "conv", "maxpool", "avgpool") else (0, 0, 0, 0)
         layers.append(dict(cfg=l, type=t, srcs=srcs, inp=shape, out=out, pad=pad, index=i))
         by_name[l["name"]] = i
     return layers
@@ -115,17 +127,18 @@ def forward(layers, params, x_img, batch, inference=False):
         xs = [x_img if s == "image" else outs[s] for s in l["srcs"]]
         x = xs[0]
         if t == "conv":
-            v = F.conv2d(x, params[name + ".weight"], stride=cfg.get("stride", 1), padding=l["pad"],
+            v = F.conv2d(padded(x, l["pad"]), params[name + ".weight"], stride=cfg.get("stride", 1),
                          groups=cfg.get("groups", 1))
         elif t == "fc":
             v = torch.flatten(x, 1) @ params[name + ".weight"].t()
             v = v.reshape(batch, -1, 1, 1)
         elif t == "maxpool":
             k = cfg["kernel"]
-            v = F.max_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
+            v = F.max_pool2d(padded(x, l["pad"], float("-inf")), k, stride=cfg.get("stride", k))
         elif t == "avgpool":
             k = cfg["kernel"]
-            v = F.avg_pool2d(x, k, stride=cfg.get("stride", k), padding=l["pad"])
+            # count_include_pad: the divisor is K² with the padding's zeros in the window.
+            v = F.avg_pool2d(padded(x, l["pad"]), k, stride=cfg.get("stride", k))
         elif t == "global_avgpool":
             v = x.mean(dim=(2, 3), keepdim=True)
         elif t == "batchnorm" and inference:

@@ -60,7 +60,11 @@ void describeDesign(const config::DesignConfig& d, const schedule::Program& prog
        << l.in.c << "x" << l.in.h << "x" << l.in.w << " -> " << l.out.c << "x" << l.out.h << "x" << l.out.w;
     if (l.type == workload::LayerType::Conv || l.type == workload::LayerType::MaxPool ||
         l.type == workload::LayerType::AvgPool)
-      os << "  k" << l.kernel << " s" << l.stride << " p" << l.pad;
+    {
+      os << "  k" << l.kernel << " s" << l.stride << " p";
+      if (l.symmetricPadding()) os << l.padTop;
+      else os << "[" << l.padTop << "," << l.padBottom << "," << l.padLeft << "," << l.padRight << "]";
+    }
     if (!l.needsInputGrad) os << "  (no BP)";
     os << "\n";
   }

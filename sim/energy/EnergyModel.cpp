@@ -90,15 +90,23 @@ Activity countActivity(const schedule::Program& prog, const schedule::PhasePlan&
       continue;
     }
     if (s.iterations == 0) continue;
-    const std::uint64_t n = s.pre[static_cast<int>(Stream::In)].lanes;
-    FTSIM_ASSERT(n > 0 && s.macs % (s.iterations * n) == 0, "MAC step without a whole number of lanes");
-    const std::uint64_t m = s.macs / (s.iterations * n);
-    a.mults += s.macs;
+    // The lanes the step occupies: its Tm group's outputs × its Tn group's
+    // inputs. A grouped conv's step issues every product of that tile (the
+    // lanes whose output and input are in different groups multiply a zero
+    // weight), so its useful MACs are fewer than iterations × m × n and need
+    // not divide by n (BP of 12 → 20 channels in 2 groups on 4×16: 40 useful
+    // products in a 4×12 tile).
+    const std::uint64_t m = static_cast<std::uint64_t>(s.coord.m1 - s.coord.m0);
+    const std::uint64_t n = static_cast<std::uint64_t>(s.coord.n1 - s.coord.n0);
+    FTSIM_ASSERT(m > 0 && n == s.pre[static_cast<int>(Stream::In)].lanes && s.macs <= s.iterations * m * n,
+                 "MAC step whose useful MACs exceed its tile's lanes");
+    const std::uint64_t issued = s.iterations * m * n;
+    a.mults += issued;
     if (s.mode == ComputeMode::Wu) {
       // Outer product: X (n lanes) and dY (m lanes) in, dW[m][n] read, added to, written back.
-      a.accumulateAdds += s.macs;
-      a.bramReads += s.iterations * (n + m) + s.macs;
-      a.bramWrites += s.macs;
+      a.accumulateAdds += issued;
+      a.bramReads += s.iterations * (n + m) + issued;
+      a.bramWrites += issued;
       const auto& upd = s.post[static_cast<int>(Stream::WeightOut)];
       if (upd.valid()) {  // w − lr·ΣdW: one multiply and one add per weight
         a.mults += upd.tile.elements();

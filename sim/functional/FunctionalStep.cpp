@@ -96,7 +96,7 @@ class MacEngine final : public MacEngineIF {
     if (!wu && s.pre[S(Stream::WeightIn)].valid()) loadWeights(plan, s.pre[S(Stream::WeightIn)].tile, bp);
 
     // Input window: FP and WU read X (stride S); BP reads dY zero-dilated.
-    const int K = m.kernel, P = m.pad, St = m.stride;
+    const int K = m.kernel, St = m.stride;
     int rows = c.r1 - c.r0, cols = c.x1 - c.x0, padRows = 1, padCols = cols, rowOrigin = 0, colOrigin = 0;
     int dil = 1, kernelStride = St;
     if (m.batchAsWidth) {
@@ -105,15 +105,15 @@ class MacEngine final : public MacEngineIF {
     } else if (bp) {
       padRows = schedule::rowWindow(m, true, c.r0, c.r1).padded;
       padCols = schedule::columnWindow(m, true, c.x0, c.x1).padded;
-      rowOrigin = c.r0 - (K - 1 - P);
-      colOrigin = c.x0 - (K - 1 - P);
+      rowOrigin = c.r0 - (K - 1 - m.padTop);
+      colOrigin = c.x0 - (K - 1 - m.padLeft);
       dil = St;
       kernelStride = 1;
     } else {
       padRows = schedule::rowWindow(m, false, c.r0, c.r1).padded;
       padCols = schedule::columnWindow(m, false, c.x0, c.x1).padded;
-      rowOrigin = c.r0 * St - P;
-      colOrigin = c.x0 * St - P;
+      rowOrigin = c.r0 * St - m.padTop;
+      colOrigin = c.x0 * St - m.padLeft;
     }
     FTSIM_ASSERT(padRows * padCols <= kIn && rows * cols <= kOut, "tile of " + plan.name + " exceeds the kernel buffers");
     auto in = m_in.get();
@@ -472,6 +472,11 @@ std::string FunctionalStep::unsupported(const workload::Network& net, const mode
     for (const workload::Layer& l : net.layers) {
       if (l.type == LayerType::Conv) kernelBound(l.kernel);
       if (l.type == LayerType::Fc && !imageFcRule(l, accel).empty()) return imageFcRule(l, accel);
+      // The pooling kernels take one square K×K window, K the map's height:
+      // another map would be averaged over pixels that are not its own.
+      if (l.type == LayerType::GlobalAvgPool && l.in.h != l.in.w)
+        return "layer " + l.name + ": functional mode averages a global average pool's map in one square window; " +
+               "its input is " + std::to_string(l.in.h) + "x" + std::to_string(l.in.w);
     }
   } catch (const UserError& e) {
     return e.what();
@@ -845,7 +850,7 @@ void FunctionalStep::elementwiseStep(const PhasePlan& plan, const VecPass& pass,
 namespace {
 
 /// The pooling geometry of a window whose buffer origin is input row
-/// `rowOrigin`, column −pad.
+/// `rowOrigin`, column −padLeft.
 kernels::PoolTile poolTile(const schedule::VecProblem& v, int rows, int rowOrigin, int inRowLo, int inRowHi,
                            int padCols) {
   kernels::PoolTile t;
@@ -856,8 +861,8 @@ kernels::PoolTile poolTile(const schedule::VecProblem& v, int rows, int rowOrigi
   t.stride = v.stride;
   t.rowLo = inRowLo - rowOrigin;
   t.rowHi = inRowHi - rowOrigin;
-  t.colLo = v.pad;
-  t.colHi = v.pad + v.inW;
+  t.colLo = v.padLeft;
+  t.colHi = v.padLeft + v.inW;
   return t;
 }
 
@@ -870,11 +875,11 @@ void FunctionalStep::poolStep(const PhasePlan& plan, const VecPass& pass, const 
   const TileRef& ti = step.pre[S(Stream::In)].tile;
   const TileRef& to = step.post[S(Stream::Out)].tile;
   const int r0 = to.lo[2], r1 = to.hi[2];
-  const int rowOrigin = r0 * v.stride - v.pad;
-  const auto rw = schedule::forwardWindow(r0, r1, v.stride, v.pad, v.kernel, v.inH);
+  const int rowOrigin = r0 * v.stride - v.padTop;
+  const auto rw = schedule::forwardWindow(r0, r1, v.stride, v.padTop, v.kernel, v.inH);
   const int padRows = rw.padded;
   const int padCols = (v.outW - 1) * v.stride + v.kernel;
-  const int padColsBuf = std::max(padCols, v.inW + v.pad);
+  const int padColsBuf = std::max(padCols, v.inW + v.padLeft);
   const int lanes = ti.hi[1] - ti.lo[1];
   FTSIM_ASSERT(padRows * padColsBuf <= kVecWords && lanes <= kVecLanes, "pool tile of " + plan.name + " too large");
   const bool isMax = m_net.layers[plan.layer].type == LayerType::MaxPool;
@@ -886,7 +891,7 @@ void FunctionalStep::poolStep(const PhasePlan& plan, const VecPass& pass, const 
     std::size_t k = 0;
     forEachInStreamOrder(m_prog.tensors[ti.tensor], ti, [&](int i0, int i1, int i2, int i3) {
       const float x = m_streamA[k++];
-      if (i0 == img) In[i1 - ti.lo[1]][(i2 - rowOrigin) * padColsBuf + i3 + v.pad] = x;
+      if (i0 == img) In[i1 - ti.lo[1]][(i2 - rowOrigin) * padColsBuf + i3 + v.padLeft] = x;
     });
     const kernels::PoolTile pt = poolTile(v, r1 - r0, rowOrigin, rw.lo, rw.hi, padColsBuf);
     if (isMax) kernels::maxPoolForward<kVecLanes, kVecWords, kVecWords>(In, Out, Arg, pt, lanes);
@@ -911,14 +916,14 @@ void FunctionalStep::poolGradStep(const PhasePlan& plan, const VecPass& pass, co
   // Every dY row whose window touches [d0, d1): with overlapping windows
   // (K > S) that is more than the strip's own rows, and the matching X rows.
   const auto ceilDiv = [](int a, int b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); };
-  const int rA = std::max(0, ceilDiv(d0 + v.pad - v.kernel + 1, v.stride));
-  const int rB = std::min(v.outH, (d1 - 1 + v.pad) / v.stride + 1);
+  const int rA = std::max(0, ceilDiv(d0 + v.padTop - v.kernel + 1, v.stride));
+  const int rB = std::min(v.outH, (d1 - 1 + v.padTop) / v.stride + 1);
   const bool isMax = m_net.layers[plan.layer].type == LayerType::MaxPool;
   const int lanes = to.hi[1] - to.lo[1];
-  const int rowOrigin = rA * v.stride - v.pad;
-  const auto rw = schedule::forwardWindow(rA, std::max(rB, rA + 1), v.stride, v.pad, v.kernel, v.inH);
+  const int rowOrigin = rA * v.stride - v.padTop;
+  const auto rw = schedule::forwardWindow(rA, std::max(rB, rA + 1), v.stride, v.padTop, v.kernel, v.inH);
   const int padRows = rw.padded;
-  const int padColsBuf = std::max((v.outW - 1) * v.stride + v.kernel, v.inW + v.pad);
+  const int padColsBuf = std::max((v.outW - 1) * v.stride + v.kernel, v.inW + v.padLeft);
   FTSIM_ASSERT(padRows * padColsBuf <= kVecWords && lanes <= kVecLanes, "pool-gradient tile of " + plan.name + " too large");
   TileRef dyBox = to, xBox = to;
   dyBox.tensor = pass.in;
@@ -945,7 +950,7 @@ void FunctionalStep::poolGradStep(const PhasePlan& plan, const VecPass& pass, co
       if (isMax) {
         kernels::clearLanes<kVecLanes, kVecWords>(X, padRows * padColsBuf);
         m_io->readTile(m_prog.tensors[xOne.tensor], xOne, [&](int, int i1, int i2, int i3, float x) {
-          X[i1 - to.lo[1]][(i2 - rowOrigin) * padColsBuf + i3 + v.pad] = x;
+          X[i1 - to.lo[1]][(i2 - rowOrigin) * padColsBuf + i3 + v.padLeft] = x;
         });
         kernels::maxPoolForward<kVecLanes, kVecWords, kVecWords>(X, Tmp, Arg, pt, lanes);
         kernels::maxPoolBackward<kVecLanes, kVecWords, kVecWords>(Dy, Arg, Dx, pt, lanes);
@@ -956,7 +961,7 @@ void FunctionalStep::poolGradStep(const PhasePlan& plan, const VecPass& pass, co
     m_io->writeTile(m_prog.tensors[to.tensor], dxOne, [&](int, int i1, int i2, int i3) {
       const int r = i2 - rowOrigin;
       if (r < 0 || r >= padRows) return 0.0f;
-      return Dx[i1 - to.lo[1]][r * padColsBuf + i3 + v.pad];
+      return Dx[i1 - to.lo[1]][r * padColsBuf + i3 + v.padLeft];
     });
   }
 }

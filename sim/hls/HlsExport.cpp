@@ -278,7 +278,7 @@ std::string tbVectors(const config::DesignConfig& d, const Layer& l, const std::
     const auto& m = r.mac;
     const auto& t = r.tiling;
     h << "    {\"" << r.name << "\", " << r.state << ", " << m.outCh << ", " << m.inCh << ", " << m.outH << ", "
-      << m.outW << ", " << m.inH << ", " << m.inW << ", " << m.kernel << ", " << m.stride << ", " << m.pad << ", "
+      << m.outW << ", " << m.inH << ", " << m.inW << ", " << m.kernel << ", " << m.stride << ", " << m.padTop << ", "
       << t.tr << ", " << t.tc << ", " << t.mOn << ", " << m.images << ", " << (t.weightsResident ? 1 : 0) << ", "
       << (r.relu ? 1 : 0) << ", " << lrText << ", {";
     for (int s = 0; s < kStreams; ++s) h << (s ? ", " : "") << phases[i].words[s];
@@ -502,7 +502,7 @@ std::string readme(const config::DesignConfig& d, const Layer& l, const HlsExpor
     << "|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const PhaseRegs& p : regs)
     s << "| " << p.name << " | " << p.mac.outCh << " | " << p.mac.inCh << " | " << p.mac.outH << "x" << p.mac.outW
-      << " | " << p.mac.kernel << " | " << p.mac.stride << " | " << p.mac.pad << " | " << p.tiling.tr << " | "
+      << " | " << p.mac.kernel << " | " << p.mac.stride << " | " << p.mac.padTop << " | " << p.tiling.tr << " | "
       << p.tiling.tc << " | " << p.tiling.mOn << " | " << (p.relu ? "yes" : "no") << " |\n";
   s << "\nTr, Tc and M_on are the design's. ReLU on store is the golden network's (the layer feeds a ReLU,\n"
     << "fused into its store when accelerator.vector.fuse_relu is set); in the design a batch norm may sit\n"
@@ -574,6 +574,12 @@ HlsExportResult exportHlsProject(const config::DesignConfig& d, const HlsExportO
   if (layer.isGrouped())
     throw UserError("hls-export: --layer " + layerName + ": a grouped conv (groups: " + std::to_string(layer.groups) +
                     "); the exported top's loop nest runs dense convolutions only (docs/layers.md)");
+  // The top's one `pad` register is the padding before the first row and
+  // column alike (its windows need no more: the output extents carry the rest).
+  if (layer.padTop != layer.padLeft)
+    throw UserError("hls-export: --layer " + layerName + ": padding " + std::to_string(layer.padTop) +
+                    " before the first row but " + std::to_string(layer.padLeft) +
+                    " before the first column; the exported top takes one leading pad for both");
   if (o.images < 1 || o.images > d.workload.batch)
     throw UserError("hls-export: --images " + std::to_string(o.images) + ": must be in [1, workload.batch = " +
                     std::to_string(d.workload.batch) + "]");

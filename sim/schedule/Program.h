@@ -51,6 +51,14 @@ struct TensorDesc {
   std::int32_t channelOffset = 0;
   std::int32_t parentChannels = 0;
   bool isView() const { return viewParent >= 0; }
+  /// The flattened features of map tensor `flatOf` in the FC layout: the
+  /// same bytes seen as (B, C·H·W, 1, 1), features in the layout's order
+  /// (c/G, h, w, c%G). An FC phase reads and writes a map through it, so that
+  /// its tiles of Tn (or Tm) features are ranges of that order, whatever
+  /// pixels and channel groups they cross (a box of the map cannot say so
+  /// when Tn or Tm exceeds G). It owns no bytes (baseAddr: the map's).
+  std::int32_t flatOf = -1;
+  bool aliasesAnother() const { return isView() || flatOf >= 0; }
 };
 
 /// The parent tensor's description and a tile in its coordinates, for a view
@@ -138,7 +146,12 @@ struct MacProblem {
   int outCh = 0, inCh = 0;  ///< channels produced / consumed by the phase
   int outH = 0, outW = 0;   ///< output pixels the array iterates over
   int inH = 0, inW = 0;     ///< extent of the phase's input map
-  int kernel = 1, stride = 1, pad = 0;
+  int kernel = 1, stride = 1;
+  /// The layer's zero padding before its input's first row and column (BP
+  /// too: the transposed windows are written in the forward conv's terms).
+  /// The padding after the last row and column only sets the output extent,
+  /// which outH/outW (FP) or inH/inW (BP) already carry.
+  int padTop = 0, padLeft = 0;
   int images = 1;           ///< 1 when the batch is the width (FC layers)
   bool batchAsWidth = false;
   /// Grouped conv: `groups` groups of outPerGroup phase outputs that read
@@ -219,7 +232,8 @@ struct VecPass {
 struct VecProblem {
   int channels = 0;
   int inH = 0, inW = 0, outH = 0, outW = 0;
-  int kernel = 1, stride = 1, pad = 0;
+  int kernel = 1, stride = 1;
+  int padTop = 0, padLeft = 0;  ///< pooling: padding before the first row and column (as MacProblem)
   int images = 1;
   bool batchAsWidth = false;
   int lanes = 16;              ///< channels the vector path handles per cycle

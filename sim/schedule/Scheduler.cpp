@@ -130,15 +130,22 @@ class ProgramBuilder {
       throw UserError("layer " + m_net.layers[producer].name + ": flattening a " + std::to_string(s.c) +
                       "-channel map into an FC layer needs the channels to be a multiple of " +
                       std::to_string(group()) + " (the DDR layout's channel group)");
-    // The FC reads Tn flattened features at a time, (c/G, h, w, c%G): one
-    // pixel of one channel group only when the group holds Tn channels.
-    if (layout == Layout::Fc && s.h * s.w > 1 && producer >= 0 && m_in.accel->peArray.tn > group())
-      throw UserError("layer " + m_net.layers[producer].name + ": flattening a " + std::to_string(s.h) + "x" +
-                      std::to_string(s.w) + " map into an FC layer needs pe_array.tn (" +
-                      std::to_string(m_in.accel->peArray.tn) + ") to divide pe_array.tm (" +
-                      std::to_string(m_in.accel->peArray.tm) + "): the layout's channel group is gcd(Tm, Tn) = " +
-                      std::to_string(group()) + " and the FC reads Tn features of one group");
     return addTensor(name, layout, {m_net.batch, s.c, s.h, s.w}, transient);
+  }
+
+  /// The flat alias of a map in the FC layout (TensorDesc::flatOf), made
+  /// once; a tensor that is already flat is its own.
+  int flat(int t) {
+    if (t < 0) return t;
+    const TensorDesc d = m_prog.tensors[t];
+    if (d.layout != Layout::Fc || d.dims[2] * d.dims[3] == 1 || d.isView()) return t;
+    for (std::size_t a = 0; a < m_prog.tensors.size(); ++a)
+      if (m_prog.tensors[a].flatOf == t) return static_cast<int>(a);
+    const int a = addTensor(d.name + ".flat", Layout::Fc, {d.dims[0], d.dims[1] * d.dims[2] * d.dims[3], 1, 1},
+                            m_transient[t]);
+    m_prog.tensors[a].flatOf = t;
+    m_prog.tensors[a].bytes = 0;
+    return a;
   }
 
   void createStaticTensors() {
@@ -241,6 +248,7 @@ class ProgramBuilder {
   void touch(int tensor) {
     if (tensor < 0) return;
     if (m_prog.tensors[tensor].isView()) touch(m_prog.tensors[tensor].viewParent);
+    if (m_prog.tensors[tensor].flatOf >= 0) touch(m_prog.tensors[tensor].flatOf);
     const int idx = static_cast<int>(m_prog.phases.size()) - 1;
     m_firstUse[tensor] = std::min(m_firstUse[tensor], idx);
     m_lastUse[tensor] = std::max(m_lastUse[tensor], idx);
@@ -248,6 +256,13 @@ class ProgramBuilder {
 
   void addMacPhase(int i, Phase ph, int tIn, int tIn2, int tOut) {
     const Layer& l = m_net.layers[i];
+    // An FC layer's phases see a flattened map as features (its BP writes
+    // the map's gradient as features too).
+    if (l.type == LayerType::Fc) {
+      tIn = flat(tIn);
+      tIn2 = flat(tIn2);
+      tOut = flat(tOut);
+    }
     PhasePlan& p = addPhase(i, ph, Unit::PeArray);
     p.mac = Scheduler::macProblem(l, ph, m_net.batch);
     if (tIn >= 0) p.mac.inChannelGroup = m_prog.tensors[tIn].group;
@@ -269,7 +284,8 @@ class ProgramBuilder {
     v.lanes = m_in.accel->vector.lanes;
     v.kernel = l.kernel;
     v.stride = l.stride;
-    v.pad = l.pad;
+    v.padTop = l.padTop;
+    v.padLeft = l.padLeft;
     if (vectorTensors) {
       v.batchAsWidth = true;
       v.images = 1;
@@ -536,7 +552,7 @@ class ProgramBuilder {
   void assignAddresses() {
     std::uint64_t next = 0;
     for (std::size_t t = 0; t < m_prog.tensors.size(); ++t) {
-      if (m_transient[t] || m_prog.tensors[t].isView()) continue;
+      if (m_transient[t] || m_prog.tensors[t].aliasesAnother()) continue;
       m_prog.tensors[t].baseAddr = next;
       next = alignUp(next + m_prog.tensors[t].bytes);
     }
@@ -544,7 +560,7 @@ class ProgramBuilder {
     std::vector<std::size_t> placed;
     std::uint64_t gradEnd = gradBase;
     for (std::size_t t = 0; t < m_prog.tensors.size(); ++t) {
-      if (!m_transient[t] || m_prog.tensors[t].isView()) continue;
+      if (!m_transient[t] || m_prog.tensors[t].aliasesAnother()) continue;
       TensorDesc& d = m_prog.tensors[t];
       std::uint64_t addr = gradBase;
       bool moved = true;
@@ -564,8 +580,10 @@ class ProgramBuilder {
       gradEnd = std::max(gradEnd, alignUp(addr + d.bytes));
       placed.push_back(t);
     }
-    for (TensorDesc& d : m_prog.tensors)
+    for (TensorDesc& d : m_prog.tensors) {
       if (d.isView()) d.baseAddr = m_prog.tensors[d.viewParent].baseAddr;
+      if (d.flatOf >= 0) d.baseAddr = m_prog.tensors[d.flatOf].baseAddr;
+    }
     m_prog.ddrBytes = gradEnd;
     if (m_in.ddrCapacityBytes > 0 && gradEnd > m_in.ddrCapacityBytes)
       throw UserError("workload " + m_net.name + " (batch " + std::to_string(m_net.batch) + ") needs " +
@@ -610,14 +628,14 @@ MacProblem Scheduler::macProblem(const Layer& l, Phase ph, int batch) {
     m.outW = m.inW = batch;
     m.kernel = 1;
     m.stride = 1;
-    m.pad = 0;
     m.outCh = ph == Phase::BP ? f : l.out.c;
     m.inCh = ph == Phase::BP ? l.out.c : f;
     return m;
   }
   m.kernel = l.kernel;
   m.stride = l.stride;
-  m.pad = l.pad;
+  m.padTop = l.padTop;
+  m.padLeft = l.padLeft;
   m.images = batch;
   if (ph == Phase::BP) {
     m.outCh = l.in.c;

@@ -285,8 +285,8 @@ void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
               break;
             }
             case VecOp::Pool: {
-              const Window rw = forwardWindow(r0, r1, v.stride, v.pad, v.kernel, v.inH);
-              const Window cw = forwardWindow(0, v.outW, v.stride, v.pad, v.kernel, v.inW);
+              const Window rw = forwardWindow(r0, r1, v.stride, v.padTop, v.kernel, v.inH);
+              const Window cw = forwardWindow(0, v.outW, v.stride, v.padLeft, v.kernel, v.inW);
               const std::uint64_t inPx = static_cast<std::uint64_t>(rw.padded) * cw.padded;
               const std::uint64_t outPx = static_cast<std::uint64_t>(r1 - r0) * v.outW;
               s.pre[static_cast<int>(Stream::In)] =
@@ -298,8 +298,8 @@ void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
             case VecOp::PoolGrad: {
               // dY rows [r0, r1) scatter into dX rows [r0·S − P, r1·S − P);
               // strips partition dX (the last one runs to the bottom edge).
-              const int d0 = std::max(0, r0 * v.stride - v.pad);
-              const int d1 = r1 == v.outH ? v.inH : std::min(v.inH, r1 * v.stride - v.pad);
+              const int d0 = std::max(0, r0 * v.stride - v.padTop);
+              const int d1 = r1 == v.outH ? v.inH : std::min(v.inH, r1 * v.stride - v.padTop);
               const std::uint64_t dyPx = static_cast<std::uint64_t>(r1 - r0) * v.outW;
               const std::uint64_t dxPx = static_cast<std::uint64_t>(d1 - d0) * v.inW;
               s.pre[static_cast<int>(Stream::In)] = op(box(pass.in, r0, r1, 0, v.outW), OpKind::VecIn, c1 - c0, dyPx * nImg);
@@ -322,10 +322,10 @@ void vecSteps(const Program& prog, const PhasePlan& p, std::vector<Step>& out) {
 
 }  // namespace
 
-Window forwardWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent) {
+Window forwardWindow(int o0, int o1, int stride, int padBefore, int kernel, int inExtent) {
   Window w;
-  const int first = o0 * stride - pad;
-  const int last = (o1 - 1) * stride - pad + kernel;  // exclusive
+  const int first = o0 * stride - padBefore;
+  const int last = (o1 - 1) * stride - padBefore + kernel;  // exclusive
   w.padded = last - first;
   w.lo = std::max(0, first);
   w.hi = std::min(inExtent, last);
@@ -333,34 +333,34 @@ Window forwardWindow(int o0, int o1, int stride, int pad, int kernel, int inExte
   return w;
 }
 
-Window transposedWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent) {
-  // dX[h] += dY[r]·W[kh] where r·S − P + kh = h.
+Window transposedWindow(int o0, int o1, int stride, int padBefore, int kernel, int inExtent) {
+  // dX[h] += dY[r]·W[kh] where r·S − P + kh = h (P: the padding before row 0).
   Window w;
   w.padded = (o1 - o0) + kernel - 1;
-  w.lo = std::max(0, ceilDivInt(o0 + pad - kernel + 1, stride));
-  w.hi = std::min(inExtent, floorDiv(o1 - 1 + pad, stride) + 1);
+  w.lo = std::max(0, ceilDivInt(o0 + padBefore - kernel + 1, stride));
+  w.hi = std::min(inExtent, floorDiv(o1 - 1 + padBefore, stride) + 1);
   if (w.hi < w.lo) w.hi = w.lo;
   return w;
 }
 
 Window rowWindow(const MacProblem& m, bool transposed, int o0, int o1) {
-  return transposed ? transposedWindow(o0, o1, m.stride, m.pad, m.kernel, m.inH)
-                    : forwardWindow(o0, o1, m.stride, m.pad, m.kernel, m.inH);
+  return transposed ? transposedWindow(o0, o1, m.stride, m.padTop, m.kernel, m.inH)
+                    : forwardWindow(o0, o1, m.stride, m.padTop, m.kernel, m.inH);
 }
 
 Window columnWindow(const MacProblem& m, bool transposed, int x0, int x1) {
   if (transposed) {
-    Window w = transposedWindow(x0, x1, m.stride, m.pad, m.kernel, m.inW);
+    Window w = transposedWindow(x0, x1, m.stride, m.padLeft, m.kernel, m.inW);
     if (x0 == 0 && x1 == m.outW) {
       w.lo = 0;
       w.hi = m.inW;
     }
     return w;
   }
-  Window w = forwardWindow(x0, x1, m.stride, m.pad, m.kernel, m.inW);
+  Window w = forwardWindow(x0, x1, m.stride, m.padLeft, m.kernel, m.inW);
   if (x0 == 0 && x1 == m.outW) {
-    const int first = -m.pad;
-    const int last = (m.outW - 1) * m.stride - m.pad + m.kernel;
+    const int first = -m.padLeft;
+    const int last = (m.outW - 1) * m.stride - m.padLeft + m.kernel;
     w.lo = 0;
     w.hi = m.inW;
     w.padded = std::max(last, m.inW) - std::min(first, 0);

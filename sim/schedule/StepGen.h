@@ -33,10 +33,12 @@ struct Window {
   int lo = 0, hi = 0;   ///< real rows (or columns) moved by the DMA
   int padded = 0;       ///< extent in the on-chip buffer, padding (and dilation) included
 };
-Window forwardWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent);
+/// `padBefore`: the padding before the first row (column); the padding
+/// after the last only decides how many outputs there are.
+Window forwardWindow(int o0, int o1, int stride, int padBefore, int kernel, int inExtent);
 /// Input rows for a transposed (BP) convolution producing dX rows [o0, o1)
 /// from dY: the buffer holds the zero-dilated, padded window (o1-o0+K-1).
-Window transposedWindow(int o0, int o1, int stride, int pad, int kernel, int inExtent);
+Window transposedWindow(int o0, int o1, int stride, int padBefore, int kernel, int inExtent);
 
 /// Input rows of a MAC phase's output rows [o0, o1) (BP: transposed).
 Window rowWindow(const MacProblem& m, bool transposed, int o0, int o1);

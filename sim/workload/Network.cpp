@@ -92,43 +92,61 @@ LayerType parseType(const ConfigNode& layerNode) {
   return kTypes.count(t) ? kTypes.at(t) : kTtTypes.at(t);
 }
 
-int outExtent(const ConfigNode& node, int in, int k, int s, int p) {
-  const int span = in + 2 * p - k;
+/// Zero padding on each side of a conv's or pool's input map.
+struct Padding {
+  int top = 0, bottom = 0, left = 0, right = 0;
+};
+
+int outExtent(const ConfigNode& node, int in, int k, int s, int before, int after) {
+  const int span = in + before + after - k;
   if (span < 0)
-    node.fail("kernel " + std::to_string(k) + " is larger than the padded input (" +
-              std::to_string(in) + " + 2*" + std::to_string(p) + ")");
+    node.fail("kernel " + std::to_string(k) + " is larger than the padded input (" + std::to_string(in) + " + " +
+              std::to_string(before) + " + " + std::to_string(after) + ")");
   return span / s + 1;
 }
 
-/// `padding: valid | same | N` (or the older `pad: N`): the zero padding on
-/// every side. `same` gives ⌈in/S⌉ outputs; it needs the total padding
-/// (out−1)·S + K − in to be even, since padding is symmetric here.
-int parsePadding(const ConfigNode& ln, int inH, int inW, int k, int s) {
+/// `padding: valid | same | same_lower | N | [top, bottom, left, right]` (or
+/// the older `pad: N`). `same` gives ⌈in/S⌉ outputs with the total padding
+/// (out−1)·S + K − in split as ONNX's SAME_UPPER and TensorFlow's SAME do:
+/// half before, the odd pixel after (bottom, right); `same_lower` puts the
+/// odd pixel before (ONNX's SAME_LOWER).
+Padding parsePadding(const ConfigNode& ln, int inH, int inW, int k, int s) {
   if (ln.has("pad") && ln.has("padding")) ln.at("padding").fail("give either `padding` or `pad`, not both");
-  if (!ln.has("padding")) return static_cast<int>(ln.getInt("pad", 0, 0, 64));
+  if (!ln.has("padding")) {
+    const int p = static_cast<int>(ln.getInt("pad", 0, 0, 64));
+    return Padding{p, p, p, p};
+  }
   const ConfigNode p = ln.at("padding");
+  if (p.isSeq()) {
+    const std::vector<std::int64_t> v = ln.getIntList("padding", 0, 64);
+    if (v.size() != 4) p.fail("a list of paddings must give four sides: [top, bottom, left, right]");
+    return Padding{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]), static_cast<int>(v[3])};
+  }
   const std::string v = p.isScalar() ? p.asString() : std::string();
-  if (v == "valid") return 0;
-  if (v == "same") {
-    int pad = -1;
-    for (int in : {inH, inW}) {
+  if (v == "valid") return Padding{};
+  if (v == "same" || v == "same_upper" || v == "same_lower") {
+    const auto split = [&](int in, int& before, int& after) {
       const int out = (in + s - 1) / s;
       const int total = std::max(0, (out - 1) * s + k - in);
-      if (total % 2 != 0)
-        p.fail("'same' padding of a " + std::to_string(in) + "-pixel input with kernel " + std::to_string(k) +
-               " and stride " + std::to_string(s) + " needs " + std::to_string(total) +
-               " pixels of padding, which cannot be split evenly; asymmetric padding is not supported: give "
-               "`padding: N`");
-      if (pad >= 0 && pad != total / 2)
-        p.fail("'same' padding differs between height and width (" + std::to_string(pad) + " and " +
-               std::to_string(total / 2) + "); give `padding: N`");
-      pad = total / 2;
-    }
-    return pad;
+      before = v == "same_lower" ? total - total / 2 : total / 2;
+      after = total - before;
+    };
+    Padding r;
+    split(inH, r.top, r.bottom);
+    split(inW, r.left, r.right);
+    return r;
   }
   if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
-    p.fail("must be valid, same or a number of pixels (0 to 64)");
-  return static_cast<int>(ln.getInt("padding", 0, 64));
+    p.fail("must be valid, same or a number of pixels (0 to 64); or same_lower, or [top, bottom, left, right]");
+  const int n = static_cast<int>(ln.getInt("padding", 0, 64));
+  return Padding{n, n, n, n};
+}
+
+void setPadding(Layer& l, const Padding& p) {
+  l.padTop = p.top;
+  l.padBottom = p.bottom;
+  l.padLeft = p.left;
+  l.padRight = p.right;
 }
 
 /// `out_modes`/`in_modes` (or the embedding's names), `rank` or `ranks`, and
@@ -209,14 +227,14 @@ void readLayer(Network& net, const std::map<std::string, int>& byName, const Con
     case LayerType::Conv: {
       l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
       l.stride = static_cast<int>(ln.getInt("stride", 1, 1, 64));
-      l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
+      setPadding(l, parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride));
       const int m = static_cast<int>(ln.getInt("out_channels", 1, 1 << 20));
       l.groups = static_cast<int>(ln.getInt("groups", 1, 1, 1 << 20));
       if (l.in.c % l.groups != 0 || m % l.groups != 0)
         ln.at("groups").fail("must divide both the input channels (" + std::to_string(l.in.c) +
                              ") and out_channels (" + std::to_string(m) + ")");
-      l.out = Shape{m, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
-                    outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
+      l.out = Shape{m, outExtent(ln, l.in.h, l.kernel, l.stride, l.padTop, l.padBottom),
+                    outExtent(ln, l.in.w, l.kernel, l.stride, l.padLeft, l.padRight)};
       break;
     }
     case LayerType::Fc:
@@ -226,10 +244,13 @@ void readLayer(Network& net, const std::map<std::string, int>& byName, const Con
     case LayerType::AvgPool: {
       l.kernel = static_cast<int>(ln.getInt("kernel", 1, 64));
       l.stride = static_cast<int>(ln.getInt("stride", l.kernel, 1, 64));
-      l.pad = parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride);
-      if (l.pad * 2 > l.kernel) ln.at("pad").fail("must be <= kernel/2");
-      l.out = Shape{l.in.c, outExtent(ln, l.in.h, l.kernel, l.stride, l.pad),
-                    outExtent(ln, l.in.w, l.kernel, l.stride, l.pad)};
+      setPadding(l, parsePadding(ln, l.in.h, l.in.w, l.kernel, l.stride));
+      // A window must keep at least one real pixel (a max over padding only
+      // would be −∞); PyTorch's pools take at most K/2 on a side.
+      if (2 * std::max({l.padTop, l.padBottom, l.padLeft, l.padRight}) > l.kernel)
+        ln.at(ln.has("pad") ? "pad" : "padding").fail("must be <= kernel/2");
+      l.out = Shape{l.in.c, outExtent(ln, l.in.h, l.kernel, l.stride, l.padTop, l.padBottom),
+                    outExtent(ln, l.in.w, l.kernel, l.stride, l.padLeft, l.padRight)};
       break;
     }
     case LayerType::GlobalAvgPool:

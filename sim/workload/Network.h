@@ -38,7 +38,15 @@ struct Layer {
   std::vector<int> inputs;
   Shape in;   ///< shape of the first input
   Shape out;
-  int kernel = 1, stride = 1, pad = 0;
+  int kernel = 1, stride = 1;
+  /// conv and pooling: zero padding on each side of the input map (PyTorch's
+  /// F.pad order would be left, right, top, bottom). Symmetric unless the
+  /// workload gives `padding: [top, bottom, left, right]` or `same` needs an
+  /// odd total (docs/layers.md).
+  int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+  bool symmetricPadding() const {
+    return padTop == padBottom && padTop == padLeft && padTop == padRight;
+  }
   /// conv: channel groups (1: dense; in.c: depthwise). Each group of out.c/G
   /// outputs reads only its in.c/G inputs; weights are [out.c][in.c/G][K][K].
   int groups = 1;

@@ -303,19 +303,47 @@ class SmallGraphs(unittest.TestCase):
         self.refused(path, f"{path}: node 'gate' (Sigmoid): op not supported by ftsim",
                      "1 node(s) refused (Sigmoid x1); nothing written")
 
-    def test_dilation_asymmetric_pads_other_clips_and_concat_axes_are_refused(self):
+    def test_dilation_pool_pads_other_clips_and_concat_axes_are_refused(self):
         lo, hi = numpy_helper.from_array(np.array(0, dtype=np.float32), "lo"), \
             numpy_helper.from_array(np.array(1, dtype=np.float32), "hi")
         path = save([conv("dil", "x", "a", "w", kernel_shape=[3, 3], dilations=[2, 2]),
-                     conv("asym", "x", "c", "w", kernel_shape=[3, 3], pads=[0, 0, 1, 1]),
+                     helper.make_node("MaxPool", ["x"], ["c"], name="widepad", kernel_shape=[2, 2],
+                                      pads=[0, 0, 2, 0]),
                      conv("ok", "x", "d", "w", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
                      helper.make_node("Clip", ["d", "lo", "hi"], ["e"], name="clip01"),
                      helper.make_node("Concat", ["d", "e"], ["y"], name="cat", axis=2)],
                     [weight("w", 4, 4, 3, 3), lo, hi], [1, 4, 8, 8], [1, 4, 16, 8], "refusals")
         self.refused(path, "node 'dil' (Conv): dilations = [2, 2]: ftsim has no dilated convolution",
-                     "node 'asym' (Conv): pads = [0, 0, 1, 1]",
+                     "node 'widepad' (MaxPool): pad [0, 2, 0, 0] with kernel 2: ftsim pools with pad <= kernel/2",
                      "node 'clip01' (Clip): min = 0.0, max = 1.0: ftsim imports Clip only as ReLU6",
                      "node 'cat' (Concat): axis = 2: ftsim concatenates feature maps along the channels")
+
+    def test_asymmetric_pads_and_same_upper_import_per_side_and_simulate(self):
+        # ONNX orders pads [top, left, bottom, right]; ftsim's list is [top, bottom, left, right].
+        # TF-style stride-2 SAME_UPPER on an even map pads only the bottom and the right.
+        path = save([conv("asym", "x", "a", "w1", kernel_shape=[3, 3], pads=[0, 1, 2, 0]),
+                     helper.make_node("Relu", ["a"], ["r"], name="act"),
+                     conv("down", "r", "b", "w2", kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_UPPER"),
+                     helper.make_node("MaxPool", ["b"], ["p"], name="pool", kernel_shape=[2, 2],
+                                      strides=[2, 2], pads=[1, 0, 0, 1]),
+                     helper.make_node("GlobalAveragePool", ["p"], ["g"], name="gap"),
+                     helper.make_node("Flatten", ["g"], ["f"], name="flat"),
+                     helper.make_node("Gemm", ["f", "wf"], ["y"], name="fc", transB=1)],
+                    [weight("w1", 16, 3, 3, 3), weight("w2", 16, 16, 3, 3), weight("wf", 10, 16)],
+                    [2, 3, 8, 8], [2, 10], "asym")
+        yml, w = self.imported(path)
+        # asym: (8 + 0 + 2 − 3) + 1 = 8 rows, (8 + 1 + 0 − 3) + 1 = 7 columns;
+        # down: ⌈8/2⌉ = 4 rows, ⌈7/2⌉ = 4 columns: rows (4−1)·2 + 3 − 8 = 1 → [0, 1],
+        # columns (4−1)·2 + 3 − 7 = 2 → [1, 1]; pool: (4 + 1 + 0 − 2)/2 + 1 = 2 rows and columns.
+        self.assertEqual(w["layers"][:4], [
+            {"name": "asym", "type": "conv", "out_channels": 16, "kernel": 3, "padding": [0, 2, 1, 0]},
+            {"name": "act", "type": "relu"},
+            {"name": "down", "type": "conv", "out_channels": 16, "kernel": 3, "stride": 2,
+             "padding": [0, 1, 1, 1]},
+            {"name": "pool", "type": "maxpool", "kernel": 2, "stride": 2, "padding": [1, 0, 0, 1]}])
+        _, rows = simulate(design_with(yml, "asym"))
+        self.assertEqual([(t, ph) for t, ph, _ in rows if t == "conv"],
+                         [("conv", "FP"), ("conv", "FP"), ("conv", "BP"), ("conv", "WU"), ("conv", "WU")])
 
     def test_grouped_and_depthwise_convs_relu6_and_concat(self):
         lo, hi = numpy_helper.from_array(np.array(0, dtype=np.float32), "lo"), \
