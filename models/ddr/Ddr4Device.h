@@ -88,6 +88,10 @@ class Ddr4Device {
   bool canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) const;
   /// Record a command; it must be legal (FTSIM_ASSERT).
   void issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle);
+  /// Record a RD or WR that `canIssue` allows, without checking it (the
+  /// controller's streaming path, whose decisions the tests check against
+  /// the per-command path); the same effect as `issue`.
+  void issueColumn(DdrCommand cmd, int b, std::uint64_t cycle);
   /// Close bank `b` as a RD or WR with auto-precharge does: at the first
   /// cycle tRAS, tRTP and tWR allow, without a command-bus slot. Returns
   /// that cycle.
@@ -113,6 +117,8 @@ class Ddr4Device {
   static void raise(std::uint64_t& v, std::uint64_t to) {
     if (to > v) v = to;
   }
+  /// The timing and counts of a RD or WR (not the command bus).
+  void columnTiming(DdrCommand cmd, int b, std::uint64_t cycle);
   /// `now`: the cycle of the command being issued (changes up to it settle).
   void closeBank(int b, std::uint64_t cycle, std::uint64_t now);
   /// A bank of `rank` opens (+1) or closes (−1) at `cycle`. Commands come in
