@@ -568,8 +568,35 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     }
     m_cursor = r + 1;
     m_memoValid = false;
-    while (m_pending >= 0 && queuesHaveRoom(m_txns[m_pending].dir)) enter(m_pending, r + 1, true);
-    if (!m_streamOn) return StreamStop::General;
+    if (m_pending >= 0 && m_txns[m_pending].dir == dir) {
+      // The request stage's transaction waits for this queue, which was
+      // full: its next burst takes the entry just freed, on the next cycle
+      // (enter(), inline for a hit).
+      Txn& p = m_txns[m_pending];
+      const DramAddress a = m_map.decode(p.nextBurst << m_burstShift);
+      const int pb = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
+      if (!rowOpen(pb, a.row) || (dir == 0 && m_cfg.readForwarding)) {
+        enter(m_pending, r + 1, true);
+        if (!m_streamOn) return StreamStop::General;
+        continue;
+      }
+      FTSIM_ASSERT(m_shared->hasRoom(dir), "queue entry taken while full");
+      m_shared->enqueue(-1, dir, pb);
+      Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
+      l.seq = m_seq++;
+      l.burst = p.nextBurst++;
+      l.row = a.row;
+      l.txn = m_pending;
+      l.bank = static_cast<std::uint16_t>(pb);
+      l.outcome = kNone;
+      if (p.nextBurst == p.endBurst) {
+        m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, p.tag, r + 1});
+        m_pending = -1;
+      }
+    } else {
+      while (m_pending >= 0 && queuesHaveRoom(m_txns[m_pending].dir)) enter(m_pending, r + 1, true);
+      if (!m_streamOn) return StreamStop::General;
+    }
   }
 }
 
