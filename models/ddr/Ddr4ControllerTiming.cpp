@@ -57,6 +57,10 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   while (ring < static_cast<std::uint32_t>(std::max(cfg.readQueueBursts, cfg.writeQueueBursts))) ring <<= 1;
   m_ring.resize(ring);
   m_ringMask = ring - 1;
+  m_singleRank = device.ranks == 1;
+  m_runGroupNext.assign(static_cast<std::size_t>(m_dev.groups()), 0);
+  m_runLast.assign(static_cast<std::size_t>(m_dev.banks()), 0);
+  m_runCount.assign(static_cast<std::size_t>(m_dev.banks()), 0);
 }
 
 // ---------------------------------------------------------------- queues
@@ -536,26 +540,60 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   std::uint64_t due = UINT64_MAX;
   for (const std::uint64_t r : m_refreshDue) due = std::min(due, r);
   const std::uint64_t doneAfter = dir ? m_dev.config().t.cwl + m_dev.burstCycles() : m_dev.readDoneCycles();
+  // One rank: RD→RD (WR→WR) sets only the rank's next cycle (+ tCCD_S),
+  // its bank group's (+ tCCD_L) and the bus (+ the command's cycles); a
+  // bank's own next RD (WR) is untouched. So the command's earliest cycle
+  // is max(bank, group, floor) with the group and floor kept here from the
+  // device's values at the start, and the device learns the commands when
+  // the call ends (issueColumns).
+  const bool light = m_singleRank;
+  std::uint64_t floor = 0, banks = 0;
+  const std::uint64_t ccdS = m_dev.ccdShort(), ccdL = m_dev.ccdLong(), cmdCycles = m_dev.commandCycles(col);
+  if (light) {
+    floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
+    for (int g = 0; g < m_dev.groups(); ++g) m_runGroupNext[g] = m_dev.groupNext(col, g);
+  }
+  auto stop = [&](StreamStop s) {
+    for (; banks; banks &= banks - 1) {
+      const int b = __builtin_ctzll(banks);
+      m_dev.issueColumns(col, b, m_runLast[b], m_runCount[b]);
+      m_runCount[b] = 0;
+    }
+    return s;
+  };
   while (true) {
     if (m_ringSize == 0) {
       m_streamOn = false;
-      return StreamStop::Empty;
+      return stop(StreamStop::Empty);
     }
-    if (untilTaken && m_pending < 0) return StreamStop::Until;
-    if (direction() != dir) return StreamStop::General;
+    if (untilTaken && m_pending < 0) return stop(StreamStop::Until);
+    if (direction() != dir) return stop(StreamStop::General);
     const Light& h = m_ring[m_ringHead];
     const int b = h.bank;
     // The decision decide() would take: the oldest request's column
     // command when it is ready on the column floor, unless a refresh is due.
-    const std::uint64_t r = std::max(m_dev.earliest(col, b), m_cursor);
-    if (r != std::max(m_dev.columnFloor(col), m_cursor) || r >= due) return StreamStop::General;
-    if (r >= until) return StreamStop::Until;
+    std::uint64_t r;
+    if (light) {
+      const int g = m_dev.groupIndex(b);
+      r = std::max({m_dev.bankNext(col, b), m_runGroupNext[g], floor, m_cursor});
+      if (r != std::max(floor, m_cursor) || r >= due) return stop(StreamStop::General);
+      if (r >= until) return stop(StreamStop::Until);
+      m_runGroupNext[g] = std::max(m_runGroupNext[g], r + ccdL);
+      floor = std::max(r + ccdS, r + cmdCycles);
+      m_runLast[b] = r;
+      ++m_runCount[b];
+      banks |= 1ULL << b;
+    } else {
+      r = std::max(m_dev.earliest(col, b), m_cursor);
+      if (r != std::max(m_dev.columnFloor(col), m_cursor) || r >= due) return stop(StreamStop::General);
+      if (r >= until) return stop(StreamStop::Until);
+      m_dev.issueColumn(col, b, r);
+    }
     ++m_bankStats[b][(h.outcome == kNone ? static_cast<int>(kHit) : static_cast<int>(h.outcome)) - 1];
     ++m_columnsSinceAct[b];
     ++m_fastDecisions;
     if (m_trace) m_trace->push_back(CommandRecord{r, col, b, h.row});
     if (m_timeline) recordCommand(col, b, m_dev.rankOf(b), h.row, r);
-    m_dev.issueColumn(col, b, r);
     if (r + doneAfter > m_lastData) m_lastData = r + doneAfter;
     const std::int32_t ti = h.txn;
     m_ringHead = (m_ringHead + 1) & m_ringMask;
@@ -577,7 +615,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       const int pb = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
       if (!rowOpen(pb, a.row) || (dir == 0 && m_cfg.readForwarding)) {
         enter(m_pending, r + 1, true);
-        if (!m_streamOn) return StreamStop::General;
+        if (!m_streamOn) return stop(StreamStop::General);
         continue;
       }
       FTSIM_ASSERT(m_shared->hasRoom(dir), "queue entry taken while full");
@@ -595,7 +633,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       }
     } else {
       while (m_pending >= 0 && queuesHaveRoom(m_txns[m_pending].dir)) enter(m_pending, r + 1, true);
-      if (!m_streamOn) return StreamStop::General;
+      if (!m_streamOn) return stop(StreamStop::General);
     }
   }
 }

@@ -248,6 +248,11 @@ class Ddr4ControllerTiming {
   std::vector<Light> m_ring;
   std::uint32_t m_ringMask = 0, m_ringHead = 0, m_ringSize = 0;
   std::uint32_t m_streamCooldown = 0;  ///< decisions before lists go back into the ring
+  /// One rank: the streaming path keeps its commands' constraints on each
+  /// other itself and records them in the device when it stops.
+  bool m_singleRank = false;
+  std::vector<std::uint64_t> m_runGroupNext;  ///< per bank group, its next column cycle
+  std::vector<std::uint64_t> m_runLast, m_runCount;  ///< per bank: the last column command, how many
   /// The last decision, still right while nothing was issued or queued
   /// (advancing the cursor up to its cycle does not change it).
   Decision m_memo;

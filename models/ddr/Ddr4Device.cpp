@@ -213,6 +213,15 @@ void Ddr4Device::issueColumn(DdrCommand cmd, int b, std::uint64_t cycle) {
   columnTiming(cmd, b, cycle);
 }
 
+void Ddr4Device::issueColumns(DdrCommand cmd, int b, std::uint64_t lastCycle, std::uint64_t count) {
+  const std::uint64_t busFree = lastCycle + m_cmdCycles[static_cast<int>(cmd)];
+  raise(m_busFree[1], busFree);
+  if (!m_splitBus) raise(m_busFree[0], busFree);
+  columnTiming(cmd, b, lastCycle);
+  m_counts[static_cast<int>(cmd)] += count - 1;
+  m_bankCounts[b][static_cast<int>(cmd)] += count - 1;
+}
+
 void Ddr4Device::columnTiming(DdrCommand cmd, int b, std::uint64_t cycle) {
   const Ddr4Timing& t = m_cfg.t;
   Bank& k = m_banks[b];
