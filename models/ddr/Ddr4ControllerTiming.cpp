@@ -553,6 +553,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
     for (int g = 0; g < m_dev.groups(); ++g) m_runGroupNext[g] = m_dev.groupNext(col, g);
   }
+  bool first = true;
   auto stop = [&](StreamStop s) {
     for (; banks; banks &= banks - 1) {
       const int b = __builtin_ctzll(banks);
@@ -567,7 +568,10 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       return stop(StreamStop::Empty);
     }
     if (untilTaken && m_pending < 0) return stop(StreamStop::Until);
-    if (direction() != dir) return stop(StreamStop::General);
+    // Reads hold the direction while no write is queued, and a write
+    // arriving ends the streaming path; writes may stop at a watermark.
+    if ((dir == 1 || first) && direction() != dir) return stop(StreamStop::General);
+    first = false;
     const Light& h = m_ring[m_ringHead];
     const int b = h.bank;
     // The decision decide() would take: the oldest request's column
