@@ -7,6 +7,12 @@
 
 namespace ftsim::models {
 
+namespace {
+// Decisions the lists keep after the streaming path stopped before they may
+// go back into the ring (a bound on moving them back and forth).
+constexpr std::uint32_t kStreamCooldown = 8;
+}  // namespace
+
 Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4ControllerConfig& cfg)
     : m_cfg(cfg), m_dev(device), m_map(cfg.mapping) {
   FTSIM_ASSERT(m_dev.banks() <= 64, "at most 64 banks per channel");
@@ -46,6 +52,15 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_columnsSinceAct.assign(m_dev.banks(), 0);
   m_bankStats.assign(m_dev.banks(), {});
   m_latencyHist.assign(64, 0);
+  m_streamOK = m_fast && m_shared != nullptr;
+  std::uint32_t ring = 1;
+  while (ring < static_cast<std::uint32_t>(std::max(cfg.readQueueBursts, cfg.writeQueueBursts))) ring <<= 1;
+  m_ring.resize(ring);
+  m_ringMask = ring - 1;
+  m_singleRank = device.ranks == 1;
+  m_runGroupNext.assign(static_cast<std::size_t>(m_dev.groups()), 0);
+  m_runLast.assign(static_cast<std::size_t>(m_dev.banks()), 0);
+  m_runCount.assign(static_cast<std::size_t>(m_dev.banks()), 0);
 }
 
 // ---------------------------------------------------------------- queues
@@ -56,6 +71,8 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   const DramAddress a = m_map.decode(burst << m_burstShift);
   const int b = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
   const int dir = t.dir;
+  const bool hit = rowOpen(b, a.row);
+  if (m_streamOn && (dir != m_streamDir || !hit)) materialize();
   if (dir == 0 && m_cfg.readForwarding && inWriteQueue(b, burst)) {
     // Answered from the write queue: no entry, no command.
     ++m_forwardedReads;
@@ -67,7 +84,26 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     if (--t.unissued == 0) completeRead(ti, t.doneCycle);
     return;
   }
-  FTSIM_ASSERT(m_free >= 0 && queuesHaveRoom(dir), "queue entry taken while full");
+  FTSIM_ASSERT(queuesHaveRoom(dir), "queue entry taken while full");
+  if (hit && (m_streamOn || (m_count[0] == 0 && m_count[1] == 0 && streamAllowed()))) {
+    m_streamOn = true;
+    m_streamDir = dir;
+    m_shared->enqueue(-1, dir, b);
+    Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
+    l.seq = m_seq++;
+    l.burst = burst;
+    l.row = a.row;
+    l.txn = ti;
+    l.bank = static_cast<std::uint16_t>(b);
+    l.outcome = kNone;
+    m_memoValid = false;
+    if (t.nextBurst == t.endBurst) {
+      if (m_pending == ti) m_pending = -1;
+      if (announce) m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
+    }
+    return;
+  }
+  FTSIM_ASSERT(m_free >= 0, "queue entry taken while full");
   const std::int32_t i = m_free;
   Entry& e = m_pool[i];
   m_free = e.nextAge;
@@ -195,12 +231,12 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
 // ---------------------------------------------------------------- scheduling
 
 int Ddr4ControllerTiming::direction() {
-  const std::uint32_t wq = m_count[1];
+  const std::uint32_t wq = queued(1);
   if (m_draining && wq <= static_cast<std::uint32_t>(m_cfg.writeLowWatermarkBursts)) m_draining = false;
   if (!m_draining && wq >= static_cast<std::uint32_t>(m_cfg.writeHighWatermarkBursts)) m_draining = true;
   // With no read queued, writes wait for the idle-drain threshold (1: any).
   if (m_draining) return 1;
-  if (m_count[0] > 0) return 0;
+  if (queued(0) > 0) return 0;
   // Bursts held back behind full bank queues (per_bank) wait for those
   // writes: they go whatever the idle threshold.
   const bool held = !m_shared && m_queues->heldBack() > 0;
@@ -439,21 +475,211 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
   m_cursor = d.cycle + 1;
 }
 
+// ---------------------------------------------------------------- streaming
+
+bool Ddr4ControllerTiming::tryStream() {
+  if (!streamAllowed()) return false;
+  int dir = 0;
+  if (m_count[1] > 0) {
+    if (m_count[0] > 0) return false;
+    dir = 1;
+  } else if (m_count[0] == 0) {
+    return false;
+  }
+  if (m_nonHits[dir] != 0 || (m_pending >= 0 && m_txns[m_pending].dir != dir)) return false;
+  // Only when the oldest request would go first now: else the streaming
+  // path would stop at once and the lists come straight back.
+  const DdrCommand col = columnCommand(dir);
+  const int head = m_pool[m_ageHead[dir]].bank;
+  if (std::max(m_dev.earliest(col, head), m_cursor) != std::max(m_dev.columnFloor(col), m_cursor)) return false;
+  for (std::int32_t i = m_ageHead[dir]; i >= 0;) {
+    const Entry& e = m_pool[i];
+    const std::int32_t next = e.nextAge;
+    Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
+    l.seq = e.seq;
+    l.burst = e.burst;
+    l.row = e.row;
+    l.txn = e.txn;
+    l.bank = e.bank;
+    l.outcome = e.outcome;
+    unlink(i);
+    i = next;
+  }
+  m_streamOn = true;
+  m_streamDir = dir;
+  m_memoValid = false;
+  return true;
+}
+
+void Ddr4ControllerTiming::materialize() {
+  if (!m_streamOn) return;
+  m_streamOn = false;
+  for (std::uint32_t k = 0; k < m_ringSize; ++k) {
+    const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
+    const std::int32_t i = m_free;
+    FTSIM_ASSERT(i >= 0, "queue entry taken while full");
+    Entry& e = m_pool[i];
+    m_free = e.nextAge;
+    e.seq = l.seq;
+    e.burst = l.burst;
+    e.row = l.row;
+    e.txn = l.txn;
+    e.bank = l.bank;
+    e.dir = static_cast<std::uint8_t>(m_streamDir);
+    e.outcome = l.outcome;
+    link(i);
+  }
+  m_ringHead = 0;
+  m_ringSize = 0;
+  m_memoValid = false;
+}
+
+Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t until, bool untilTaken) {
+  const int dir = m_streamDir;
+  const DdrCommand col = columnCommand(dir);
+  std::uint64_t due = UINT64_MAX;
+  for (const std::uint64_t r : m_refreshDue) due = std::min(due, r);
+  const std::uint64_t doneAfter = dir ? m_dev.config().t.cwl + m_dev.burstCycles() : m_dev.readDoneCycles();
+  // One rank: RD→RD (WR→WR) sets only the rank's next cycle (+ tCCD_S),
+  // its bank group's (+ tCCD_L) and the bus (+ the command's cycles); a
+  // bank's own next RD (WR) is untouched. So the command's earliest cycle
+  // is max(bank, group, floor) with the group and floor kept here from the
+  // device's values at the start, and the device learns the commands when
+  // the call ends (issueColumns).
+  const bool light = m_singleRank;
+  std::uint64_t floor = 0, banks = 0;
+  const std::uint64_t ccdS = m_dev.ccdShort(), ccdL = m_dev.ccdLong(), cmdCycles = m_dev.commandCycles(col);
+  if (light) {
+    floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
+    for (int g = 0; g < m_dev.groups(); ++g) m_runGroupNext[g] = m_dev.groupNext(col, g);
+  }
+  bool first = true;
+  auto stop = [&](StreamStop s) {
+    for (; banks; banks &= banks - 1) {
+      const int b = __builtin_ctzll(banks);
+      m_dev.issueColumns(col, b, m_runLast[b], m_runCount[b]);
+      m_runCount[b] = 0;
+    }
+    return s;
+  };
+  while (true) {
+    if (m_ringSize == 0) {
+      m_streamOn = false;
+      return stop(StreamStop::Empty);
+    }
+    if (untilTaken && m_pending < 0) return stop(StreamStop::Until);
+    // Reads hold the direction while no write is queued, and a write
+    // arriving ends the streaming path; writes may stop at a watermark.
+    if ((dir == 1 || first) && direction() != dir) return stop(StreamStop::General);
+    first = false;
+    const Light& h = m_ring[m_ringHead];
+    const int b = h.bank;
+    // The decision decide() would take: the oldest request's column
+    // command when it is ready on the column floor, unless a refresh is due.
+    std::uint64_t r;
+    if (light) {
+      const int g = m_dev.groupIndex(b);
+      r = std::max({m_dev.bankNext(col, b), m_runGroupNext[g], floor, m_cursor});
+      if (r != std::max(floor, m_cursor) || r >= due) return stop(StreamStop::General);
+      if (r >= until) return stop(StreamStop::Until);
+      m_runGroupNext[g] = std::max(m_runGroupNext[g], r + ccdL);
+      floor = std::max(r + ccdS, r + cmdCycles);
+      m_runLast[b] = r;
+      ++m_runCount[b];
+      banks |= 1ULL << b;
+    } else {
+      r = std::max(m_dev.earliest(col, b), m_cursor);
+      if (r != std::max(m_dev.columnFloor(col), m_cursor) || r >= due) return stop(StreamStop::General);
+      if (r >= until) return stop(StreamStop::Until);
+      m_dev.issueColumn(col, b, r);
+    }
+    ++m_bankStats[b][(h.outcome == kNone ? static_cast<int>(kHit) : static_cast<int>(h.outcome)) - 1];
+    ++m_columnsSinceAct[b];
+    ++m_fastDecisions;
+    if (m_trace) m_trace->push_back(CommandRecord{r, col, b, h.row});
+    if (m_timeline) recordCommand(col, b, m_dev.rankOf(b), h.row, r);
+    if (r + doneAfter > m_lastData) m_lastData = r + doneAfter;
+    const std::int32_t ti = h.txn;
+    m_ringHead = (m_ringHead + 1) & m_ringMask;
+    --m_ringSize;
+    m_shared->retire(dir, b, m_released);
+    Txn& t = m_txns[ti];
+    if (--t.unissued == 0) {
+      if (t.dir == 0) completeRead(ti, std::max(t.doneCycle, r + m_dev.readDoneCycles()));
+      else m_freeTxns.push_back(ti);
+    }
+    m_cursor = r + 1;
+    m_memoValid = false;
+    if (m_pending >= 0 && m_txns[m_pending].dir == dir) {
+      // The request stage's transaction waits for this queue, which was
+      // full: its next burst takes the entry just freed, on the next cycle
+      // (enter(), inline for a hit).
+      Txn& p = m_txns[m_pending];
+      const DramAddress a = m_map.decode(p.nextBurst << m_burstShift);
+      const int pb = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
+      if (!rowOpen(pb, a.row) || (dir == 0 && m_cfg.readForwarding)) {
+        enter(m_pending, r + 1, true);
+        if (!m_streamOn) return stop(StreamStop::General);
+        continue;
+      }
+      FTSIM_ASSERT(m_shared->hasRoom(dir), "queue entry taken while full");
+      m_shared->enqueue(-1, dir, pb);
+      Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
+      l.seq = m_seq++;
+      l.burst = p.nextBurst++;
+      l.row = a.row;
+      l.txn = m_pending;
+      l.bank = static_cast<std::uint16_t>(pb);
+      l.outcome = kNone;
+      if (p.nextBurst == p.endBurst) {
+        m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, p.tag, r + 1});
+        m_pending = -1;
+      }
+    } else {
+      while (m_pending >= 0 && queuesHaveRoom(m_txns[m_pending].dir)) enter(m_pending, r + 1, true);
+      if (!m_streamOn) return stop(StreamStop::General);
+    }
+  }
+}
+
 void Ddr4ControllerTiming::advance(std::uint64_t until) {
   while (m_cursor < until) {
+    if (m_streamOn) {
+      const StreamStop s = stream(until, false);
+      if (s == StreamStop::Until) break;
+      if (s == StreamStop::General) {
+        materialize();
+        m_streamCooldown = kStreamCooldown;
+      }
+      continue;
+    }
+    if (m_streamCooldown == 0 && tryStream()) continue;
     const Decision& d = decide();
     if (d.cycle >= until) break;
     execute(d);
+    if (m_streamCooldown > 0) --m_streamCooldown;
   }
   if (m_cursor < until) m_cursor = until;
 }
 
 std::uint64_t Ddr4ControllerTiming::advanceUntilTaken() {
-  while (m_pending >= 0) execute(decide());
+  while (m_pending >= 0) {
+    if (m_streamOn) {
+      if (stream(UINT64_MAX, true) == StreamStop::General) {
+        materialize();
+        m_streamCooldown = kStreamCooldown;
+      }
+      continue;
+    }
+    if (m_streamCooldown == 0 && tryStream()) continue;
+    execute(decide());
+    if (m_streamCooldown > 0) --m_streamCooldown;
+  }
   return m_cursor;  // the bursts enter the cycle after the command that freed the last entry
 }
 
 std::uint64_t Ddr4ControllerTiming::drain() {
+  materialize();
   m_flush = true;
   m_memoValid = false;
   while (!empty()) execute(decide());

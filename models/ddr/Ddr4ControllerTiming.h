@@ -27,6 +27,17 @@
 // oldest request's column command without scanning the banks when no
 // queued request needs a row command and that command is ready at the
 // earliest cycle any column command could be: the scan would pick it too.
+//
+// The streaming path goes further while every queued request is a row hit
+// of one direction (with the shared queues, open page, FR-FCFS or FCFS):
+// the requests are held in arrival order in a
+// ring of light entries instead of the per-bank and age lists, and the
+// oldest one issues as long as the fast path's condition holds, no refresh
+// is due and the direction stays. Anything else (a miss or a request of the
+// other direction arriving, the condition failing, a refresh due, the end
+// of the run) first moves the ring back into the lists, in order, and the
+// decision is taken as above. Both paths take the same decisions; the
+// tests compare them command by command and whole runs byte by byte.
 
 #include <array>
 #include <cstdint>
@@ -87,7 +98,7 @@ class Ddr4ControllerTiming {
   std::uint64_t advanceUntilTaken();
   /// Issue everything still queued (end of a run); returns the cursor.
   std::uint64_t drain();
-  bool empty() const { return m_count[0] == 0 && m_count[1] == 0 && m_pending < 0; }
+  bool empty() const { return queued(0) == 0 && queued(1) == 0 && m_pending < 0; }
 
   const Ddr4Device& device() const { return m_dev; }
   const Ddr4ControllerConfig& config() const { return m_cfg; }
@@ -151,6 +162,32 @@ class Ddr4ControllerTiming {
     bool dirty = true;
   };
 
+  /// A queued request in the streaming path's ring.
+  struct Light {
+    std::uint64_t seq = 0;
+    std::uint64_t burst = 0;
+    std::uint32_t row = 0;
+    std::int32_t txn = -1;
+    std::uint16_t bank = 0;
+    std::uint8_t outcome = kNone;
+  };
+  enum class StreamStop : std::uint8_t {
+    Empty,    ///< the ring emptied: the streaming path ends
+    Until,    ///< the next command is at or after the cycle asked for
+    General,  ///< the next decision needs the lists: materialize()
+  };
+  /// Requests of `dir` queued as arbitration candidates, in the lists or the ring.
+  std::uint32_t queued(int dir) const { return m_count[dir] + (m_streamOn && m_streamDir == dir ? m_ringSize : 0); }
+  bool streamAllowed() const { return m_streamOK && !m_flush; }
+  /// Issue the ring's requests in order while the streaming path holds,
+  /// up to `until` (or until the request stage is free, with `untilTaken`).
+  StreamStop stream(std::uint64_t until, bool untilTaken);
+  /// Move the ring's requests into the lists, in order.
+  void materialize();
+  /// Move the lists into the ring when every queued request is a hit of
+  /// one direction.
+  bool tryStream();
+  bool rowOpen(int b, std::uint32_t row) const { return m_dev.isOpen(b) && m_dev.openRow(b) == row; }
   int direction();
   /// The next command (m_memo; computed unless still valid).
   const Decision& decide();
@@ -204,6 +241,18 @@ class Ddr4ControllerTiming {
   std::array<std::uint64_t, 2> m_bankMask{};  ///< banks with queued requests, per direction
   std::vector<std::array<std::int32_t, 2>> m_bankHead, m_bankTail;
   std::vector<std::array<BankCandidate, 2>> m_cand;
+  // The streaming path.
+  bool m_streamOK = false;  ///< the configuration allows it
+  bool m_streamOn = false;
+  int m_streamDir = 0;
+  std::vector<Light> m_ring;
+  std::uint32_t m_ringMask = 0, m_ringHead = 0, m_ringSize = 0;
+  std::uint32_t m_streamCooldown = 0;  ///< decisions before lists go back into the ring
+  /// One rank: the streaming path keeps its commands' constraints on each
+  /// other itself and records them in the device when it stops.
+  bool m_singleRank = false;
+  std::vector<std::uint64_t> m_runGroupNext;  ///< per bank group, its next column cycle
+  std::vector<std::uint64_t> m_runLast, m_runCount;  ///< per bank: the last column command, how many
   /// The last decision, still right while nothing was issued or queued
   /// (advancing the cursor up to its cycle does not change it).
   Decision m_memo;

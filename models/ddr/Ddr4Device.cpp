@@ -181,37 +181,10 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
       closeBank(b, cycle, cycle);
       raise(m_rankNext[rank][kPre], cycle + t.tPPD);
       break;
-    case DdrCommand::Rd: {
-      raise(m_groupNext[k.group][kRd], cycle + m_ccdL);
-      raise(m_rankNext[rank][kRd], cycle + m_ccdS);
-      raise(k.next[kPre], cycle + t.tRTP);
-      const std::uint64_t toWrite = cycle + t.cl + m_burst + m_readToWrite;
-      for (int r = 0; r < m_cfg.ranks; ++r) {
-        const std::uint64_t w = r == rank ? toWrite : toWrite + t.tRTRS_RdWr;
-        raise(m_rankNext[r][kWr], w > t.cwl ? w - t.cwl : 0);
-        if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.rankSwitch(t.tRTRS_RdRd));
-      }
-      ++m_counts[kRd];
-      ++m_bankCounts[b][kRd];
+    case DdrCommand::Rd:
+    case DdrCommand::Wr:
+      columnTiming(cmd, b, cycle);
       break;
-    }
-    case DdrCommand::Wr: {
-      const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
-      raise(m_groupNext[k.group][kWr], cycle + m_ccdL);
-      raise(m_rankNext[rank][kWr], cycle + m_ccdS);
-      raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
-      raise(m_rankNext[rank][kRd], dataEnd + t.tWTR_S + m_writeToRead);
-      raise(k.next[kPre], dataEnd + t.tWR);
-      for (int r = 0; r < m_cfg.ranks; ++r) {
-        if (r == rank) continue;
-        raise(m_rankNext[r][kWr], cycle + m_burst + t.rankSwitch(t.tRTRS_WrWr));
-        const std::uint64_t toRead = dataEnd + t.rankSwitch(t.tRTRS_WrRd);
-        raise(m_rankNext[r][kRd], toRead > t.cl ? toRead - t.cl : 0);
-      }
-      ++m_counts[kWr];
-      ++m_bankCounts[b][kWr];
-      break;
-    }
     case DdrCommand::Ref:
       raise(m_rankNext[rank][kAct], cycle + t.tRFC);
       raise(m_rankNext[rank][kRef], cycle + t.tRFC);
@@ -231,6 +204,56 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
       ++m_bankCounts[b][kRefPb];
       break;
   }
+}
+
+void Ddr4Device::issueColumn(DdrCommand cmd, int b, std::uint64_t cycle) {
+  const std::uint64_t busFree = cycle + m_cmdCycles[static_cast<int>(cmd)];
+  if (m_splitBus) m_busFree[1] = busFree;
+  else m_busFree[0] = m_busFree[1] = busFree;
+  columnTiming(cmd, b, cycle);
+}
+
+void Ddr4Device::issueColumns(DdrCommand cmd, int b, std::uint64_t lastCycle, std::uint64_t count) {
+  const std::uint64_t busFree = lastCycle + m_cmdCycles[static_cast<int>(cmd)];
+  raise(m_busFree[1], busFree);
+  if (!m_splitBus) raise(m_busFree[0], busFree);
+  columnTiming(cmd, b, lastCycle);
+  m_counts[static_cast<int>(cmd)] += count - 1;
+  m_bankCounts[b][static_cast<int>(cmd)] += count - 1;
+}
+
+void Ddr4Device::columnTiming(DdrCommand cmd, int b, std::uint64_t cycle) {
+  const Ddr4Timing& t = m_cfg.t;
+  Bank& k = m_banks[b];
+  const int rank = k.rank;
+  if (cmd == DdrCommand::Rd) {
+    raise(m_groupNext[k.group][kRd], cycle + m_ccdL);
+    raise(m_rankNext[rank][kRd], cycle + m_ccdS);
+    raise(k.next[kPre], cycle + t.tRTP);
+    const std::uint64_t toWrite = cycle + t.cl + m_burst + m_readToWrite;
+    for (int r = 0; r < m_cfg.ranks; ++r) {
+      const std::uint64_t w = r == rank ? toWrite : toWrite + t.tRTRS_RdWr;
+      raise(m_rankNext[r][kWr], w > t.cwl ? w - t.cwl : 0);
+      if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.rankSwitch(t.tRTRS_RdRd));
+    }
+    ++m_counts[kRd];
+    ++m_bankCounts[b][kRd];
+    return;
+  }
+  const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
+  raise(m_groupNext[k.group][kWr], cycle + m_ccdL);
+  raise(m_rankNext[rank][kWr], cycle + m_ccdS);
+  raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
+  raise(m_rankNext[rank][kRd], dataEnd + t.tWTR_S + m_writeToRead);
+  raise(k.next[kPre], dataEnd + t.tWR);
+  for (int r = 0; r < m_cfg.ranks; ++r) {
+    if (r == rank) continue;
+    raise(m_rankNext[r][kWr], cycle + m_burst + t.rankSwitch(t.tRTRS_WrWr));
+    const std::uint64_t toRead = dataEnd + t.rankSwitch(t.tRTRS_WrRd);
+    raise(m_rankNext[r][kRd], toRead > t.cl ? toRead - t.cl : 0);
+  }
+  ++m_counts[kWr];
+  ++m_bankCounts[b][kWr];
 }
 
 std::uint64_t Ddr4Device::autoPrecharge(int b) {

@@ -88,6 +88,29 @@ class Ddr4Device {
   bool canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle) const;
   /// Record a command; it must be legal (FTSIM_ASSERT).
   void issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t cycle);
+  /// Record a RD or WR that `canIssue` allows, without checking it (the
+  /// controller's streaming path, whose decisions the tests check against
+  /// the per-command path); the same effect as `issue`.
+  void issueColumn(DdrCommand cmd, int b, std::uint64_t cycle);
+  /// Record `count` RDs (or WRs) to bank `b` that `canIssue` allowed, the
+  /// last at `lastCycle`: every constraint a column command sets is its
+  /// cycle plus a constant, so the last one of each bank, recorded in any
+  /// order, leaves the state the whole sequence leaves.
+  void issueColumns(DdrCommand cmd, int b, std::uint64_t lastCycle, std::uint64_t count);
+
+  // The parts of `earliest` for a column command, for a caller that keeps
+  // the constraints of its own column commands apart (the streaming path).
+  std::uint64_t bankNext(DdrCommand cmd, int b) const { return m_banks[b].next[static_cast<int>(cmd)]; }
+  std::uint64_t groupNext(DdrCommand cmd, int group) const { return m_groupNext[group][static_cast<int>(cmd)]; }
+  std::uint64_t rankNext(DdrCommand cmd, int rank) const { return m_rankNext[rank][static_cast<int>(cmd)]; }
+  std::uint64_t columnBusFree() const { return m_busFree[1]; }
+  /// The bank group of `b` across ranks (rank * bank groups + group).
+  int groupIndex(int b) const { return m_banks[b].group; }
+  int groups() const { return static_cast<int>(m_groupNext.size()); }
+  /// RD→RD and WR→WR in another and in the same bank group of one rank.
+  std::uint32_t ccdShort() const { return m_ccdS; }
+  std::uint32_t ccdLong() const { return m_ccdL; }
+  std::uint32_t commandCycles(DdrCommand cmd) const { return m_cmdCycles[static_cast<int>(cmd)]; }
   /// Close bank `b` as a RD or WR with auto-precharge does: at the first
   /// cycle tRAS, tRTP and tWR allow, without a command-bus slot. Returns
   /// that cycle.
@@ -113,6 +136,8 @@ class Ddr4Device {
   static void raise(std::uint64_t& v, std::uint64_t to) {
     if (to > v) v = to;
   }
+  /// The timing and counts of a RD or WR (not the command bus).
+  void columnTiming(DdrCommand cmd, int b, std::uint64_t cycle);
   /// `now`: the cycle of the command being issued (changes up to it settle).
   void closeBank(int b, std::uint64_t cycle, std::uint64_t now);
   /// A bank of `rank` opens (+1) or closes (−1) at `cycle`. Commands come in

@@ -4,6 +4,7 @@
 // picoseconds places edge k at ceil(k * 1e12 / f) ps, so edges never drift.
 
 #include <cstdint>
+#include <numeric>
 #include <limits>
 #include <ostream>
 
@@ -46,7 +47,11 @@ constexpr Picoseconds kPsPerSecond = 1000000000000ULL;
 class Clock {
  public:
   constexpr Clock() = default;
-  constexpr explicit Clock(std::uint64_t freqHz) : m_freqHz(freqHz) {}
+  constexpr explicit Clock(std::uint64_t freqHz)
+      : m_freqHz(freqHz),
+        m_psNum(kPsPerSecond / std::gcd(kPsPerSecond, freqHz)),
+        m_psDen(freqHz / std::gcd(kPsPerSecond, freqHz)),
+        m_narrow(m_psDen == 0 || m_psNum <= UINT64_MAX / m_psDen) {}
   static constexpr Clock fromMhz(double mhz) {
     return Clock(static_cast<std::uint64_t>(mhz * 1e6 + 0.5));
   }
@@ -55,13 +60,24 @@ class Clock {
   constexpr double freqMhz() const { return static_cast<double>(m_freqHz) / 1e6; }
 
   /// Time of rising edge k, in ps: ceil(k * 1e12 / f).
+  /// With 1e12 / f reduced to num / den, k = a * den + b gives
+  /// k * num / den = a * num + b * num / den, exact in 64 bits when
+  /// num * den fits (every clock of a real design); else 128-bit.
   Picoseconds edgePs(Cycles k) const {
+    if (m_narrow) {
+      const std::uint64_t a = k.value() / m_psDen, b = k.value() % m_psDen;
+      return a * m_psNum + (b * m_psNum + m_psDen - 1) / m_psDen;
+    }
     const unsigned __int128 num = static_cast<unsigned __int128>(k.value()) * kPsPerSecond;
     return static_cast<Picoseconds>((num + m_freqHz - 1) / m_freqHz);
   }
   /// Index of the first edge at or after time t (ps).
   Cycles edgeAtOrAfter(Picoseconds t) const {
     if (t == 0) return Cycles(0);
+    if (m_narrow) {
+      const std::uint64_t a = (t - 1) / m_psNum, b = (t - 1) % m_psNum;
+      return Cycles(a * m_psDen + b * m_psDen / m_psNum + 1);
+    }
     const unsigned __int128 num = static_cast<unsigned __int128>(t - 1) * m_freqHz;
     return Cycles(static_cast<std::uint64_t>(num / kPsPerSecond) + 1);
   }
@@ -79,6 +95,8 @@ class Clock {
 
  private:
   std::uint64_t m_freqHz = 1;
+  std::uint64_t m_psNum = kPsPerSecond, m_psDen = 1;  ///< 1e12 / f in lowest terms
+  bool m_narrow = true;                                ///< m_psNum * m_psDen fits in 64 bits
 };
 
 }  // namespace ftsim
