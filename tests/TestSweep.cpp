@@ -210,7 +210,7 @@ TEST(SweepSpec, AtMostAHundredThousandSweptValues) {
   std::string e = loadError(writeSweep(dir, grid(126), "over"));
   EXPECT_TRUE(contains(e, "over.yaml:2: sweep = {...}: more than 100,000 swept values (50400 points x 2 swept keys); "
                           "split the sweep")) << e;
-  // 50,001 samples x 2 keys, refused before a sample is drawn.
+  // 50,001 samples x 2 keys, refused before the 2 x 1,000 choices are listed.
   e = loadError(writeSweep(dir, "  random:\n    samples: 50001\n    axes:\n      workload.batch: {min: 1, max: 1000}\n"
                                 "      accelerator.clock_mhz: {min: 1, max: 1000}\n", "draws"));
   EXPECT_TRUE(contains(e, "draws.yaml:7: sweep.random.samples = 50001: more than 100,000 swept values "

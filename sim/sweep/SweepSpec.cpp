@@ -91,18 +91,19 @@ Axis randomAxis(const ConfigNode& r) {
   const auto samples = static_cast<std::size_t>(r.getInt("samples", 1, 1000000));
   SplitMix64 rng{static_cast<std::uint64_t>(r.getInt("seed", 1, 0, INT64_MAX))};
   const ConfigNode axes = r.at("axes");
+  const std::vector<std::string> keys = axes.keys();
+  // Checked before the choices are listed and drawn, as SweepSpec::load checks all axes together.
+  if (static_cast<double>(samples) * static_cast<double>(keys.size()) > 1e5)
+    r.at("samples").fail("more than 100,000 swept values (" + std::to_string(samples) + " samples x " +
+                         std::to_string(keys.size()) + " keys); split the sweep");
   std::vector<std::vector<Assignment>> choices;
-  for (const std::string& key : axes.keys()) choices.push_back(randomChoices(axes.at(key), key));
+  for (const std::string& key : keys) choices.push_back(randomChoices(axes.at(key), key));
   if (choices.empty()) axes.fail("must name at least one key");
   // Distinct samples: a point drawn twice is drawn again.
   double space = 1;
   for (const auto& c : choices) space *= static_cast<double>(c.size());
   if (static_cast<double>(samples) > space)
     r.at("samples").fail("more samples than distinct points (" + numberText(space) + ")");
-  // Checked before drawing, as SweepSpec::load checks all axes together.
-  if (static_cast<double>(samples) * static_cast<double>(choices.size()) > 1e5)
-    r.at("samples").fail("more than 100,000 swept values (" + std::to_string(samples) + " samples x " +
-                         std::to_string(choices.size()) + " keys); split the sweep");
   Axis axis;
   std::set<std::vector<std::size_t>> seen;
   while (axis.size() < samples) {
