@@ -350,6 +350,38 @@ TEST(ConfigMerge, IncludingFileOverridesIncludedMapsKeyByKey) {
   EXPECT_EQ(root.at("a").at("y").loc().str(), dir + "/top.yaml:3");
 }
 
+// A file's parsed tree is kept and copied for the next load of the same path
+// (sim/config/ConfigNode.cpp, parseFile): each load must still see the file's
+// current text and none of what an earlier load marked or overrode.
+TEST(ConfigMerge, AnIncludedFileIsReadAgainWhenItsTextChanges) {
+  const std::string dir = tempDir("d");
+  writeText(dir + "/base.yaml", "a:\n  x: 1\n");
+  writeText(dir + "/top.yaml", "include: base.yaml\n");
+  EXPECT_EQ(ftsim::config::ConfigNode::loadFile(dir + "/top.yaml").at("a").at("x").asInt(), 1);
+  writeText(dir + "/base.yaml", "a:\n  x: 2\n");
+  EXPECT_EQ(ftsim::config::ConfigNode::loadFile(dir + "/top.yaml").at("a").at("x").asInt(), 2);
+}
+
+TEST(ConfigMerge, ALoadSeesNothingAnEarlierLoadOfTheSameFilesChanged) {
+  const std::string dir = tempDir("d");
+  writeText(dir + "/base.yaml", "a:\n  x: 1\n  y: 2\n");
+  writeText(dir + "/top.yaml", "include: base.yaml\nb: 3\n");
+  auto first = ftsim::config::ConfigNode::loadFile(dir + "/top.yaml");
+  first.applyOverride("a.x=5");
+  EXPECT_EQ(first.at("a").at("x").asInt(), 5);
+  EXPECT_EQ(first.at("a").at("y").asInt(), 2);
+  const auto second = ftsim::config::ConfigNode::loadFile(dir + "/top.yaml");
+  EXPECT_EQ(second.at("a").at("x").asInt(), 1);
+  EXPECT_EQ(second.at("b").asInt(), 3);
+  // a.y was asked for by the first load only: unknown to the second.
+  try {
+    second.checkNoUnknownKeys();
+    ADD_FAILURE() << "a.y was taken as asked for";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), dir + "/base.yaml:3: a: unknown key 'y' (did you mean 'x'?)");
+  }
+}
+
 TEST(ConfigMerge, OverridesApplyAfterIncludes) {
   const auto d = DesignConfig::load(lenet(), {"accelerator.clock_mhz=150", "workload.batch=4"});
   EXPECT_EQ(d.accelerator.clock.freqHz(), 150000000u);

@@ -193,6 +193,30 @@ TEST(SweepSpec, BadSweepFilesNameFileLineKeyAndRule) {
   EXPECT_TRUE(contains(e, "nodesign.yaml:2: sweep.design = nowhere.yaml: no such design file")) << e;
 }
 
+// Every point is expanded before the first runs: at most 100,000 values in all
+// (points x swept keys). 400 x 125 grid values = 50,000 points x 2 keys: the cap
+// exactly; one more value of the second key gives 400 x 126 = 50,400 points.
+TEST(SweepSpec, AtMostAHundredThousandSweptValues) {
+  const std::string dir = tempDir("cap");
+  const auto values = [](int n) {
+    std::string list;
+    for (int i = 0; i < n; ++i) list += (i ? ", " : "") + std::to_string(i + 1);
+    return "[" + list + "]";
+  };
+  const auto grid = [&](int b) {
+    return "  grid:\n    workload.batch: " + values(400) + "\n    accelerator.clock_mhz: " + values(b) + "\n";
+  };
+  EXPECT_EQ(SweepSpec::load(writeSweep(dir, grid(125), "cap")).points.size(), 50000u);
+  std::string e = loadError(writeSweep(dir, grid(126), "over"));
+  EXPECT_TRUE(contains(e, "over.yaml:2: sweep = {...}: more than 100,000 swept values (50400 points x 2 swept keys); "
+                          "split the sweep")) << e;
+  // 50,001 samples x 2 keys, refused before the 2 x 1,000 choices are listed.
+  e = loadError(writeSweep(dir, "  random:\n    samples: 50001\n    axes:\n      workload.batch: {min: 1, max: 1000}\n"
+                                "      accelerator.clock_mhz: {min: 1, max: 1000}\n", "draws"));
+  EXPECT_TRUE(contains(e, "draws.yaml:7: sweep.random.samples = 50001: more than 100,000 swept values "
+                          "(50001 samples x 2 keys); split the sweep")) << e;
+}
+
 // ------------------------------------------------------- --set on list items
 
 TEST(ConfigOverride, SelectsListItemsByIndexOrName) {
