@@ -14,7 +14,9 @@
 // and nothing stays owned by a suspended coroutine (LeakSanitizer would
 // report it). Thread code that catches (...) must rethrow it
 // (sc_core::sc_is_unwinding() tells); SystemC stops the program with its
-// fatal error F539 when a thread swallows it.
+// fatal error F539 when a thread swallows it. After a process's error the
+// kernel refuses to run again (E548), so the other threads stay suspended;
+// the program ends with that error.
 
 namespace ftsim::models {
 
