@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # ftsim developer entry point.
 #   ./dev.sh run [ftsim run options]   install missing Debian packages, build, run the default design
-#   ./dev.sh test [ctest options]      install missing packages (and the tests' own), build, run the whole test suite (build/)
-#   ./dev.sh asan [ctest options]      the same suite under ASan+UBSan (clang, build-asan/), then every fuzz
-#                                      harness for 60 s (tests/fuzz)
+#   ./dev.sh test [ctest options]      install missing packages (and the tests' own), build, run the whole test suite
+#                                      (what CI runs): the suite (build/, GCC), the same suite under ASan+UBSan
+#                                      (clang, build-asan/), then every fuzz harness for 60 s (tests/fuzz)
+#   ./dev.sh test --quick [ctest opts] the suite in build/ only: the quick check while developing
+#   ./dev.sh asan [ctest options]      the sanitizer stages only: the suite under ASan+UBSan, then the fuzz runs
 #   ./dev.sh build                     install missing packages and build only
 #   ./dev.sh deps                      list the Debian packages ftsim and its tests need
 set -euo pipefail
@@ -24,6 +26,7 @@ TEST_PACKAGES=(python3-torch python3-onnx python3-yaml python3-numpy
 # suite under the sanitizers and the fuzz harnesses of tests/fuzz.
 BUILD_DIR=${FTSIM_BUILD_DIR:-build}
 ASAN_BUILD_DIR=${FTSIM_ASAN_BUILD_DIR:-build-asan}
+ASAN_TEST_TIMEOUT_S=1200
 DEFAULT_DESIGN=configs/designs/eftrain-vgg16-zcu102.yaml
 
 install_missing() {
@@ -73,10 +76,12 @@ asan_suite() {
   local logs
   logs="$(cd "$ASAN_BUILD_DIR" && pwd)/sanitizer-logs"
   rm -rf "$logs" && mkdir -p "$logs"
-  export ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:detect_stack_use_after_return=0:abort_on_error=0:log_path=$logs/asan
+  export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:check_initialization_order=1:detect_stack_use_after_return=0:abort_on_error=0:log_path=$logs/asan
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # A test without a TIMEOUT of its own is stopped after ASAN_TEST_TIMEOUT_S
+  # (ctest's default, 1500 s, is longer than the sanitized suite should take).
   local rc=0
-  (cd "$ASAN_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" -LE '^fuzz$' "$@") || rc=$?
+  (cd "$ASAN_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout "$ASAN_TEST_TIMEOUT_S" -LE '^fuzz$' "$@") || rc=$?
   [ $rc -eq 0 ] && { (cd "$ASAN_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" -L '^fuzz$' "$@") || rc=$?; }
   if grep -lE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$logs"/* >/dev/null 2>&1; then
     echo "dev.sh: sanitizer reports:" >&2
@@ -93,9 +98,14 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   run)   build; exec "$BUILD_DIR/ftsim" run "$DEFAULT_DESIGN" "$@" ;;
-  test)  install_missing "${TEST_PACKAGES[@]}"; build; cd "$BUILD_DIR" && exec ctest --output-on-failure -j "$(nproc)" "$@" ;;
+  test)  quick=0
+         if [ "${1:-}" = --quick ]; then quick=1; shift; fi
+         install_missing "${TEST_PACKAGES[@]}"; build
+         (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" "$@") ||
+           { echo "dev.sh: the suite in $BUILD_DIR failed; the sanitizer and fuzz stages did not run" >&2; exit 1; }
+         if [ $quick = 0 ]; then asan_suite "$@"; fi ;;
   asan)  install_missing "${TEST_PACKAGES[@]}"; asan_suite "$@" ;;
   build) build ;;
   deps)  printf '%s\n' "${PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
-  *)     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *)     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,11 +1,14 @@
 #include "models/accel/SimulationLoop.h"
 
+// sc_spawn (unwindProcesses spawns the method that kills the others).
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <systemc>
 
 #include <algorithm>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "sim/core/Error.h"
 #include "sim/core/Interrupt.h"
@@ -66,7 +69,54 @@ class ScopedHandler {
   }
 }
 
+/// Every process of the design: the modules' static ones and the dynamic
+/// ones, which hang below the process that spawned them (or at the top).
+void collectProcesses(const std::vector<sc_core::sc_object*>& objects, std::vector<sc_core::sc_process_handle>& out) {
+  for (sc_core::sc_object* o : objects) {
+    const sc_core::sc_process_handle h(o);
+    if (h.valid()) out.push_back(h);
+    collectProcesses(o->get_child_objects(), out);
+  }
+}
+
+bool hasStack(const sc_core::sc_process_handle& h) {
+  return h.proc_kind() == sc_core::SC_THREAD_PROC_ || h.proc_kind() == sc_core::SC_CTHREAD_PROC_;
+}
+
 }  // namespace
+
+void unwindProcesses() {
+  // Before the first sc_start no process has run: no stack holds anything,
+  // and SystemC refuses kill() during elaboration.
+  if (sc_core::sc_get_status() != sc_core::SC_PAUSED) return;
+  std::vector<sc_core::sc_process_handle> procs;
+  collectProcesses(sc_core::sc_get_top_level_objects(), procs);
+  procs.erase(std::remove_if(procs.begin(), procs.end(), [](const auto& h) { return h.terminated(); }), procs.end());
+  if (procs.empty()) return;
+  // kill() must come from a process: from sc_main, SystemC 2.3 switches to
+  // the thread with no method to return to. A method spawned for it runs
+  // alone in one delta cycle (a slice returns with nothing runnable), kills
+  // the threads first -- each unwinds on its own stack before kill() returns
+  // -- then the methods, so no method runs on what an unwound stack held.
+  sc_core::sc_spawn_options opts;
+  opts.spawn_method();
+  sc_core::sc_spawn(
+      [&procs] {
+        for (const bool threads : {true, false})
+          for (auto& h : procs)
+            if (hasStack(h) == threads && !h.terminated()) h.kill();
+      },
+      sc_core::sc_gen_unique_name("ftsim_unwind"), &opts);
+  const ScopedHandler handler;
+  try {
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  } catch (const sc_core::sc_report&) {
+    if (g_processFailure.error) rethrowFailure();
+    throw;
+  }
+  for (const auto& h : procs)
+    FTSIM_ASSERT(h.terminated(), std::string("SystemC process ") + h.name() + " still runs after its kill");
+}
 
 void runToEnd() {
   throwIfInterrupted();
@@ -76,7 +126,7 @@ void runToEnd() {
     sc_core::sc_start(slice, sc_core::SC_EXIT_ON_STARVATION);
     testPausePoint("simulate");
     while (sc_core::sc_pending_activity()) {
-      throwIfInterrupted();
+      if (interruptSignal()) break;
       // A slice that reaches no event does nothing (SystemC warns W571) and
       // would loop: the next slice reaches at least the next event.
       sc_core::sc_start(std::max(slice, sc_core::sc_time_to_pending_activity()), sc_core::SC_EXIT_ON_STARVATION);
@@ -85,6 +135,9 @@ void runToEnd() {
     if (g_processFailure.error) rethrowFailure();
     throw;
   }
+  // Interrupted or at its end, the threads still waiting unwind before the
+  // caller destroys the modules their stacks point into.
+  unwindProcesses();
   throwIfInterrupted();
 }
 
