@@ -193,7 +193,9 @@ TEST(Analytical, ModelledTilingOfAPhase) {
   for (int tr = 1; tr <= 18; ++tr) {
     EfTrainTiling other = t;
     other.tr = tr;
-    if (tr != 4) EXPECT_GT(estimate(sh, Pass::WU, other, p).cycles, best) << "Tr " << tr;
+    if (tr != 4) {
+      EXPECT_GT(estimate(sh, Pass::WU, other, p).cycles, best) << "Tr " << tr;
+    }
   }
 }
 

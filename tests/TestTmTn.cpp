@@ -24,6 +24,7 @@
 #include "sim/resources/ResourceModel.h"
 #include "tests/Harness.h"
 #include "tests/HlsLoopReference.h"
+#include "tests/TmTnArray.h"
 
 using ftsim::schedule::Phase;
 using namespace ftsim;
@@ -33,19 +34,8 @@ namespace {
 
 const char* kIdeal = "memory: {model: ideal, ideal: {latency_cycles: 0, bytes_per_cycle: 16}}\n";
 
-/// --set overrides that turn the EF-Train 16×16 accelerator into Tm × Tn.
 std::vector<std::string> array(int tm, int tn, std::vector<std::string> more = {}) {
-  std::vector<std::string> s{"accelerator.pe_array.tm=" + std::to_string(tm),
-                             "accelerator.pe_array.tn=" + std::to_string(tn),
-                             "accelerator.buffers.weight.tm=" + std::to_string(tm),
-                             "accelerator.buffers.weight.tn=" + std::to_string(tn),
-                             "accelerator.buffers.output.lanes=" + std::to_string(tm),
-                             "accelerator.buffers.input.lanes=" + std::to_string(tn),
-                             "accelerator.vector.lanes=" + std::to_string(std::min(tn, 16)),
-                             // 448 weight lanes of 64 slots would not fit the ZCU102's BRAM
-                             "accelerator.buffers.weight.slots=8"};
-  s.insert(s.end(), more.begin(), more.end());
-  return s;
+  return ftsim::test::tmTnArray(tm, tn, std::move(more));
 }
 
 /// One 3×3 conv (pad 1) from `in` channels to `out` over a 6×6 map, one image, inference.

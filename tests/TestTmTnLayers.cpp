@@ -14,6 +14,7 @@
 #include "sim/energy/EnergyModel.h"
 #include "sim/schedule/StepGen.h"
 #include "tests/Harness.h"
+#include "tests/TmTnArray.h"
 
 using ftsim::schedule::Phase;
 using namespace ftsim;
@@ -23,16 +24,8 @@ namespace {
 
 const char* kIdeal = "memory: {model: ideal, ideal: {latency_cycles: 0, bytes_per_cycle: 16}}\n";
 
-/// --set overrides that turn the EF-Train 16×16 accelerator into Tm × Tn.
-std::vector<std::string> array(int tm, int tn) {
-  return {"accelerator.pe_array.tm=" + std::to_string(tm),
-          "accelerator.pe_array.tn=" + std::to_string(tn),
-          "accelerator.buffers.weight.tm=" + std::to_string(tm),
-          "accelerator.buffers.weight.tn=" + std::to_string(tn),
-          "accelerator.buffers.output.lanes=" + std::to_string(tm),
-          "accelerator.buffers.input.lanes=" + std::to_string(tn),
-          "accelerator.vector.lanes=" + std::to_string(std::min(tn, 16)),
-          "accelerator.buffers.weight.slots=8"};
+std::vector<std::string> array(int tm, int tn, std::vector<std::string> more = {}) {
+  return ftsim::test::tmTnArray(tm, tn, std::move(more));
 }
 
 // One 3×3 conv, 16 → 16 channels on 8×8, padding [top 0, bottom 2, left 1,
@@ -243,7 +236,9 @@ TEST(TmTnLayers, GroupedConvEnergySweepHasNoFractionalLanes) {
                                     "->" + std::to_string(out) + " groups " + std::to_string(groups) + " " +
                                     toString(p.phase);
           EXPECT_GE(a.mults - updates, useful) << where;
-          if (groups == 1) EXPECT_EQ(a.mults - updates, useful) << where;
+          if (groups == 1) {
+            EXPECT_EQ(a.mults - updates, useful) << where;
+          }
           ++priced;
         }
       }

@@ -89,13 +89,7 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     m_streamOn = true;
     m_streamDir = dir;
     m_shared->enqueue(-1, dir, b);
-    Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
-    l.seq = m_seq++;
-    l.burst = burst;
-    l.row = a.row;
-    l.txn = ti;
-    l.bank = static_cast<std::uint16_t>(b);
-    l.outcome = kNone;
+    pushRing(Light{m_seq++, burst, a.row, ti, static_cast<std::uint16_t>(b), kNone});
     m_memoValid = false;
     if (t.nextBurst == t.endBurst) {
       if (m_pending == ti) m_pending = -1;
@@ -495,13 +489,7 @@ bool Ddr4ControllerTiming::tryStream() {
   for (std::int32_t i = m_ageHead[dir]; i >= 0;) {
     const Entry& e = m_pool[i];
     const std::int32_t next = e.nextAge;
-    Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
-    l.seq = e.seq;
-    l.burst = e.burst;
-    l.row = e.row;
-    l.txn = e.txn;
-    l.bank = e.bank;
-    l.outcome = e.outcome;
+    pushRing(Light{e.seq, e.burst, e.row, e.txn, e.bank, e.outcome});
     unlink(i);
     i = next;
   }
@@ -624,13 +612,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       }
       FTSIM_ASSERT(m_shared->hasRoom(dir), "queue entry taken while full");
       m_shared->enqueue(-1, dir, pb);
-      Light& l = m_ring[(m_ringHead + m_ringSize++) & m_ringMask];
-      l.seq = m_seq++;
-      l.burst = p.nextBurst++;
-      l.row = a.row;
-      l.txn = m_pending;
-      l.bank = static_cast<std::uint16_t>(pb);
-      l.outcome = kNone;
+      pushRing(Light{m_seq++, p.nextBurst++, a.row, m_pending, static_cast<std::uint16_t>(pb), kNone});
       if (p.nextBurst == p.endBurst) {
         m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, p.tag, r + 1});
         m_pending = -1;

@@ -187,6 +187,7 @@ class Ddr4ControllerTiming {
   /// Move the lists into the ring when every queued request is a hit of
   /// one direction.
   bool tryStream();
+  void pushRing(const Light& l) { m_ring[(m_ringHead + m_ringSize++) & m_ringMask] = l; }
   bool rowOpen(int b, std::uint32_t row) const { return m_dev.isOpen(b) && m_dev.openRow(b) == row; }
   int direction();
   /// The next command (m_memo; computed unless still valid).
