@@ -178,7 +178,11 @@ void mergeInto(const std::shared_ptr<TreeNode>& base, const std::shared_ptr<Tree
 
 std::shared_ptr<TreeNode> loadWithIncludes(const std::string& path, const SourceLoc& from,
                                            const std::string& asWritten, std::vector<std::string>& stack) {
-  const std::string canon = fs::weakly_canonical(fs::path(path)).string();
+  // The cycle check's key; a path the system refuses (a name too long) keeps
+  // its written form, and reading it then reports the error with file and key.
+  std::error_code ec;
+  std::string canon = fs::weakly_canonical(fs::path(path), ec).string();
+  if (ec) canon = fs::path(path).lexically_normal().string();
   if (std::find(stack.begin(), stack.end(), canon) != stack.end())
     throw ConfigError(from, "include", asWritten, "include cycle (" + canon + " includes itself)");
   stack.push_back(canon);

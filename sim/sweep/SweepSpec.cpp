@@ -229,7 +229,8 @@ std::vector<Objective> parseObjectives(const std::vector<std::string>& items, co
 }
 
 SweepSpec SweepSpec::load(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": no such sweep file");
+  std::error_code ec;  // a path the system refuses (a name too long) is no sweep file either
+  if (!std::filesystem::is_regular_file(path, ec)) throw UserError(path + ": no such sweep file");
   ConfigNode root = ConfigNode::loadFile(path);
   // Every error of the file is reported at once, as a design's are.
   root.collectErrors();
@@ -242,7 +243,7 @@ SweepSpec SweepSpec::load(const std::string& path) {
   // messages in results.csv then read the same on every machine (Slurm tasks
   // start in the directory the sweep was submitted from).
   spec.design = (std::filesystem::path(path).parent_path() / design.asString()).lexically_normal().string();
-  if (!design.failed() && !std::filesystem::is_regular_file(spec.design))
+  if (!design.failed() && !std::filesystem::is_regular_file(spec.design, ec))
     design.report("no such design file (" + spec.design + ")");
 
   if (const auto set = s.find("set"))
