@@ -121,12 +121,15 @@ std::vector<std::string> temporaries(const std::string& dir) {
   return t;
 }
 
-void interruptAt(const std::string& moment, int sig, const std::string& sigName) {
-  const std::string dir = tempDir("out");
-  const auto before = previousSet(dir);
-  Child c({"run", lenet(), "--timeline", "--out", dir}, moment);
+/// Start `args` paused at `pauses` (FTSIM_TEST_PAUSE_AT), send `sig` once it
+/// stops at `moment`, and check the exit, the one line, no temporaries and
+/// the previous set of `dir` untouched.
+void interruptPaused(const std::vector<std::string>& args, const std::string& dir, const std::string& pauses,
+                     const std::string& moment, int sig, const std::string& sigName) {
+  const auto before = snapshot(dir);
+  Child c(args, pauses);
   ASSERT_TRUE(c.waitFor("ftsim: paused at " + moment + "\n")) << c.err();
-  // The run has its staging directory by now: there is something to clean.
+  // The command has its staging directory by now: there is something to clean.
   EXPECT_FALSE(temporaries(dir).empty());
   ::kill(c.pid(), sig);
   const int st = c.wait();
@@ -137,6 +140,12 @@ void interruptAt(const std::string& moment, int sig, const std::string& sigName)
                          " left as it was\n");
   EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
   EXPECT_TRUE(snapshot(dir) == before) << "the previous output set changed";
+}
+
+void interruptAt(const std::string& moment, int sig, const std::string& sigName) {
+  const std::string dir = tempDir("out");
+  previousSet(dir);
+  interruptPaused({"run", lenet(), "--timeline", "--out", dir}, dir, moment, moment, sig, sigName);
 }
 
 TEST(Signals, SigintBeforeTheSimulationStarts) { interruptAt("before-simulation", SIGINT, "SIGINT"); }
@@ -325,18 +334,7 @@ std::string writeTrace(const std::string& dir, int n) {
 /// ignored the signal until its commit would pause there and print it.
 void interruptWork(const std::vector<std::string>& args, const std::string& dir, const std::string& moment, int sig,
                    const std::string& sigName) {
-  const auto before = snapshot(dir);
-  Child c(args, moment + ",commit");
-  ASSERT_TRUE(c.waitFor("ftsim: paused at " + moment + "\n")) << c.err();
-  EXPECT_FALSE(temporaries(dir).empty());
-  ::kill(c.pid(), sig);
-  const int st = c.wait();
-  ASSERT_TRUE(WIFEXITED(st)) << c.err();
-  EXPECT_EQ(WEXITSTATUS(st), 128 + sig);
-  EXPECT_EQ(c.err(), "ftsim: paused at " + moment + "\nftsim: interrupted (" + sigName + "); " + dir +
-                         " left as it was\n");
-  EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
-  EXPECT_TRUE(snapshot(dir) == before) << "the previous output set changed";
+  interruptPaused(args, dir, moment + ",commit", moment, sig, sigName);
 }
 
 void interruptDramReplay(int sig, const std::string& sigName) {
