@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <type_traits>
 
 #include "sim/config/ConfigNode.h"
 #include "sim/core/Error.h"
@@ -206,7 +207,7 @@ stats::DdrCounters PerCycleController::counters() const {
 // ------------------------------------------------------------ traffic
 
 template <class Controller>
-TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool checkBounds) {
+TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool checkBounds, bool ahead) {
   TrafficResult r;
   const std::size_t n = txns.size();
   r.submitted.assign(n, UINT64_MAX);
@@ -242,6 +243,12 @@ TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool check
       freeAt = t;
       continue;
     }
+    if constexpr (std::is_same_v<Controller, models::Ddr4ControllerTiming>) {
+      if (ahead) {
+        cursor = c.advanceUntilTaken();
+        collect(cursor);
+      }
+    }
     while (r.accepted[i] == UINT64_MAX) {
       ++cursor;
       c.advance(cursor);
@@ -257,8 +264,8 @@ TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool check
 }
 
 template TrafficResult runTraffic<models::Ddr4ControllerTiming>(models::Ddr4ControllerTiming&,
-                                                                 const std::vector<Txn>&, bool);
-template TrafficResult runTraffic<PerCycleController>(PerCycleController&, const std::vector<Txn>&, bool);
+                                                                 const std::vector<Txn>&, bool, bool);
+template TrafficResult runTraffic<PerCycleController>(PerCycleController&, const std::vector<Txn>&, bool, bool);
 
 std::vector<Txn> randomTraffic(std::uint32_t seed, int n, std::uint64_t maxBytes, std::uint64_t maxGapCycles,
                                bool unaligned) {

@@ -89,9 +89,12 @@ class PerCycleController {
   std::vector<models::Ddr4ControllerTiming::CommandRecord>* m_trace = nullptr;
 };
 
-/// Feed `txns` (sorted by arrival) to a controller, then drain it.
+/// Feed `txns` (sorted by arrival) to a controller, then drain it. A
+/// transaction that does not fit waits cycle by cycle, or with `ahead` (the
+/// DDR4 core only) the core decides up to its END_REQ at once
+/// (advanceUntilTaken), as the SystemC controller and trace replay drive it.
 template <class Controller>
-TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool checkBounds = false);
+TrafficResult runTraffic(Controller& c, const std::vector<Txn>& txns, bool checkBounds = false, bool ahead = false);
 
 /// Seeded random traffic: `n` transactions over `rows` rows of a few banks,
 /// sizes 1..maxBytes (unaligned when `unaligned`), reads and writes mixed.

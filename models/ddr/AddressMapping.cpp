@@ -1,5 +1,6 @@
 #include "models/ddr/AddressMapping.h"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -141,6 +142,12 @@ AddressMapping AddressMapping::parse(const std::string& order, const Ddr4Config&
   }
   m.m_contiguous = true;
   for (int f = 0; f < kFields; ++f) m.m_contiguous = m.m_contiguous && pieces[f] <= 1;
+  if (m.m_contiguous && (m.m_mask[kGroup] == 0 || m.m_shift[kGroup] == 0)) {
+    int low = 64;
+    for (const int f : {kRank, kBank, kRow})
+      if (m.m_mask[f] != 0) low = std::min(low, m.m_shift[f]);
+    m.m_rotationBits = low < 64 ? low : 0;
+  }
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (i) m.m_text += ':';
     m.m_text += names[fieldOf[i]];

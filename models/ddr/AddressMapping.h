@@ -49,6 +49,12 @@ class AddressMapping {
     a.column = f[kColumn] << m_burstColumnBits;
     return a;
   }
+  /// log2 of the bursts of each aligned block that share rank, bank and row
+  /// and differ only in column and bank group, with burst k of a block in
+  /// bank group k mod (bank groups): when every field is in one piece and
+  /// the bank group is the lowest (or has no bits). 0 when the mapping is
+  /// not so (the controller's streaming path then takes bursts one by one).
+  int rotationBits() const { return m_rotationBits; }
   /// The mapping, normalised ("row:bank:column[7]:bankgroup").
   const std::string& text() const { return m_text; }
   std::uint32_t burstBytes() const { return 1u << m_burstShift; }
@@ -68,6 +74,7 @@ class AddressMapping {
   std::uint64_t m_mask[kFields] = {0, 0, 0, 0, 0};
   int m_burstShift = 6;
   int m_burstColumnBits = 3;
+  int m_rotationBits = 0;
   std::string m_text;
 };
 

@@ -47,6 +47,10 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
   const std::uint32_t tag = tagOf(&trans);
   const bool write = trans.is_write();
   const bool entered = m_core.submit(tag, write, trans.get_address(), trans.get_data_length(), at.value());
+  // The request channel is this transaction's until its END_REQ, so no
+  // other request can arrive before it is taken: the core decides up to
+  // that cycle now, and its END_REQ is known exactly (one wake for it).
+  if (!entered) m_core.advanceUntilTaken();
   FTSIM_TRACE(m_log, "{} {} B at {:#x}, DDR cycle {}{}", write ? "WR" : "RD", trans.get_data_length(),
               trans.get_address(), at.value(), entered ? "" : " (waits for queue entries)");
   schedule();

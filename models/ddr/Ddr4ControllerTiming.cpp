@@ -58,6 +58,9 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_ring.resize(ring);
   m_ringMask = ring - 1;
   m_singleRank = device.ranks == 1;
+  m_rotationBits = m_map.rotationBits();
+  while ((1 << m_groupBits) < device.bankGroups) ++m_groupBits;
+  if ((1 << m_groupBits) != device.bankGroups) m_rotationBits = 0;
   m_runGroupNext.assign(static_cast<std::size_t>(m_dev.groups()), 0);
   m_runLast.assign(static_cast<std::size_t>(m_dev.banks()), 0);
   m_runCount.assign(static_cast<std::size_t>(m_dev.banks()), 0);
@@ -89,7 +92,7 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     m_streamOn = true;
     m_streamDir = dir;
     m_shared->enqueue(-1, dir, b);
-    pushRing(Light{m_seq++, burst, a.row, ti, static_cast<std::uint16_t>(b), kNone});
+    pushRing(Light{m_seq++, burst, a.row, ti, 1, static_cast<std::uint16_t>(b), kNone});
     m_memoValid = false;
     if (t.nextBurst == t.endBurst) {
       if (m_pending == ti) m_pending = -1;
@@ -224,13 +227,14 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
 
 // ---------------------------------------------------------------- scheduling
 
-int Ddr4ControllerTiming::direction() {
-  const std::uint32_t wq = queued(1);
-  if (m_draining && wq <= static_cast<std::uint32_t>(m_cfg.writeLowWatermarkBursts)) m_draining = false;
-  if (!m_draining && wq >= static_cast<std::uint32_t>(m_cfg.writeHighWatermarkBursts)) m_draining = true;
+int Ddr4ControllerTiming::direction() { return directionFor(queued(1), queued(0), m_draining); }
+
+int Ddr4ControllerTiming::directionFor(std::uint32_t wq, std::uint32_t rq, bool& draining) const {
+  if (draining && wq <= static_cast<std::uint32_t>(m_cfg.writeLowWatermarkBursts)) draining = false;
+  if (!draining && wq >= static_cast<std::uint32_t>(m_cfg.writeHighWatermarkBursts)) draining = true;
   // With no read queued, writes wait for the idle-drain threshold (1: any).
-  if (m_draining) return 1;
-  if (queued(0) > 0) return 0;
+  if (draining) return 1;
+  if (rq > 0) return 0;
   // Bursts held back behind full bank queues (per_bank) wait for those
   // writes: they go whatever the idle threshold.
   const bool held = !m_shared && m_queues->heldBack() > 0;
@@ -489,7 +493,7 @@ bool Ddr4ControllerTiming::tryStream() {
   for (std::int32_t i = m_ageHead[dir]; i >= 0;) {
     const Entry& e = m_pool[i];
     const std::int32_t next = e.nextAge;
-    pushRing(Light{e.seq, e.burst, e.row, e.txn, e.bank, e.outcome});
+    pushRing(Light{e.seq, e.burst, e.row, e.txn, 1, e.bank, e.outcome});
     unlink(i);
     i = next;
   }
@@ -499,26 +503,43 @@ bool Ddr4ControllerTiming::tryStream() {
   return true;
 }
 
+void Ddr4ControllerTiming::pushRing(const Light& l) {
+  if (m_ringRanges > 0 && m_rotationBits > 0 && l.outcome == kNone) {
+    Light& tail = m_ring[(m_ringHead + m_ringRanges - 1) & m_ringMask];
+    if (tail.txn == l.txn && tail.burst + tail.count == l.burst && tail.seq + tail.count == l.seq &&
+        (tail.burst >> m_rotationBits) == (l.burst >> m_rotationBits)) {
+      tail.count += l.count;
+      m_ringSize += l.count;
+      return;
+    }
+  }
+  m_ring[(m_ringHead + m_ringRanges++) & m_ringMask] = l;
+  m_ringSize += l.count;
+}
+
 void Ddr4ControllerTiming::materialize() {
   if (!m_streamOn) return;
   m_streamOn = false;
-  for (std::uint32_t k = 0; k < m_ringSize; ++k) {
+  for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
     const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
-    const std::int32_t i = m_free;
-    FTSIM_ASSERT(i >= 0, "queue entry taken while full");
-    Entry& e = m_pool[i];
-    m_free = e.nextAge;
-    e.seq = l.seq;
-    e.burst = l.burst;
-    e.row = l.row;
-    e.txn = l.txn;
-    e.bank = l.bank;
-    e.dir = static_cast<std::uint8_t>(m_streamDir);
-    e.outcome = l.outcome;
-    link(i);
+    for (std::uint32_t j = 0; j < l.count; ++j) {
+      const std::int32_t i = m_free;
+      FTSIM_ASSERT(i >= 0, "queue entry taken while full");
+      Entry& e = m_pool[i];
+      m_free = e.nextAge;
+      e.seq = l.seq + j;
+      e.burst = l.burst + j;
+      e.row = l.row;
+      e.txn = l.txn;
+      e.bank = j == 0 ? l.bank : static_cast<std::uint16_t>(bankOfBurst(e.burst));
+      e.dir = static_cast<std::uint8_t>(m_streamDir);
+      e.outcome = j == 0 ? l.outcome : static_cast<std::uint8_t>(kNone);
+      link(i);
+    }
   }
   m_ringHead = 0;
   m_ringSize = 0;
+  m_ringRanges = 0;
   m_memoValid = false;
 }
 
@@ -535,19 +556,27 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   // device's values at the start, and the device learns the commands when
   // the call ends (issueColumns).
   const bool light = m_singleRank;
-  std::uint64_t floor = 0, banks = 0;
-  const std::uint64_t ccdS = m_dev.ccdShort(), ccdL = m_dev.ccdLong(), cmdCycles = m_dev.commandCycles(col);
+  LightRun run;
+  const std::uint64_t ccdL = m_dev.ccdLong();
+  const std::uint64_t step = std::max<std::uint64_t>(m_dev.ccdShort(), m_dev.commandCycles(col));
   if (light) {
-    floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
+    run.floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
     for (int g = 0; g < m_dev.groups(); ++g) m_runGroupNext[g] = m_dev.groupNext(col, g);
   }
+  // Runs of bursts in closed form: the bursts of a rotation block visit the
+  // bank groups in turn, so when every group has had tCCD_L since its last
+  // command by the time its turn comes, each burst goes on the floor.
+  const bool runs = light && m_rotationBits > 0 && !m_timeline &&
+                    static_cast<std::uint64_t>(m_dev.groups()) * step >= ccdL;
+  const std::uint64_t runLimit = std::min(until, due);
   bool first = true;
   auto stop = [&](StreamStop s) {
-    for (; banks; banks &= banks - 1) {
+    for (std::uint64_t banks = run.banks; banks; banks &= banks - 1) {
       const int b = __builtin_ctzll(banks);
       m_dev.issueColumns(col, b, m_runLast[b], m_runCount[b]);
       m_runCount[b] = 0;
     }
+    run.banks = 0;
     return s;
   };
   while (true) {
@@ -560,21 +589,22 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     // arriving ends the streaming path; writes may stop at a watermark.
     if ((dir == 1 || first) && direction() != dir) return stop(StreamStop::General);
     first = false;
-    const Light& h = m_ring[m_ringHead];
+    if (runs && m_ring[m_ringHead].count > 1 && runAhead(dir, step, runLimit, untilTaken, run)) continue;
+    Light& h = m_ring[m_ringHead];
     const int b = h.bank;
     // The decision decide() would take: the oldest request's column
     // command when it is ready on the column floor, unless a refresh is due.
     std::uint64_t r;
     if (light) {
       const int g = m_dev.groupIndex(b);
-      r = std::max({m_dev.bankNext(col, b), m_runGroupNext[g], floor, m_cursor});
-      if (r != std::max(floor, m_cursor) || r >= due) return stop(StreamStop::General);
+      r = std::max({m_dev.bankNext(col, b), m_runGroupNext[g], run.floor, m_cursor});
+      if (r != std::max(run.floor, m_cursor) || r >= due) return stop(StreamStop::General);
       if (r >= until) return stop(StreamStop::Until);
       m_runGroupNext[g] = std::max(m_runGroupNext[g], r + ccdL);
-      floor = std::max(r + ccdS, r + cmdCycles);
+      run.floor = r + step;
       m_runLast[b] = r;
       ++m_runCount[b];
-      banks |= 1ULL << b;
+      run.banks |= 1ULL << b;
     } else {
       r = std::max(m_dev.earliest(col, b), m_cursor);
       if (r != std::max(m_dev.columnFloor(col), m_cursor) || r >= due) return stop(StreamStop::General);
@@ -588,7 +618,16 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     if (m_timeline) recordCommand(col, b, m_dev.rankOf(b), h.row, r);
     if (r + doneAfter > m_lastData) m_lastData = r + doneAfter;
     const std::int32_t ti = h.txn;
-    m_ringHead = (m_ringHead + 1) & m_ringMask;
+    if (h.count > 1) {
+      ++h.seq;
+      ++h.burst;
+      --h.count;
+      h.bank = static_cast<std::uint16_t>(bankOfBurst(h.burst));
+      h.outcome = kNone;
+    } else {
+      m_ringHead = (m_ringHead + 1) & m_ringMask;
+      --m_ringRanges;
+    }
     --m_ringSize;
     m_shared->retire(dir, b, m_released);
     Txn& t = m_txns[ti];
@@ -612,7 +651,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       }
       FTSIM_ASSERT(m_shared->hasRoom(dir), "queue entry taken while full");
       m_shared->enqueue(-1, dir, pb);
-      pushRing(Light{m_seq++, p.nextBurst++, a.row, m_pending, static_cast<std::uint16_t>(pb), kNone});
+      pushRing(Light{m_seq++, p.nextBurst++, a.row, m_pending, 1, static_cast<std::uint16_t>(pb), kNone});
       if (p.nextBurst == p.endBurst) {
         m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, p.tag, r + 1});
         m_pending = -1;
@@ -622,6 +661,144 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       if (!m_streamOn) return stop(StreamStop::General);
     }
   }
+}
+
+bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t limit, bool untilTaken, LightRun& run) {
+  const std::uint64_t r0 = std::max(run.floor, m_cursor);
+  if (r0 >= limit) return false;
+  // n bursts at r0, r0 + step, ...: every one before the next arrival and
+  // the refresh due.
+  const Light h = m_ring[m_ringHead];
+  const std::uint64_t span = limit - r0 + step - 1;
+  std::uint64_t n = std::min<std::uint64_t>(h.count, (step & (step - 1)) == 0 ? span >> __builtin_ctzll(step) : span / step);
+  if (n < 2) return false;
+  const DdrCommand col = columnCommand(dir);
+  // Burst j of the block is in group (first + j) mod groups: the first
+  // `groups` bursts meet each group and bank once; from then on each group
+  // comes back groups * step >= tCCD_L after its previous command, and a
+  // bank's own RD (WR) constraint is not changed by RDs (WRs).
+  const std::uint64_t groups = 1ULL << m_groupBits;
+  const int perGroup = m_dev.config().banksPerGroup;
+  const int g0 = m_dev.bankGroupOf(h.bank);
+  const int bank0 = h.bank - g0 * perGroup;  // group 0's bank of the block (one rank)
+  std::array<int, 64> bankAt{};
+  const std::uint64_t firsts = std::min(n, groups);
+  for (std::uint64_t j = 0; j < firsts; ++j) {
+    const int b = bank0 + static_cast<int>((static_cast<std::uint64_t>(g0) + j) & (groups - 1)) * perGroup;
+    const std::uint64_t r = r0 + j * step;
+    if (m_dev.bankNext(col, b) > r || m_runGroupNext[m_dev.groupIndex(b)] > r) {
+      n = j;
+      break;
+    }
+    bankAt[j] = b;
+  }
+  // The request stage's transaction: one burst enters behind each one
+  // issued, on the next cycle, while it is a hit of this direction.
+  std::uint64_t entering = 0;
+  const Txn* pending = m_pending >= 0 ? &m_txns[m_pending] : nullptr;
+  // Of the other direction, it waits while its queue is full: no command
+  // here frees an entry of it.
+  if (pending && pending->dir != dir && queuesHaveRoom(pending->dir)) return false;
+  if (pending && pending->dir == dir) {
+    const Txn& p = *pending;
+    if (dir == 0 && m_cfg.readForwarding) return false;
+    const std::uint64_t left = p.endBurst - p.nextBurst;
+    const std::uint64_t blockEnd = ((p.nextBurst >> m_rotationBits) + 1) << m_rotationBits;
+    const std::uint64_t cap = std::min({n, left, blockEnd - p.nextBurst});
+    const DramAddress a = m_map.decode(p.nextBurst << m_burstShift);
+    const int pBank0 = m_dev.flatBank(a.rank, 0, a.bank);
+    std::uint64_t hits = 0;
+    const std::uint64_t checks = std::min(cap, groups);
+    while (hits < checks &&
+           rowOpen(pBank0 + static_cast<int>((static_cast<std::uint64_t>(a.bankGroup) + hits) & (groups - 1)) * perGroup,
+                   a.row))
+      ++hits;
+    if (hits == checks) hits = cap;  // the rest of the block meets the same banks
+    entering = std::min(n, left);
+    if (hits < entering) n = entering = hits;
+    // Until taken: nothing goes after the step its last burst entered.
+    if (untilTaken && entering == left) n = entering;
+  }
+  // Writes look at the watermarks before each command (the caller did for
+  // the first): the write queue keeps its size while bursts enter behind
+  // them, then shrinks by one a command.
+  bool draining = m_draining;
+  if (dir == 1) {
+    for (std::uint64_t k = 1; k < n; ++k) {
+      const std::uint64_t wq = m_ringSize - k + std::min(k, entering);
+      bool next = draining;
+      if (directionFor(static_cast<std::uint32_t>(wq), 0, next) != 1) {
+        n = k;
+        break;
+      }
+      draining = next;
+    }
+  }
+  if (n < 2) return false;
+  m_draining = draining;  // (a cut is past the bursts entering: they keep the size)
+
+  const std::uint64_t last = r0 + (n - 1) * step;
+  const std::uint64_t ccdL = m_dev.ccdLong();
+  for (std::uint64_t j = 0; j < std::min(n, groups); ++j) {
+    const int b = bankAt[j];
+    const std::uint64_t count = ((n - 1 - j) >> m_groupBits) + 1;
+    const std::uint64_t at = r0 + (j + (count - 1) * groups) * step;
+    const int g = m_dev.groupIndex(b);
+    m_runGroupNext[g] = std::max(m_runGroupNext[g], at + ccdL);
+    m_runLast[b] = at;
+    m_runCount[b] += count;
+    run.banks |= 1ULL << b;
+    m_bankStats[b][0] += count;
+    m_columnsSinceAct[b] += static_cast<std::uint32_t>(count);
+  }
+  if (h.outcome != kNone && h.outcome != kHit) {
+    --m_bankStats[h.bank][0];
+    ++m_bankStats[h.bank][h.outcome - 1];
+  }
+  if (m_trace)
+    for (std::uint64_t j = 0; j < n; ++j)
+      m_trace->push_back(CommandRecord{r0 + j * step, col, bankAt[j & (groups - 1)], h.row});
+  m_fastDecisions += n;
+  m_runDecisions += n;
+  const std::uint64_t doneAfter = dir ? m_dev.config().t.cwl + m_dev.burstCycles() : m_dev.readDoneCycles();
+  m_lastData = std::max(m_lastData, last + doneAfter);
+  run.floor = last + step;
+  m_cursor = last + 1;
+  m_memoValid = false;
+
+  Light& head = m_ring[m_ringHead];
+  if (n == head.count) {
+    m_ringHead = (m_ringHead + 1) & m_ringMask;
+    --m_ringRanges;
+  } else {
+    head.seq += n;
+    head.burst += n;
+    head.count -= static_cast<std::uint32_t>(n);
+    head.bank = static_cast<std::uint16_t>(bankOfBurst(head.burst));
+    head.outcome = kNone;
+  }
+  m_ringSize -= static_cast<std::uint32_t>(n);
+  m_shared->retired(dir, static_cast<std::uint32_t>(n));
+  Txn& t = m_txns[h.txn];
+  t.unissued -= static_cast<std::uint32_t>(n);
+  if (t.unissued == 0) {
+    if (t.dir == 0) completeRead(h.txn, std::max(t.doneCycle, last + m_dev.readDoneCycles()));
+    else m_freeTxns.push_back(h.txn);
+  }
+  if (entering > 0) {
+    Txn& p = m_txns[m_pending];
+    const DramAddress a = m_map.decode(p.nextBurst << m_burstShift);
+    m_shared->enqueued(dir, static_cast<std::uint32_t>(entering));
+    pushRing(Light{m_seq, p.nextBurst, a.row, m_pending, static_cast<std::uint32_t>(entering),
+                   static_cast<std::uint16_t>(bankOfBurst(p.nextBurst)), kNone});
+    m_seq += entering;
+    p.nextBurst += entering;
+    if (p.nextBurst == p.endBurst) {
+      m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, p.tag, r0 + (entering - 1) * step + 1});
+      m_pending = -1;
+    }
+  }
+  return true;
 }
 
 void Ddr4ControllerTiming::advance(std::uint64_t until) {

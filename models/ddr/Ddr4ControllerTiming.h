@@ -115,6 +115,8 @@ class Ddr4ControllerTiming {
   std::uint64_t lastDataCycle() const { return m_lastData; }
   /// Decisions taken by the fast path (for benchmarks).
   std::uint64_t fastDecisions() const { return m_fastDecisions; }
+  /// Of those, the column commands issued in closed-form runs (runAhead).
+  std::uint64_t runDecisions() const { return m_runDecisions; }
   /// Read bursts answered from the write queue (read_forwarding).
   std::uint64_t forwardedReads() const { return m_forwardedReads; }
 
@@ -162,14 +164,23 @@ class Ddr4ControllerTiming {
     bool dirty = true;
   };
 
-  /// A queued request in the streaming path's ring.
+  /// Queued requests in the streaming path's ring: `count` consecutive
+  /// bursts of one transaction with consecutive sequence numbers, all in one
+  /// block of the mapping's rotation (rotationBits; else one burst). `bank`
+  /// and `outcome` are the first burst's; the others' outcome is none yet.
   struct Light {
     std::uint64_t seq = 0;
     std::uint64_t burst = 0;
     std::uint32_t row = 0;
     std::int32_t txn = -1;
+    std::uint32_t count = 1;
     std::uint16_t bank = 0;
     std::uint8_t outcome = kNone;
+  };
+  /// The streaming path's single-rank state while stream() runs.
+  struct LightRun {
+    std::uint64_t floor = 0;  ///< no column command before this cycle
+    std::uint64_t banks = 0;  ///< banks with column commands not yet in the device
   };
   enum class StreamStop : std::uint8_t {
     Empty,    ///< the ring emptied: the streaming path ends
@@ -187,9 +198,23 @@ class Ddr4ControllerTiming {
   /// Move the lists into the ring when every queued request is a hit of
   /// one direction.
   bool tryStream();
-  void pushRing(const Light& l) { m_ring[(m_ringHead + m_ringSize++) & m_ringMask] = l; }
+  /// Append to the ring, extending its last range when `l` continues it.
+  void pushRing(const Light& l);
+  /// Single rank, a rotating mapping: issue as many of the ring's first
+  /// range's bursts as the streaming path would one by one, in closed form
+  /// (every one on the column floor, `step` cycles apart), with the
+  /// request stage's bursts entering behind them. False when fewer than two
+  /// would go (the caller then takes one as usual).
+  bool runAhead(int dir, std::uint64_t step, std::uint64_t limit, bool untilTaken, LightRun& run);
+  int bankOfBurst(std::uint64_t burst) const {
+    const DramAddress a = m_map.decode(burst << m_burstShift);
+    return m_dev.flatBank(a.rank, a.bankGroup, a.bank);
+  }
   bool rowOpen(int b, std::uint32_t row) const { return m_dev.isOpen(b) && m_dev.openRow(b) == row; }
   int direction();
+  /// direction() for `wq` writes and `rq` reads queued, with `draining` the
+  /// drain state it updates.
+  int directionFor(std::uint32_t wq, std::uint32_t rq, bool& draining) const;
   /// The next command (m_memo; computed unless still valid).
   const Decision& decide();
   bool scan(int dir, Decision& d);
@@ -247,7 +272,11 @@ class Ddr4ControllerTiming {
   bool m_streamOn = false;
   int m_streamDir = 0;
   std::vector<Light> m_ring;
-  std::uint32_t m_ringMask = 0, m_ringHead = 0, m_ringSize = 0;
+  std::uint32_t m_ringMask = 0, m_ringHead = 0;
+  std::uint32_t m_ringSize = 0;    ///< bursts in the ring
+  std::uint32_t m_ringRanges = 0;  ///< its entries
+  int m_rotationBits = 0;          ///< the mapping's (0: one burst per entry)
+  int m_groupBits = 0;             ///< log2 of the bank groups
   std::uint32_t m_streamCooldown = 0;  ///< decisions before lists go back into the ring
   /// One rank: the streaming path keeps its commands' constraints on each
   /// other itself and records them in the device when it stops.
@@ -274,7 +303,7 @@ class Ddr4ControllerTiming {
   std::vector<std::array<std::uint64_t, 4>> m_bankStats;  ///< hits, misses, conflicts, ACTs
   std::vector<std::uint64_t> m_latencyHist;
   std::uint64_t m_latencySum = 0, m_readTxns = 0;
-  std::uint64_t m_fastDecisions = 0;
+  std::uint64_t m_fastDecisions = 0, m_runDecisions = 0;
   std::uint64_t m_forwardedReads = 0;
   std::uint64_t m_lastData = 0;
   std::vector<CommandRecord>* m_trace = nullptr;

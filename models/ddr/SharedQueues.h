@@ -20,6 +20,9 @@ class SharedQueues final : public ControllerQueuesIF {
     return true;
   }
   void retire(int dir, int, std::vector<std::int32_t>&) override { --m_count[dir]; }
+  /// `n` bursts of `dir` entered (retired) at once: the streaming path's runs.
+  void enqueued(int dir, std::uint32_t n) { m_count[dir] += n; }
+  void retired(int dir, std::uint32_t n) { m_count[dir] -= n; }
   std::uint32_t occupancy(int dir) const override { return m_count[dir]; }
   std::size_t heldBack() const override { return 0; }
   std::int32_t heldBackEntry(std::size_t) const override { return -1; }
