@@ -75,7 +75,10 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   const int b = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
   const int dir = t.dir;
   const bool hit = rowOpen(b, a.row);
-  if (m_streamOn && (dir != m_streamDir || !hit)) materialize();
+  // The other direction's requests wait in the lists while the streaming
+  // path runs (it looks at the watermarks before each command), but a read
+  // that may be answered from the write queue needs the writes there.
+  if (m_streamOn && (dir == m_streamDir ? !hit : dir == 0 && m_cfg.readForwarding)) materialize();
   if (dir == 0 && m_cfg.readForwarding && inWriteQueue(b, burst)) {
     // Answered from the write queue: no entry, no command.
     ++m_forwardedReads;
@@ -88,7 +91,7 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     return;
   }
   FTSIM_ASSERT(queuesHaveRoom(dir), "queue entry taken while full");
-  if (hit && (m_streamOn || (m_count[0] == 0 && m_count[1] == 0 && streamAllowed()))) {
+  if (hit && (m_streamOn ? dir == m_streamDir : m_count[0] == 0 && m_count[1] == 0 && streamAllowed())) {
     m_streamOn = true;
     m_streamDir = dir;
     m_shared->enqueue(-1, dir, b);
@@ -477,14 +480,9 @@ void Ddr4ControllerTiming::execute(const Decision& d) {
 
 bool Ddr4ControllerTiming::tryStream() {
   if (!streamAllowed()) return false;
-  int dir = 0;
-  if (m_count[1] > 0) {
-    if (m_count[0] > 0) return false;
-    dir = 1;
-  } else if (m_count[0] == 0) {
-    return false;
-  }
-  if (m_nonHits[dir] != 0 || (m_pending >= 0 && m_txns[m_pending].dir != dir)) return false;
+  // The direction decide() would take; the other one's requests stay in the lists.
+  const int dir = direction();
+  if (m_count[dir] == 0 || m_nonHits[dir] != 0) return false;
   // Only when the oldest request would go first now: else the streaming
   // path would stop at once and the lists come straight back.
   const DdrCommand col = columnCommand(dir);
@@ -585,9 +583,9 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       return stop(StreamStop::Empty);
     }
     if (untilTaken && m_pending < 0) return stop(StreamStop::Until);
-    // Reads hold the direction while no write is queued, and a write
-    // arriving ends the streaming path; writes may stop at a watermark.
-    if ((dir == 1 || first) && direction() != dir) return stop(StreamStop::General);
+    // Reads hold the direction while no write is queued; with writes
+    // queued, or streaming writes, a watermark may turn it.
+    if ((dir == 1 || first || m_count[1] > 0) && direction() != dir) return stop(StreamStop::General);
     first = false;
     if (runs && m_ring[m_ringHead].count > 1 && runAhead(dir, step, runLimit, untilTaken, run)) continue;
     Light& h = m_ring[m_ringHead];
@@ -727,7 +725,7 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
     for (std::uint64_t k = 1; k < n; ++k) {
       const std::uint64_t wq = m_ringSize - k + std::min(k, entering);
       bool next = draining;
-      if (directionFor(static_cast<std::uint32_t>(wq), 0, next) != 1) {
+      if (directionFor(static_cast<std::uint32_t>(wq), m_count[0], next) != 1) {
         n = k;
         break;
       }

@@ -28,13 +28,16 @@
 // queued request needs a row command and that command is ready at the
 // earliest cycle any column command could be: the scan would pick it too.
 //
-// The streaming path goes further while every queued request is a row hit
-// of one direction (with the shared queues, open page, FR-FCFS or FCFS):
-// the requests are held in arrival order in a
-// ring of light entries instead of the per-bank and age lists, and the
+// The streaming path goes further while every queued request of the
+// direction served is a row hit (with the shared queues, open page, FR-FCFS
+// or FCFS): those requests are held in arrival order in a
+// ring of light entries instead of the per-bank and age lists (the other
+// direction's stay in the lists), and the
 // oldest one issues as long as the fast path's condition holds, no refresh
-// is due and the direction stays. Anything else (a miss or a request of the
-// other direction arriving, the condition failing, a refresh due, the end
+// is due and the direction stays. On one rank with a rotating mapping, a
+// ring entry is a range of consecutive bursts and runs of them issue in
+// closed form (runAhead). Anything else (a miss of that direction
+// arriving, the condition failing, a refresh due, the end
 // of the run) first moves the ring back into the lists, in order, and the
 // decision is taken as above. Both paths take the same decisions; the
 // tests compare them command by command and whole runs byte by byte.
