@@ -47,14 +47,27 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
   const std::uint32_t tag = tagOf(&trans);
   const bool write = trans.is_write();
   const bool entered = m_core.submit(tag, write, trans.get_address(), trans.get_data_length(), at.value());
-  // The request channel is this transaction's until its END_REQ, so no
-  // other request can arrive before it is taken: the core decides up to
-  // that cycle now, and its END_REQ is known exactly (one wake for it).
-  if (!entered) m_core.advanceUntilTaken();
   FTSIM_TRACE(m_log, "{} {} B at {:#x}, DDR cycle {}{}", write ? "WR" : "RD", trans.get_data_length(),
               trans.get_address(), at.value(), entered ? "" : " (waits for queue entries)");
+  if (!entered) {
+    // The request channel is this transaction's until its END_REQ, so no
+    // other request can arrive before it is taken: the core decides up to
+    // that cycle now. A read's END_REQ goes back at once, annotated with
+    // that cycle (the request channel does not wait for the response
+    // channel); a write's, which is also its completion, at that cycle,
+    // when the data it writes lands.
+    m_core.advanceUntilTaken();
+    Ddr4ControllerTiming::Event e;
+    if (!write && m_core.takeEvent(tag, Ddr4ControllerTiming::EventKind::Accepted, e)) {
+      schedule();
+      delay = psTime(m_clock.edgePs(Cycles(e.cycle)) - nowPs());
+      phase = tlm::END_REQ;
+      return tlm::TLM_UPDATED;
+    }
+    schedule();
+    return tlm::TLM_ACCEPTED;
+  }
   schedule();
-  if (!entered) return tlm::TLM_ACCEPTED;
   delay = psTime(m_clock.edgePs(at) - nowPs());
   if (write) {
     m_freeTags.push_back(tag);

@@ -855,6 +855,16 @@ bool Ddr4ControllerTiming::popEvent(std::uint64_t upTo, Event& e) {
   return true;
 }
 
+bool Ddr4ControllerTiming::takeEvent(std::uint32_t tag, EventKind kind, Event& e) {
+  for (std::size_t i = 0; i < m_events.size(); ++i) {
+    if (m_events[i].tag != tag || m_events[i].kind != kind) continue;
+    e = m_events[i];
+    m_events.erase(m_events.begin() + static_cast<std::ptrdiff_t>(i));
+    return true;
+  }
+  return false;
+}
+
 std::uint64_t Ddr4ControllerTiming::nextEventBound() const {
   std::uint64_t bound = UINT64_MAX;
   for (const Event& e : m_events) bound = std::min(bound, e.cycle);

@@ -92,6 +92,8 @@ class Ddr4ControllerTiming {
   bool submit(std::uint32_t tag, bool write, std::uint64_t addr, std::uint64_t bytes, std::uint64_t at);
   /// Remove and return the earliest event at or before cycle `upTo`.
   bool popEvent(std::uint64_t upTo, Event& e);
+  /// Remove and return the event of `kind` for `tag`, whatever its cycle.
+  bool takeEvent(std::uint32_t tag, EventKind kind, Event& e);
   /// A cycle no later than the next event: exact for events already
   /// determined, a lower bound for the rest. UINT64_MAX when none is due.
   std::uint64_t nextEventBound() const;
