@@ -65,6 +65,7 @@ class Clock {
   /// num * den fits (every clock of a real design); else 128-bit.
   Picoseconds edgePs(Cycles k) const {
     if (m_narrow) {
+      if (m_psDen == 1) return k.value() * m_psNum;  // a whole number of ps a cycle
       const std::uint64_t a = k.value() / m_psDen, b = k.value() % m_psDen;
       return a * m_psNum + (b * m_psNum + m_psDen - 1) / m_psDen;
     }
@@ -75,6 +76,7 @@ class Clock {
   Cycles edgeAtOrAfter(Picoseconds t) const {
     if (t == 0) return Cycles(0);
     if (m_narrow) {
+      if (m_psDen == 1) return Cycles((t - 1) / m_psNum + 1);
       const std::uint64_t a = (t - 1) / m_psNum, b = (t - 1) % m_psNum;
       return Cycles(a * m_psDen + b * m_psDen / m_psNum + 1);
     }
