@@ -546,7 +546,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   const DdrCommand col = columnCommand(dir);
   std::uint64_t due = UINT64_MAX;
   for (const std::uint64_t r : m_refreshDue) due = std::min(due, r);
-  const std::uint64_t doneAfter = dir ? m_dev.config().t.cwl + m_dev.burstCycles() : m_dev.readDoneCycles();
+  const std::uint64_t doneAfter = dataDoneAfter(dir);
   // One rank: RD→RD (WR→WR) sets only the rank's next cycle (+ tCCD_S),
   // its bank group's (+ tCCD_L) and the bus (+ the command's cycles); a
   // bank's own next RD (WR) is untouched. So the command's earliest cycle
@@ -758,7 +758,7 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
       m_trace->push_back(CommandRecord{r0 + j * step, col, bankAt[j & (groups - 1)], h.row});
   m_fastDecisions += n;
   m_runDecisions += n;
-  const std::uint64_t doneAfter = dir ? m_dev.config().t.cwl + m_dev.burstCycles() : m_dev.readDoneCycles();
+  const std::uint64_t doneAfter = dataDoneAfter(dir);
   m_lastData = std::max(m_lastData, last + doneAfter);
   run.floor = last + step;
   m_cursor = last + 1;

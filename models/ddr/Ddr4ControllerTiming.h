@@ -243,6 +243,10 @@ class Ddr4ControllerTiming {
   bool bankHasRequests(int b) const { return ((m_bankMask[0] | m_bankMask[1]) >> b) & 1; }
   void recordCommand(DdrCommand cmd, int bank, int rank, std::uint32_t row, std::uint64_t cycle);
   static DdrCommand columnCommand(int dir) { return dir ? DdrCommand::Wr : DdrCommand::Rd; }
+  /// Cycles from a RD (WR) command to the end of its data on the bus.
+  std::uint64_t dataDoneAfter(int dir) const {
+    return dir ? m_dev.config().t.cwl + m_dev.burstCycles() : m_dev.readDoneCycles();
+  }
 
   Ddr4ControllerConfig m_cfg;
   Ddr4Device m_dev;
