@@ -64,6 +64,8 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_runGroupNext.assign(static_cast<std::size_t>(m_dev.groups()), 0);
   m_runLast.assign(static_cast<std::size_t>(m_dev.banks()), 0);
   m_runCount.assign(static_cast<std::size_t>(m_dev.banks()), 0);
+  m_missRow.assign(static_cast<std::size_t>(m_dev.banks()), 0);
+  m_bankOutcome.assign(static_cast<std::size_t>(m_dev.banks()), kNone);
 }
 
 // ---------------------------------------------------------------- queues
@@ -75,10 +77,14 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   const int b = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
   const int dir = t.dir;
   const bool hit = rowOpen(b, a.row);
+  // The ring takes hits and requests for a closed bank (of one row per
+  // bank: the ACT it waits for opens that row), not conflicts.
+  const bool ringable =
+      hit || (!m_dev.isOpen(b) && (((m_missBanks >> b) & 1) == 0 || m_missRow[b] == a.row));
   // The other direction's requests wait in the lists while the streaming
   // path runs (it looks at the watermarks before each command), but a read
   // that may be answered from the write queue needs the writes there.
-  if (m_streamOn && (dir == m_streamDir ? !hit : dir == 0 && m_cfg.readForwarding)) materialize();
+  if (m_streamOn && (dir == m_streamDir ? !ringable : dir == 0 && m_cfg.readForwarding)) materialize();
   if (dir == 0 && m_cfg.readForwarding && inWriteQueue(b, burst)) {
     // Answered from the write queue: no entry, no command.
     ++m_forwardedReads;
@@ -91,7 +97,11 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     return;
   }
   FTSIM_ASSERT(queuesHaveRoom(dir), "queue entry taken while full");
-  if (hit && (m_streamOn ? dir == m_streamDir : m_count[0] == 0 && m_count[1] == 0 && streamAllowed())) {
+  if (ringable && (m_streamOn ? dir == m_streamDir : m_count[0] == 0 && m_count[1] == 0 && streamAllowed())) {
+    if (!hit) {
+      m_missBanks |= 1ULL << b;
+      m_missRow[b] = a.row;
+    }
     m_streamOn = true;
     m_streamDir = dir;
     m_shared->enqueue(-1, dir, b);
@@ -122,6 +132,46 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
     if (announce)
       m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
   }
+}
+
+bool Ddr4ControllerTiming::enterRange(std::int32_t ti, std::uint64_t at, bool announce) {
+  Txn& t = m_txns[ti];
+  const int dir = t.dir;
+  if (m_rotationBits == 0 || (dir == 0 && m_cfg.readForwarding)) return false;
+  if (m_streamOn ? dir != m_streamDir : m_count[0] != 0 || m_count[1] != 0 || !streamAllowed()) return false;
+  const std::uint64_t blockEnd = ((t.nextBurst >> m_rotationBits) + 1) << m_rotationBits;
+  std::uint64_t k = std::min<std::uint64_t>({m_shared->room(dir), t.endBurst - t.nextBurst, blockEnd - t.nextBurst});
+  if (k < 2) return false;
+  // The block's bursts visit its banks (one per bank group) in turn: the
+  // first visit of each decides for all.
+  const DramAddress a = m_map.decode(t.nextBurst << m_burstShift);
+  const std::uint32_t groups = 1u << m_groupBits;
+  std::uint64_t misses = 0;
+  for (std::uint32_t j = 0; j < std::min<std::uint64_t>(k, groups); ++j) {
+    const int b = m_dev.flatBank(a.rank, static_cast<int>((static_cast<std::uint32_t>(a.bankGroup) + j) & (groups - 1)), a.bank);
+    if (rowOpen(b, a.row)) continue;
+    if (m_dev.isOpen(b) || (((m_missBanks >> b) & 1) != 0 && m_missRow[b] != a.row)) {
+      k = j;
+      break;
+    }
+    misses |= 1ULL << b;
+  }
+  if (k < 2) return false;
+  for (std::uint64_t m = misses; m; m &= m - 1) m_missRow[__builtin_ctzll(m)] = a.row;
+  m_missBanks |= misses;
+  m_streamOn = true;
+  m_streamDir = dir;
+  m_shared->enqueued(dir, static_cast<std::uint32_t>(k));
+  pushRing(Light{m_seq, t.nextBurst, a.row, ti, static_cast<std::uint32_t>(k),
+                 static_cast<std::uint16_t>(m_dev.flatBank(a.rank, a.bankGroup, a.bank)), kNone});
+  m_seq += k;
+  t.nextBurst += k;
+  m_memoValid = false;
+  if (t.nextBurst == t.endBurst) {
+    if (m_pending == ti) m_pending = -1;
+    if (announce) m_events.push_back(Event{dir ? EventKind::Completed : EventKind::Accepted, t.tag, at});
+  }
+  return true;
 }
 
 void Ddr4ControllerTiming::link(std::int32_t i) {
@@ -224,7 +274,8 @@ bool Ddr4ControllerTiming::submit(std::uint32_t tag, bool write, std::uint64_t a
   t.unissued = static_cast<std::uint32_t>(t.endBurst - t.nextBurst);
   m_pending = ti;
   if (!write) m_activeReads.push_back(ti);
-  while (m_pending == ti && queuesHaveRoom(t.dir)) enter(ti, at, false);
+  while (m_pending == ti && queuesHaveRoom(t.dir))
+    if (!enterRange(ti, at, false)) enter(ti, at, false);
   return m_pending < 0;
 }
 
@@ -532,12 +583,18 @@ void Ddr4ControllerTiming::materialize() {
       e.bank = j == 0 ? l.bank : static_cast<std::uint16_t>(bankOfBurst(e.burst));
       e.dir = static_cast<std::uint8_t>(m_streamDir);
       e.outcome = j == 0 ? l.outcome : static_cast<std::uint8_t>(kNone);
+      if (m_bankOutcome[e.bank] != kNone) {
+        // Its bank's oldest request: the streaming path's ACT was for it.
+        if (e.outcome == kNone) e.outcome = m_bankOutcome[e.bank];
+        m_bankOutcome[e.bank] = kNone;
+      }
       link(i);
     }
   }
   m_ringHead = 0;
   m_ringSize = 0;
   m_ringRanges = 0;
+  m_missBanks = 0;
   m_memoValid = false;
 }
 
@@ -557,10 +614,11 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   LightRun run;
   const std::uint64_t ccdL = m_dev.ccdLong();
   const std::uint64_t step = std::max<std::uint64_t>(m_dev.ccdShort(), m_dev.commandCycles(col));
-  if (light) {
+  auto load = [&] {
     run.floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
     for (int g = 0; g < m_dev.groups(); ++g) m_runGroupNext[g] = m_dev.groupNext(col, g);
-  }
+  };
+  if (light) load();
   // Runs of bursts in closed form: the bursts of a rotation block visit the
   // bank groups in turn, so when every group has had tCCD_L since its last
   // command by the time its turn comes, each burst goes on the floor.
@@ -568,13 +626,16 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
                     static_cast<std::uint64_t>(m_dev.groups()) * step >= ccdL;
   const std::uint64_t runLimit = std::min(until, due);
   bool first = true;
-  auto stop = [&](StreamStop s) {
+  auto flush = [&] {
     for (std::uint64_t banks = run.banks; banks; banks &= banks - 1) {
       const int b = __builtin_ctzll(banks);
       m_dev.issueColumns(col, b, m_runLast[b], m_runCount[b]);
       m_runCount[b] = 0;
     }
     run.banks = 0;
+  };
+  auto stop = [&](StreamStop s) {
+    flush();
     return s;
   };
   while (true) {
@@ -587,29 +648,58 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     // queued, or streaming writes, a watermark may turn it.
     if ((dir == 1 || first || m_count[1] > 0) && direction() != dir) return stop(StreamStop::General);
     first = false;
-    if (runs && m_ring[m_ringHead].count > 1 && runAhead(dir, step, runLimit, untilTaken, run)) continue;
+    if (runs && m_missBanks == 0 && m_ring[m_ringHead].count > 1 && runAhead(dir, step, runLimit, untilTaken, run))
+      continue;
     Light& h = m_ring[m_ringHead];
     const int b = h.bank;
     // The decision decide() would take: the oldest request's column
-    // command when it is ready on the column floor, unless a refresh is due.
-    std::uint64_t r;
-    if (light) {
-      const int g = m_dev.groupIndex(b);
-      r = std::max({m_dev.bankNext(col, b), m_runGroupNext[g], run.floor, m_cursor});
-      if (r != std::max(run.floor, m_cursor) || r >= due) return stop(StreamStop::General);
-      if (r >= until) return stop(StreamStop::Until);
-      m_runGroupNext[g] = std::max(m_runGroupNext[g], r + ccdL);
-      run.floor = r + step;
-      m_runLast[b] = r;
-      ++m_runCount[b];
-      run.banks |= 1ULL << b;
-    } else {
-      r = std::max(m_dev.earliest(col, b), m_cursor);
-      if (r != std::max(m_dev.columnFloor(col), m_cursor) || r >= due) return stop(StreamStop::General);
-      if (r >= until) return stop(StreamStop::Until);
-      m_dev.issueColumn(col, b, r);
+    // command when it is ready on the column floor and no request waits
+    // for an ACT, unless a refresh is due.
+    std::uint64_t r = 0;
+    bool onFloor = false;
+    if (m_missBanks == 0) {
+      if (light) {
+        r = std::max({m_dev.bankNext(col, b), m_runGroupNext[m_dev.groupIndex(b)], run.floor, m_cursor});
+        onFloor = r == std::max(run.floor, m_cursor);
+      } else {
+        r = std::max(m_dev.earliest(col, b), m_cursor);
+        onFloor = r == std::max(m_dev.columnFloor(col), m_cursor);
+      }
     }
-    ++m_bankStats[b][(h.outcome == kNone ? static_cast<int>(kHit) : static_cast<int>(h.outcome)) - 1];
+    if (onFloor) {
+      if (r >= due) return stop(StreamStop::General);
+      if (r >= until) return stop(StreamStop::Until);
+      if (light) {
+        const int g = m_dev.groupIndex(b);
+        m_runGroupNext[g] = std::max(m_runGroupNext[g], r + ccdL);
+        run.floor = r + step;
+        m_runLast[b] = r;
+        ++m_runCount[b];
+        run.banks |= 1ULL << b;
+      } else {
+        m_dev.issueColumn(col, b, r);
+      }
+    } else {
+      // Else the banks' commands compete as in the lists; the device then
+      // holds every command issued.
+      flush();
+      Decision d;
+      if (!ringDecide(dir, d) || d.cycle >= due) return StreamStop::General;
+      if (d.cycle >= until) return StreamStop::Until;
+      if (d.cmd == DdrCommand::Act) {
+        ringAct(d.bank, d.cycle);
+        if (light) load();
+        continue;
+      }
+      r = d.cycle;
+      m_dev.issueColumn(col, b, r);
+      if (light) load();
+    }
+    // The outcome of the bank's oldest request: from the lists, or the ACT
+    // the streaming path issued for it, else a hit.
+    const int outcome = h.outcome != kNone ? int{h.outcome} : m_bankOutcome[b] != kNone ? int{m_bankOutcome[b]} : int{kHit};
+    m_bankOutcome[b] = kNone;
+    ++m_bankStats[b][outcome - 1];
     ++m_columnsSinceAct[b];
     ++m_fastDecisions;
     if (m_trace) m_trace->push_back(CommandRecord{r, col, b, h.row});
@@ -659,6 +749,70 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       if (!m_streamOn) return stop(StreamStop::General);
     }
   }
+}
+
+bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
+  const DdrCommand col = columnCommand(dir);
+  const Light& head = m_ring[m_ringHead];
+  auto command = [&](int b) { return ((m_missBanks >> b) & 1) ? DdrCommand::Act : col; };
+  d.entry = -1;
+  d.fast = true;
+  if (m_cfg.arbitration == Arbitration::Fcfs) {
+    d.bank = head.bank;
+    d.cmd = command(head.bank);
+    d.cycle = std::max(m_dev.earliest(d.cmd, d.bank), m_cursor);
+    d.rank = m_dev.rankOf(d.bank);
+    return true;
+  }
+  // A range's bursts visit the bank groups in turn, one bank per group.
+  const std::uint32_t groups = 1u << m_groupBits;
+  const int perGroup = m_dev.config().banksPerGroup;
+  std::uint64_t seen = 0;
+  bool have = false;
+  bool bestColumn = false;
+  std::uint64_t bestSeq = 0;
+  for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
+    const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
+    const int g0 = m_dev.bankGroupOf(l.bank);
+    const std::uint32_t visits = std::min(l.count, groups);
+    for (std::uint32_t j = 0; j < visits; ++j) {
+      const int b = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup;
+      if ((seen >> b) & 1) continue;
+      seen |= 1ULL << b;
+      const DdrCommand cmd = command(b);
+      const bool isColumn = cmd == col;
+      if (isColumn && !rowOpen(b, l.row)) return false;  // a conflict: never queued in the ring
+      const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
+      const std::uint64_t seq = l.seq + j;
+      if (!have || r < d.cycle ||
+          (r == d.cycle && ((isColumn && !bestColumn) || (isColumn == bestColumn && seq < bestSeq)))) {
+        have = true;
+        d.cycle = r;
+        d.cmd = cmd;
+        d.bank = b;
+        bestColumn = isColumn;
+        bestSeq = seq;
+      }
+    }
+  }
+  d.rank = m_dev.rankOf(d.bank);
+  // A column command goes in order only: the oldest request's.
+  return !bestColumn || bestSeq == head.seq;
+}
+
+void Ddr4ControllerTiming::ringAct(int b, std::uint64_t cycle) {
+  const std::uint32_t row = m_missRow[b];
+  m_missBanks &= ~(1ULL << b);
+  m_bankOutcome[b] = kMiss;
+  ++m_bankStats[b][3];
+  m_columnsSinceAct[b] = 0;
+  m_dev.issue(DdrCommand::Act, b, row, cycle);
+  bankChanged(b);
+  rowChanged(b, row, -1);  // the other direction's requests for the row now hit
+  if (m_trace) m_trace->push_back(CommandRecord{cycle, DdrCommand::Act, b, row});
+  if (m_timeline) recordCommand(DdrCommand::Act, b, m_dev.rankOf(b), row, cycle);
+  m_cursor = cycle + 1;
+  m_memoValid = false;
 }
 
 bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t limit, bool untilTaken, LightRun& run) {
@@ -747,11 +901,15 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
     m_runCount[b] += count;
     run.banks |= 1ULL << b;
     m_bankStats[b][0] += count;
+    // Its first burst here is the bank's oldest request (the head's outcome
+    // from the lists, or the streaming path's ACT).
+    const std::uint8_t o = j == 0 && h.outcome != kNone ? h.outcome : m_bankOutcome[b];
+    m_bankOutcome[b] = kNone;
+    if (o != kNone && o != kHit) {
+      --m_bankStats[b][0];
+      ++m_bankStats[b][o - 1];
+    }
     m_columnsSinceAct[b] += static_cast<std::uint32_t>(count);
-  }
-  if (h.outcome != kNone && h.outcome != kHit) {
-    --m_bankStats[h.bank][0];
-    ++m_bankStats[h.bank][h.outcome - 1];
   }
   if (m_trace)
     for (std::uint64_t j = 0; j < n; ++j)

@@ -205,6 +205,15 @@ class Ddr4ControllerTiming {
   bool tryStream();
   /// Append to the ring, extending its last range when `l` continues it.
   void pushRing(const Light& l);
+  /// The decision the lists would give for the ring's requests, when some
+  /// wait for their bank's ACT or the oldest is not on the column floor:
+  /// per bank its oldest request's command (ACT when closed, else RD/WR),
+  /// the one the timing allows first, on a tie a column command, then the
+  /// oldest (FCFS: the oldest request's). False when that is a column
+  /// command of another request than the oldest: the lists must decide.
+  bool ringDecide(int dir, Decision& d) const;
+  /// Issue the ACT that opens bank `b` for the ring's requests.
+  void ringAct(int b, std::uint64_t cycle);
   /// Single rank, a rotating mapping: issue as many of the ring's first
   /// range's bursts as the streaming path would one by one, in closed form
   /// (every one on the column floor, `step` cycles apart), with the
@@ -230,6 +239,11 @@ class Ddr4ControllerTiming {
   void execute(const Decision& d);
   void column(const Decision& d);
   void enter(std::int32_t txn, std::uint64_t at, bool announce);
+  /// enter() for the transaction's next bursts in one rotation block, as
+  /// many as the queue has room for, when each goes into the ring (a hit,
+  /// or for a closed bank): one range at once. False, with nothing entered,
+  /// when fewer than two would; enter() then takes the next one.
+  bool enterRange(std::int32_t txn, std::uint64_t at, bool announce);
   /// Entry `i` becomes an arbitration candidate.
   void link(std::int32_t i);
   /// A queued write of this burst (read forwarding).
@@ -287,6 +301,14 @@ class Ddr4ControllerTiming {
   int m_rotationBits = 0;          ///< the mapping's (0: one burst per entry)
   int m_groupBits = 0;             ///< log2 of the bank groups
   std::uint32_t m_streamCooldown = 0;  ///< decisions before lists go back into the ring
+  /// Closed banks the ring has requests for (all of one row, m_missRow):
+  /// they wait for the ACT that ringDecide() picks.
+  std::uint64_t m_missBanks = 0;
+  std::vector<std::uint32_t> m_missRow;
+  /// Per bank, the outcome of its next column command when the streaming
+  /// path's ACT opened it (kMiss), else kNone: it belongs to the bank's
+  /// oldest request, which that command serves.
+  std::vector<std::uint8_t> m_bankOutcome;
   /// One rank: the streaming path keeps its commands' constraints on each
   /// other itself and records them in the device when it stops.
   bool m_singleRank = false;

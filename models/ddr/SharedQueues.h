@@ -15,6 +15,7 @@ class SharedQueues final : public ControllerQueuesIF {
       : m_capacity{{static_cast<std::uint32_t>(readBursts), static_cast<std::uint32_t>(writeBursts)}} {}
   std::uint32_t capacityBursts() const override { return m_capacity[0] + m_capacity[1]; }
   bool hasRoom(int dir) const override { return m_count[dir] < m_capacity[dir]; }
+  std::uint32_t room(int dir) const { return m_capacity[dir] - m_count[dir]; }
   bool enqueue(std::int32_t, int dir, int) override {
     ++m_count[dir];
     return true;
