@@ -804,6 +804,7 @@ void Ddr4ControllerTiming::ringAct(int b, std::uint64_t cycle) {
   const std::uint32_t row = m_missRow[b];
   m_missBanks &= ~(1ULL << b);
   m_bankOutcome[b] = kMiss;
+  ++m_streamActs;
   ++m_bankStats[b][3];
   m_columnsSinceAct[b] = 0;
   m_dev.issue(DdrCommand::Act, b, row, cycle);

@@ -122,6 +122,8 @@ class Ddr4ControllerTiming {
   std::uint64_t fastDecisions() const { return m_fastDecisions; }
   /// Of those, the column commands issued in closed-form runs (runAhead).
   std::uint64_t runDecisions() const { return m_runDecisions; }
+  /// ACTs the streaming path issued (for requests waiting in its ring).
+  std::uint64_t streamActivates() const { return m_streamActs; }
   /// Read bursts answered from the write queue (read_forwarding).
   std::uint64_t forwardedReads() const { return m_forwardedReads; }
 
@@ -334,7 +336,7 @@ class Ddr4ControllerTiming {
   std::vector<std::array<std::uint64_t, 4>> m_bankStats;  ///< hits, misses, conflicts, ACTs
   std::vector<std::uint64_t> m_latencyHist;
   std::uint64_t m_latencySum = 0, m_readTxns = 0;
-  std::uint64_t m_fastDecisions = 0, m_runDecisions = 0;
+  std::uint64_t m_fastDecisions = 0, m_runDecisions = 0, m_streamActs = 0;
   std::uint64_t m_forwardedReads = 0;
   std::uint64_t m_lastData = 0;
   std::vector<CommandRecord>* m_trace = nullptr;
