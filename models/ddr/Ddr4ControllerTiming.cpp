@@ -624,7 +624,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   // command by the time its turn comes, each burst goes on the floor.
   const bool runs = light && m_rotationBits > 0 && !m_timeline &&
                     static_cast<std::uint64_t>(m_dev.groups()) * step >= ccdL;
-  const std::uint64_t runLimit = std::min(until, due);
+  std::uint64_t runLimit = std::min(until, due);
   bool first = true;
   auto flush = [&] {
     for (std::uint64_t banks = run.banks; banks; banks &= banks - 1) {
@@ -667,7 +667,15 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       }
     }
     if (onFloor) {
-      if (r >= due) return stop(StreamStop::General);
+      if (r >= due) {
+        flush();
+        if (!ringRefresh(until)) return StreamStop::Until;
+        due = UINT64_MAX;
+        for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
+        runLimit = std::min(until, due);
+        if (light) load();
+        continue;
+      }
       if (r >= until) return stop(StreamStop::Until);
       if (light) {
         const int g = m_dev.groupIndex(b);
@@ -684,7 +692,16 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       // holds every command issued.
       flush();
       Decision d;
-      if (!ringDecide(dir, d) || d.cycle >= due) return StreamStop::General;
+      const bool inOrder = ringDecide(dir, d);
+      if (d.cycle >= due) {
+        if (!ringRefresh(until)) return StreamStop::Until;
+        due = UINT64_MAX;
+        for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
+        runLimit = std::min(until, due);
+        if (light) load();
+        continue;
+      }
+      if (!inOrder) return StreamStop::General;
       if (d.cycle >= until) return StreamStop::Until;
       if (d.cmd == DdrCommand::Act) {
         ringAct(d.bank, d.cycle);
@@ -781,7 +798,10 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
       seen |= 1ULL << b;
       const DdrCommand cmd = command(b);
       const bool isColumn = cmd == col;
-      if (isColumn && !rowOpen(b, l.row)) return false;  // a conflict: never queued in the ring
+      if (isColumn && !rowOpen(b, l.row)) {  // a conflict: never queued in the ring
+        d.cycle = 0;
+        return false;
+      }
       const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
       const std::uint64_t seq = l.seq + j;
       if (!have || r < d.cycle ||
@@ -798,6 +818,35 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
   d.rank = m_dev.rankOf(d.bank);
   // A column command goes in order only: the oldest request's.
   return !bestColumn || bestSeq == head.seq;
+}
+
+bool Ddr4ControllerTiming::ringRefresh(std::uint64_t until) {
+  int rank = 0;
+  for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
+    if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
+  Decision d;
+  refreshStep(rank, m_refreshDue[rank], d);
+  if (d.cycle >= until) return false;
+  if (d.cmd == DdrCommand::Pre) {
+    // The ring's requests for the bank (all hits of its row) now wait for
+    // its ACT.
+    const std::uint32_t groups = 1u << m_groupBits;
+    const int perGroup = m_dev.config().banksPerGroup;
+    for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
+      const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
+      const int g0 = m_dev.bankGroupOf(l.bank);
+      bool found = false;
+      for (std::uint32_t j = 0; j < std::min(l.count, groups) && !found; ++j)
+        found = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup == d.bank;
+      if (found) {
+        m_missBanks |= 1ULL << d.bank;
+        m_missRow[d.bank] = m_dev.openRow(d.bank);
+        break;
+      }
+    }
+  }
+  execute(d);
+  return true;
 }
 
 void Ddr4ControllerTiming::ringAct(int b, std::uint64_t cycle) {

@@ -212,8 +212,13 @@ class Ddr4ControllerTiming {
   /// per bank its oldest request's command (ACT when closed, else RD/WR),
   /// the one the timing allows first, on a tie a column command, then the
   /// oldest (FCFS: the oldest request's). False when that is a column
-  /// command of another request than the oldest: the lists must decide.
+  /// command of another request than the oldest: the lists must decide
+  /// (unless a refresh is due by its cycle).
   bool ringDecide(int dir, Decision& d) const;
+  /// The refresh due before the ring's next command: its next PRE or REF,
+  /// as decide() would take it. False, with nothing issued, when that is at
+  /// or after `until`.
+  bool ringRefresh(std::uint64_t until);
   /// Issue the ACT that opens bank `b` for the ring's requests.
   void ringAct(int b, std::uint64_t cycle);
   /// Single rank, a rotating mapping: issue as many of the ring's first
