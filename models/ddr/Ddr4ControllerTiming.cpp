@@ -77,10 +77,7 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   const int b = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
   const int dir = t.dir;
   const bool hit = rowOpen(b, a.row);
-  // The ring takes hits and requests for a closed bank (of one row per
-  // bank: the ACT it waits for opens that row), not conflicts.
-  const bool ringable =
-      hit || (!m_dev.isOpen(b) && (((m_missBanks >> b) & 1) == 0 || m_missRow[b] == a.row));
+  const bool ringable = hit || ringTakes(b, a.row);
   // The other direction's requests wait in the lists while the streaming
   // path runs (it looks at the watermarks before each command), but a read
   // that may be answered from the write queue needs the writes there.
@@ -98,9 +95,10 @@ void Ddr4ControllerTiming::enter(std::int32_t ti, std::uint64_t at, bool announc
   }
   FTSIM_ASSERT(queuesHaveRoom(dir), "queue entry taken while full");
   if (ringable && (m_streamOn ? dir == m_streamDir : m_count[0] == 0 && m_count[1] == 0 && streamAllowed())) {
-    if (!hit) {
+    if (!hit && ((m_missBanks >> b) & 1) == 0) {
       m_missBanks |= 1ULL << b;
       m_missRow[b] = a.row;
+      m_missSeq[b] = m_seq;
     }
     m_streamOn = true;
     m_streamDir = dir;
@@ -150,11 +148,14 @@ bool Ddr4ControllerTiming::enterRange(std::int32_t ti, std::uint64_t at, bool an
   for (std::uint32_t j = 0; j < std::min<std::uint64_t>(k, groups); ++j) {
     const int b = m_dev.flatBank(a.rank, static_cast<int>((static_cast<std::uint32_t>(a.bankGroup) + j) & (groups - 1)), a.bank);
     if (rowOpen(b, a.row)) continue;
-    if (m_dev.isOpen(b) || (((m_missBanks >> b) & 1) != 0 && m_missRow[b] != a.row)) {
+    if (!ringTakes(b, a.row)) {
       k = j;
       break;
     }
-    misses |= 1ULL << b;
+    if (((m_missBanks >> b) & 1) == 0) {
+      misses |= 1ULL << b;
+      m_missSeq[b] = m_seq + j;  // (kept only if the range goes in)
+    }
   }
   if (k < 2) return false;
   for (std::uint64_t m = misses; m; m &= m - 1) m_missRow[__builtin_ctzll(m)] = a.row;
@@ -553,6 +554,17 @@ bool Ddr4ControllerTiming::tryStream() {
 }
 
 void Ddr4ControllerTiming::pushRing(const Light& l) {
+  // Per bank, its requests and of those not for its open row: a range
+  // visits its banks in turn.
+  const std::uint32_t groups = 1u << m_groupBits;
+  const int g0 = m_dev.bankGroupOf(l.bank);
+  for (std::uint32_t j = 0; j < std::min(l.count, groups); ++j) {
+    const int b = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) *
+                               m_dev.config().banksPerGroup;
+    const std::uint32_t add = ((l.count - 1 - j) >> m_groupBits) + 1;
+    m_ringCount[b] += add;
+    if (!rowOpen(b, l.row)) m_ringOther[b] += add;
+  }
   if (m_ringRanges > 0 && m_rotationBits > 0 && l.outcome == kNone) {
     Light& tail = m_ring[(m_ringHead + m_ringRanges - 1) & m_ringMask];
     if (tail.txn == l.txn && tail.burst + tail.count == l.burst && tail.seq + tail.count == l.seq &&
@@ -595,6 +607,8 @@ void Ddr4ControllerTiming::materialize() {
   m_ringSize = 0;
   m_ringRanges = 0;
   m_missBanks = 0;
+  std::fill(m_ringCount.begin(), m_ringCount.end(), 0u);
+  std::fill(m_ringOther.begin(), m_ringOther.end(), 0u);
   m_memoValid = false;
 }
 
@@ -648,7 +662,10 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     // queued, or streaming writes, a watermark may turn it.
     if ((dir == 1 || first || m_count[1] > 0) && direction() != dir) return stop(StreamStop::General);
     first = false;
-    if (runs && m_missBanks == 0 && m_ring[m_ringHead].count > 1 && runAhead(dir, step, runLimit, untilTaken, run))
+    // Banks wait for a PRE or ACT; while each still has hits queued, only
+    // column commands compete.
+    const bool columnsOnly = m_missBanks == 0 || ringColumnsOnly();
+    if (runs && columnsOnly && m_ring[m_ringHead].count > 1 && runAhead(dir, step, runLimit, untilTaken, run))
       continue;
     Light& h = m_ring[m_ringHead];
     const int b = h.bank;
@@ -657,7 +674,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     // for an ACT, unless a refresh is due.
     std::uint64_t r = 0;
     bool onFloor = false;
-    if (m_missBanks == 0) {
+    if (columnsOnly && (m_missBanks == 0 || rowOpen(b, h.row))) {
       if (light) {
         r = std::max({m_dev.bankNext(col, b), m_runGroupNext[m_dev.groupIndex(b)], run.floor, m_cursor});
         onFloor = r == std::max(run.floor, m_cursor);
@@ -669,7 +686,8 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     if (onFloor) {
       if (r >= due) {
         flush();
-        if (!ringRefresh(until)) return StreamStop::Until;
+        const RingStep step = ringRefresh(until);
+        if (step != RingStep::Issued) return step == RingStep::Later ? StreamStop::Until : StreamStop::General;
         due = UINT64_MAX;
         for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
         runLimit = std::min(until, due);
@@ -694,7 +712,8 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       Decision d;
       const bool inOrder = ringDecide(dir, d);
       if (d.cycle >= due) {
-        if (!ringRefresh(until)) return StreamStop::Until;
+        const RingStep step = ringRefresh(until);
+        if (step != RingStep::Issued) return step == RingStep::Later ? StreamStop::Until : StreamStop::General;
         due = UINT64_MAX;
         for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
         runLimit = std::min(until, due);
@@ -703,8 +722,9 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       }
       if (!inOrder) return StreamStop::General;
       if (d.cycle >= until) return StreamStop::Until;
-      if (d.cmd == DdrCommand::Act) {
-        ringAct(d.bank, d.cycle);
+      if (d.cmd != col) {
+        if (d.cmd == DdrCommand::Act) ringAct(d.bank, d.cycle);
+        else ringPre(d.bank, d.cycle);
         if (light) load();
         continue;
       }
@@ -734,6 +754,7 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       --m_ringRanges;
     }
     --m_ringSize;
+    --m_ringCount[b];
     m_shared->retire(dir, b, m_released);
     Txn& t = m_txns[ti];
     if (--t.unissued == 0) {
@@ -771,48 +792,91 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
 bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
   const DdrCommand col = columnCommand(dir);
   const Light& head = m_ring[m_ringHead];
-  auto command = [&](int b) { return ((m_missBanks >> b) & 1) ? DdrCommand::Act : col; };
   d.entry = -1;
   d.fast = true;
   if (m_cfg.arbitration == Arbitration::Fcfs) {
     d.bank = head.bank;
-    d.cmd = command(head.bank);
+    d.cmd = !m_dev.isOpen(d.bank) ? DdrCommand::Act : m_dev.openRow(d.bank) == head.row ? col : DdrCommand::Pre;
     d.cycle = std::max(m_dev.earliest(d.cmd, d.bank), m_cursor);
     d.rank = m_dev.rankOf(d.bank);
     return true;
   }
-  // A range's bursts visit the bank groups in turn, one bank per group.
+  // Without looking at every request: when the oldest is a hit on the
+  // column floor, no column command goes before it; with no hit queued,
+  // only the banks waiting for their row compete. Those banks' PRE (once
+  // they have no hit left) and ACT are the other candidates.
+  const bool headHit = rowOpen(head.bank, head.row);
+  std::uint64_t waiting = 0;  // others' requests queued
+  for (std::uint64_t m = m_missBanks; m; m &= m - 1) waiting += m_ringOther[__builtin_ctzll(m)];
+  const std::uint64_t headAt = headHit ? std::max(m_dev.earliest(col, head.bank), m_cursor) : 0;
+  if (headHit ? headAt == std::max(m_dev.columnFloor(col), m_cursor) : waiting == m_ringSize) {
+    bool have = headHit;
+    if (headHit) {
+      d.cycle = headAt;
+      d.cmd = col;
+      d.bank = head.bank;
+    }
+    std::uint64_t bestSeq = head.seq;
+    for (std::uint64_t m = m_missBanks; m; m &= m - 1) {
+      const int b = __builtin_ctzll(m);
+      DdrCommand cmd = DdrCommand::Act;
+      if (m_dev.isOpen(b)) {
+        if (m_ringCount[b] != m_ringOther[b]) continue;  // its oldest hit goes first
+        cmd = DdrCommand::Pre;
+      }
+      const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
+      // A column command wins a tie.
+      if (!have || r < d.cycle || (r == d.cycle && d.cmd != col && m_missSeq[b] < bestSeq)) {
+        have = true;
+        d.cycle = r;
+        d.cmd = cmd;
+        d.bank = b;
+        bestSeq = m_missSeq[b];
+      }
+    }
+    d.rank = m_dev.rankOf(d.bank);
+    return true;
+  }
+  // Else per bank its oldest hit, else its oldest request. A range's
+  // bursts visit the bank groups in turn, one bank per group, all of one
+  // row.
   const std::uint32_t groups = 1u << m_groupBits;
   const int perGroup = m_dev.config().banksPerGroup;
-  std::uint64_t seen = 0;
-  bool have = false;
-  bool bestColumn = false;
-  std::uint64_t bestSeq = 0;
+  std::uint64_t hits = 0, others = 0;
+  std::array<std::uint64_t, 64> hitSeq, otherSeq;
   for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
     const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
     const int g0 = m_dev.bankGroupOf(l.bank);
     const std::uint32_t visits = std::min(l.count, groups);
     for (std::uint32_t j = 0; j < visits; ++j) {
       const int b = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup;
-      if ((seen >> b) & 1) continue;
-      seen |= 1ULL << b;
-      const DdrCommand cmd = command(b);
-      const bool isColumn = cmd == col;
-      if (isColumn && !rowOpen(b, l.row)) {  // a conflict: never queued in the ring
-        d.cycle = 0;
-        return false;
+      const std::uint64_t bit = 1ULL << b;
+      if (rowOpen(b, l.row)) {
+        if (!(hits & bit)) hitSeq[b] = l.seq + j;
+        hits |= bit;
+      } else {
+        if (!(others & bit)) otherSeq[b] = l.seq + j;
+        others |= bit;
       }
-      const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
-      const std::uint64_t seq = l.seq + j;
-      if (!have || r < d.cycle ||
-          (r == d.cycle && ((isColumn && !bestColumn) || (isColumn == bestColumn && seq < bestSeq)))) {
-        have = true;
-        d.cycle = r;
-        d.cmd = cmd;
-        d.bank = b;
-        bestColumn = isColumn;
-        bestSeq = seq;
-      }
+    }
+  }
+  bool have = false;
+  bool bestColumn = false;
+  std::uint64_t bestSeq = 0;
+  for (std::uint64_t banks = hits | others; banks; banks &= banks - 1) {
+    const int b = __builtin_ctzll(banks);
+    const bool isColumn = (hits >> b) & 1;
+    const DdrCommand cmd = isColumn ? col : m_dev.isOpen(b) ? DdrCommand::Pre : DdrCommand::Act;
+    const std::uint64_t r = std::max(m_dev.earliest(cmd, b), m_cursor);
+    const std::uint64_t seq = isColumn ? hitSeq[b] : otherSeq[b];
+    if (!have || r < d.cycle ||
+        (r == d.cycle && ((isColumn && !bestColumn) || (isColumn == bestColumn && seq < bestSeq)))) {
+      have = true;
+      d.cycle = r;
+      d.cmd = cmd;
+      d.bank = b;
+      bestColumn = isColumn;
+      bestSeq = seq;
     }
   }
   d.rank = m_dev.rankOf(d.bank);
@@ -820,39 +884,58 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
   return !bestColumn || bestSeq == head.seq;
 }
 
-bool Ddr4ControllerTiming::ringRefresh(std::uint64_t until) {
+Ddr4ControllerTiming::RingStep Ddr4ControllerTiming::ringRefresh(std::uint64_t until) {
   int rank = 0;
   for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
     if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
   Decision d;
   refreshStep(rank, m_refreshDue[rank], d);
-  if (d.cycle >= until) return false;
+  if (d.cycle >= until) return RingStep::Later;
   if (d.cmd == DdrCommand::Pre) {
-    // The ring's requests for the bank (all hits of its row) now wait for
-    // its ACT.
+    // The ring's requests for the bank's row now wait for its ACT, unless
+    // some wait for another row already.
+    const std::uint32_t row = m_dev.openRow(d.bank);
     const std::uint32_t groups = 1u << m_groupBits;
     const int perGroup = m_dev.config().banksPerGroup;
     for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
       const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
+      if (l.row != row) continue;
       const int g0 = m_dev.bankGroupOf(l.bank);
-      bool found = false;
-      for (std::uint32_t j = 0; j < std::min(l.count, groups) && !found; ++j)
-        found = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup == d.bank;
-      if (found) {
+      std::uint32_t j = 0;
+      while (j < std::min(l.count, groups) &&
+             l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup != d.bank)
+        ++j;
+      if (j < std::min(l.count, groups)) {
+        if ((m_missBanks >> d.bank) & 1) return RingStep::Lists;
         m_missBanks |= 1ULL << d.bank;
-        m_missRow[d.bank] = m_dev.openRow(d.bank);
+        m_missRow[d.bank] = row;
+        m_missSeq[d.bank] = l.seq + j;
         break;
       }
     }
   }
+  if (d.cmd == DdrCommand::Pre || d.cmd == DdrCommand::RefPb) m_ringOther[d.bank] = m_ringCount[d.bank];
   execute(d);
-  return true;
+  return RingStep::Issued;
+}
+
+void Ddr4ControllerTiming::ringPre(int b, std::uint64_t cycle) {
+  Decision d;
+  d.cycle = cycle;
+  d.cmd = DdrCommand::Pre;
+  d.bank = b;
+  d.entry = -1;
+  d.rank = m_dev.rankOf(b);
+  execute(d);
+  // For the bank's oldest request, which its next column command serves.
+  if (m_bankOutcome[b] == kNone) m_bankOutcome[b] = kConflict;
 }
 
 void Ddr4ControllerTiming::ringAct(int b, std::uint64_t cycle) {
   const std::uint32_t row = m_missRow[b];
   m_missBanks &= ~(1ULL << b);
-  m_bankOutcome[b] = kMiss;
+  m_ringOther[b] = 0;
+  if (m_bankOutcome[b] == kNone) m_bankOutcome[b] = kMiss;
   ++m_streamActs;
   ++m_bankStats[b][3];
   m_columnsSinceAct[b] = 0;
@@ -888,11 +971,19 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
   for (std::uint64_t j = 0; j < firsts; ++j) {
     const int b = bank0 + static_cast<int>((static_cast<std::uint64_t>(g0) + j) & (groups - 1)) * perGroup;
     const std::uint64_t r = r0 + j * step;
-    if (m_dev.bankNext(col, b) > r || m_runGroupNext[m_dev.groupIndex(b)] > r) {
+    if (m_dev.bankNext(col, b) > r || m_runGroupNext[m_dev.groupIndex(b)] > r || !rowOpen(b, h.row)) {
       n = j;
       break;
     }
     bankAt[j] = b;
+  }
+  // A bank waiting for a PRE keeps a hit queued (its last one ends the run).
+  for (std::uint64_t j = 0; j < std::min(n, groups) && m_missBanks != 0; ++j) {
+    const int b = bankAt[j];
+    if (((m_missBanks >> b) & 1) == 0) continue;
+    const std::uint64_t keep = m_ringCount[b] - m_ringOther[b] - 1;  // hits the run may take
+    if (keep == 0) n = std::min(n, j);
+    else n = std::min(n, j + (keep - 1) * groups + 1);
   }
   // The request stage's transaction: one burst enters behind each one
   // issued, on the next cycle, while it is a hit of this direction.
@@ -951,6 +1042,7 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
     m_runCount[b] += count;
     run.banks |= 1ULL << b;
     m_bankStats[b][0] += count;
+    m_ringCount[b] -= static_cast<std::uint32_t>(count);
     // Its first burst here is the bank's oldest request (the head's outcome
     // from the lists, or the streaming path's ACT).
     const std::uint8_t o = j == 0 && h.outcome != kNone ? h.outcome : m_bankOutcome[b];

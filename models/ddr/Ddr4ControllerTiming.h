@@ -208,17 +208,27 @@ class Ddr4ControllerTiming {
   /// Append to the ring, extending its last range when `l` continues it.
   void pushRing(const Light& l);
   /// The decision the lists would give for the ring's requests, when some
-  /// wait for their bank's ACT or the oldest is not on the column floor:
-  /// per bank its oldest request's command (ACT when closed, else RD/WR),
+  /// wait for their bank's PRE or ACT or the oldest is not on the column
+  /// floor: per bank its oldest hit's RD/WR, else its oldest request's PRE
+  /// or ACT,
   /// the one the timing allows first, on a tie a column command, then the
   /// oldest (FCFS: the oldest request's). False when that is a column
   /// command of another request than the oldest: the lists must decide
   /// (unless a refresh is due by its cycle).
   bool ringDecide(int dir, Decision& d) const;
+  enum class RingStep : std::uint8_t { Issued, Later, Lists };
   /// The refresh due before the ring's next command: its next PRE or REF,
-  /// as decide() would take it. False, with nothing issued, when that is at
-  /// or after `until`.
-  bool ringRefresh(std::uint64_t until);
+  /// as decide() would take it. Later (nothing issued) when that is at or
+  /// after `until`; Lists when a bank it closes has requests for two rows.
+  RingStep ringRefresh(std::uint64_t until);
+  /// Issue the PRE of bank `b` for the ring's requests for another row.
+  void ringPre(int b, std::uint64_t cycle);
+  /// The ring can hold a request for bank `b`'s row `row` that is not open
+  /// there: one such row per bank, and (with a row-hit cap, which the ring
+  /// does not apply) only when the bank is closed.
+  bool ringTakes(int b, std::uint32_t row) const {
+    return (((m_missBanks >> b) & 1) == 0 || m_missRow[b] == row) && (m_cfg.rowHitCap == 0 || !m_dev.isOpen(b));
+  }
   /// Issue the ACT that opens bank `b` for the ring's requests.
   void ringAct(int b, std::uint64_t cycle);
   /// Single rank, a rotating mapping: issue as many of the ring's first
@@ -308,14 +318,26 @@ class Ddr4ControllerTiming {
   int m_rotationBits = 0;          ///< the mapping's (0: one burst per entry)
   int m_groupBits = 0;             ///< log2 of the bank groups
   std::uint32_t m_streamCooldown = 0;  ///< decisions before lists go back into the ring
-  /// Closed banks the ring has requests for (all of one row, m_missRow):
-  /// they wait for the ACT that ringDecide() picks.
+  /// Banks the ring has requests for whose row (one per bank, m_missRow)
+  /// is not open: they wait for the PRE and ACT that ringDecide() picks.
   std::uint64_t m_missBanks = 0;
   std::vector<std::uint32_t> m_missRow;
+  std::array<std::uint64_t, 64> m_missSeq{};  ///< the oldest of them
   /// Per bank, the outcome of its next column command when the streaming
-  /// path's ACT opened it (kMiss), else kNone: it belongs to the bank's
-  /// oldest request, which that command serves.
+  /// path's PRE or ACT was for its oldest request, which that command
+  /// serves (kConflict, kMiss), else kNone.
   std::vector<std::uint8_t> m_bankOutcome;
+  /// Per bank, the ring's requests, and of those the ones not for its open row.
+  std::array<std::uint32_t, 64> m_ringCount{}, m_ringOther{};
+  /// Every bank waiting for a PRE or ACT is open and has hits in the ring:
+  /// no row command competes yet.
+  bool ringColumnsOnly() const {
+    for (std::uint64_t m = m_missBanks; m; m &= m - 1) {
+      const int b = __builtin_ctzll(m);
+      if (!m_dev.isOpen(b) || m_ringCount[b] == m_ringOther[b]) return false;
+    }
+    return true;
+  }
   /// One rank: the streaming path keeps its commands' constraints on each
   /// other itself and records them in the device when it stops.
   bool m_singleRank = false;
