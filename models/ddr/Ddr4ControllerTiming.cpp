@@ -11,6 +11,8 @@ namespace {
 // Decisions the lists keep after the streaming path stopped before they may
 // go back into the ring (a bound on moving them back and forth).
 constexpr std::uint32_t kStreamCooldown = 8;
+// Most bank groups a rotation block may visit (closed-form runs).
+constexpr int kMaxRotationGroups = 16;
 }  // namespace
 
 Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4ControllerConfig& cfg)
@@ -60,7 +62,7 @@ Ddr4ControllerTiming::Ddr4ControllerTiming(const Ddr4Config& device, const Ddr4C
   m_singleRank = device.ranks == 1;
   m_rotationBits = m_map.rotationBits();
   while ((1 << m_groupBits) < device.bankGroups) ++m_groupBits;
-  if ((1 << m_groupBits) != device.bankGroups) m_rotationBits = 0;
+  if ((1 << m_groupBits) != device.bankGroups || device.bankGroups > kMaxRotationGroups) m_rotationBits = 0;
   m_runGroupNext.assign(static_cast<std::size_t>(m_dev.groups()), 0);
   m_runLast.assign(static_cast<std::size_t>(m_dev.banks()), 0);
   m_runCount.assign(static_cast<std::size_t>(m_dev.banks()), 0);
@@ -556,9 +558,13 @@ bool Ddr4ControllerTiming::tryStream() {
 void Ddr4ControllerTiming::pushRing(const Light& l) {
   // Per bank, its requests and of those not for its open row: a range
   // visits its banks in turn.
+  if (l.count == 1) {
+    ++m_ringCount[l.bank];
+    if (!rowOpen(l.bank, l.row)) ++m_ringOther[l.bank];
+  }
   const std::uint32_t groups = 1u << m_groupBits;
   const int g0 = m_dev.bankGroupOf(l.bank);
-  for (std::uint32_t j = 0; j < std::min(l.count, groups); ++j) {
+  for (std::uint32_t j = 0; j < std::min(l.count, groups) && l.count > 1; ++j) {
     const int b = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) *
                                m_dev.config().banksPerGroup;
     const std::uint32_t add = ((l.count - 1 - j) >> m_groupBits) + 1;
@@ -966,7 +972,7 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
   const int perGroup = m_dev.config().banksPerGroup;
   const int g0 = m_dev.bankGroupOf(h.bank);
   const int bank0 = h.bank - g0 * perGroup;  // group 0's bank of the block (one rank)
-  std::array<int, 64> bankAt{};
+  std::array<int, kMaxRotationGroups> bankAt;  // [0, min(n, groups)) set below
   const std::uint64_t firsts = std::min(n, groups);
   for (std::uint64_t j = 0; j < firsts; ++j) {
     const int b = bank0 + static_cast<int>((static_cast<std::uint64_t>(g0) + j) & (groups - 1)) * perGroup;
