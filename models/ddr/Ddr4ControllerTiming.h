@@ -28,17 +28,22 @@
 // queued request needs a row command and that command is ready at the
 // earliest cycle any column command could be: the scan would pick it too.
 //
-// The streaming path goes further while every queued request of the
-// direction served is a row hit (with the shared queues, open page, FR-FCFS
-// or FCFS): those requests are held in arrival order in a
-// ring of light entries instead of the per-bank and age lists (the other
-// direction's stay in the lists), and the
-// oldest one issues as long as the fast path's condition holds, no refresh
-// is due and the direction stays. On one rank with a rotating mapping, a
-// ring entry is a range of consecutive bursts and runs of them issue in
-// closed form (runAhead). Anything else (a miss of that direction
-// arriving, the condition failing, a refresh due, the end
-// of the run) first moves the ring back into the lists, in order, and the
+// The streaming path (shared queues, open page, FR-FCFS or FCFS) holds the
+// queued requests of the direction served in arrival order, in a ring of
+// light entries instead of the per-bank and age lists (the other
+// direction's stay in the lists): hits, and requests for a row not open in
+// their bank, one such row per bank (m_missBanks), which wait there for
+// the PRE and ACT the path issues. While only column commands compete (no
+// bank waits for a row command, or each such bank still has hits queued)
+// the oldest request issues when it is ready on the column floor; on one
+// rank with a rotating mapping a ring entry is a range of consecutive
+// bursts, and runs of them issue in closed form (runAhead). Else
+// ringDecide takes the decision the lists would (per bank its oldest hit's
+// RD/WR, else its oldest request's PRE or ACT; the first the timing allows,
+// column before row, then oldest), and a refresh due issues its PREs and
+// REF there too (ringRefresh). Anything the ring cannot hold or take (a
+// column command out of order, a second row for a bank, a read that may be
+// forwarded) first moves it back into the lists, in order, and the
 // decision is taken as above. Both paths take the same decisions; the
 // tests compare them command by command and whole runs byte by byte.
 
@@ -210,11 +215,10 @@ class Ddr4ControllerTiming {
   /// The decision the lists would give for the ring's requests, when some
   /// wait for their bank's PRE or ACT or the oldest is not on the column
   /// floor: per bank its oldest hit's RD/WR, else its oldest request's PRE
-  /// or ACT,
-  /// the one the timing allows first, on a tie a column command, then the
-  /// oldest (FCFS: the oldest request's). False when that is a column
-  /// command of another request than the oldest: the lists must decide
-  /// (unless a refresh is due by its cycle).
+  /// or ACT; the one the timing allows first, on a tie a column command,
+  /// then the oldest (FCFS: the oldest request's). False when that is a
+  /// column command of another request than the oldest: the lists must
+  /// decide (unless a refresh is due by its cycle).
   bool ringDecide(int dir, Decision& d) const;
   enum class RingStep : std::uint8_t { Issued, Later, Lists };
   /// The refresh due before the ring's next command: its next PRE or REF,
