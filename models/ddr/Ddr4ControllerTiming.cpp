@@ -658,6 +658,18 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     flush();
     return s;
   };
+  // A refresh due before the next command: its next PRE or REF; once REF
+  // has issued, the next refresh is due.
+  auto refresh = [&] {
+    const RingStep done = ringRefresh(until);
+    if (done == RingStep::Issued) {
+      due = UINT64_MAX;
+      for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
+      runLimit = std::min(until, due);
+      if (light) load();
+    }
+    return done;
+  };
   while (true) {
     if (m_ringSize == 0) {
       m_streamOn = false;
@@ -692,12 +704,8 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
     if (onFloor) {
       if (r >= due) {
         flush();
-        const RingStep step = ringRefresh(until);
-        if (step != RingStep::Issued) return step == RingStep::Later ? StreamStop::Until : StreamStop::General;
-        due = UINT64_MAX;
-        for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
-        runLimit = std::min(until, due);
-        if (light) load();
+        const RingStep done = refresh();
+        if (done != RingStep::Issued) return done == RingStep::Later ? StreamStop::Until : StreamStop::General;
         continue;
       }
       if (r >= until) return stop(StreamStop::Until);
@@ -718,12 +726,8 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       Decision d;
       const bool inOrder = ringDecide(dir, d);
       if (d.cycle >= due) {
-        const RingStep step = ringRefresh(until);
-        if (step != RingStep::Issued) return step == RingStep::Later ? StreamStop::Until : StreamStop::General;
-        due = UINT64_MAX;
-        for (const std::uint64_t c : m_refreshDue) due = std::min(due, c);
-        runLimit = std::min(until, due);
-        if (light) load();
+        const RingStep done = refresh();
+        if (done != RingStep::Issued) return done == RingStep::Later ? StreamStop::Until : StreamStop::General;
         continue;
       }
       if (!inOrder) return StreamStop::General;
