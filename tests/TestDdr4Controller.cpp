@@ -490,4 +490,44 @@ TEST(Ddr4ControllerEquivalence, StreamingPathOpensClosedBanks) {
   }
 }
 
+TEST(Ddr4ControllerEquivalence, OtherStandards) {
+  // DDR3 (no bank groups), LPDDR4 (multi-cycle commands on one CA bus, BL16)
+  // and an HBM2 pseudo channel (row and column buses, tRCDWR), all-bank and
+  // per-bank refresh: random traffic and DMA-like streams give the
+  // per-command path's commands, END_REQs, completions and row outcomes,
+  // with the streaming path's row commands among them.
+  struct Std {
+    const char* ddr;
+    const char* yaml;
+  };
+  for (const Std& c : {Std{"ddr3-1600k-64bit-x8-4gb", "{}"}, Std{"lpddr4-1066-32bit-2gb", "{}"},
+                       Std{"lpddr4-1066-32bit-2gb", "{refresh: per_bank}"}, Std{"hbm2-1800-pc64-256mb", "{}"},
+                       Std{"hbm2-1800-pc64-256mb", "{refresh: per_bank}"}}) {
+    const auto dev = loadDdr(c.ddr);
+    const auto cfg = controllerConfig(dev, c.yaml);
+    auto slowCfg = cfg;
+    slowCfg.fastPath = false;
+    std::vector<std::vector<Txn>> traffics{randomTraffic(31, 400, 4096, 300, false),
+                                           randomTraffic(32, 400, 1024, 60, true)};
+    std::vector<Txn> streams;
+    for (int i = 0; i < 240; ++i) {
+      const int port = i % 3;
+      streams.push_back(Txn{static_cast<std::uint64_t>(i) * 150, port == 2,
+                            (static_cast<std::uint64_t>(port) << 24) + static_cast<std::uint64_t>(i / 3) * 2048, 2048});
+    }
+    traffics.push_back(streams);
+    std::uint64_t streamActs = 0;
+    for (std::size_t k = 0; k < traffics.size(); ++k) {
+      Ddr4ControllerTiming fast(dev, cfg), ahead(dev, cfg), slow(dev, slowCfg);
+      SCOPED_TRACE(std::string(c.ddr) + " " + c.yaml + ", traffic " + std::to_string(k));
+      const auto b = runTraffic(slow, traffics[k], true);
+      expectSame(runTraffic(fast, traffics[k], true), b);
+      expectSame(runTraffic(ahead, traffics[k], true, true), b);
+      EXPECT_GT(b.counters.refreshes + b.counters.bankRefreshes, 0u);
+      streamActs += ahead.streamActivates();
+    }
+    EXPECT_GT(streamActs, 0u) << c.ddr << " " << c.yaml;
+  }
+}
+
 }  // namespace
