@@ -382,8 +382,9 @@ void Ddr4ControllerTiming::refreshStep(int rank, std::uint64_t due, Decision& d)
     return;
   }
   bool open = false;
-  for (int b = rank * perRank; b < (rank + 1) * perRank; ++b) {
-    if (!m_dev.isOpen(b)) continue;
+  const std::uint64_t rankBanks = (perRank >= 64 ? ~0ULL : (1ULL << perRank) - 1) << (rank * perRank);
+  for (std::uint64_t m = m_dev.openBanks() & rankBanks; m; m &= m - 1) {
+    const int b = __builtin_ctzll(m);
     const std::uint64_t r = std::max(m_dev.earliest(DdrCommand::Pre, b), from);
     if (!open || r < d.cycle) {
       open = true;

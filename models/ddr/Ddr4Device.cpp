@@ -53,6 +53,7 @@ Ddr4Device::Ddr4Device(const Ddr4Config& cfg) : m_cfg(cfg) {
   }
   const int perRank = cfg.banks();
   m_banks.resize(static_cast<std::size_t>(cfg.ranks * perRank));
+  FTSIM_ASSERT(m_banks.size() <= 64, "at most 64 banks per channel (the open-bank mask)");
   for (int b = 0; b < banks(); ++b) {
     m_banks[b].rank = static_cast<std::uint8_t>(b / perRank);
     m_banks[b].group = static_cast<std::uint16_t>(b / cfg.banksPerGroup);
@@ -139,6 +140,7 @@ bool Ddr4Device::canIssue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_
 void Ddr4Device::closeBank(int b, std::uint64_t cycle, std::uint64_t now) {
   Bank& k = m_banks[b];
   k.open = false;
+  m_openMask &= ~(1ULL << b);
   raise(k.next[kAct], cycle + m_cfg.t.tRP);
   raise(k.next[kRefPb], cycle + m_cfg.t.tRP);
   raise(m_rankNext[k.rank][kRef], cycle + m_cfg.t.tRP);
@@ -159,6 +161,7 @@ void Ddr4Device::issue(DdrCommand cmd, int b, std::uint32_t row, std::uint64_t c
   switch (cmd) {
     case DdrCommand::Act: {
       k.open = true;
+      m_openMask |= 1ULL << b;
       k.row = row;
       bankStateChange(rank, cycle, +1, cycle);
       raise(k.next[kRd], cycle + t.tRCD);

@@ -62,6 +62,8 @@ class Ddr4Device {
   std::uint32_t readDoneCycles() const { return m_cfg.t.cl + m_burst; }
 
   bool isOpen(int b) const { return m_banks[b].open; }
+  /// Bit b set while bank b is open.
+  std::uint64_t openBanks() const { return m_openMask; }
   std::uint32_t openRow(int b) const { return m_banks[b].row; }
   bool rankIdle(int rank) const;
 
@@ -162,6 +164,7 @@ class Ddr4Device {
   std::vector<std::uint32_t> m_actCount;                 ///< per rank, ACTs so far (ring position)
   /// First free cycle of the row (0) and column (1) command bus; one bus
   /// (both equal) except on HBM2.
+  std::uint64_t m_openMask = 0;
   std::array<std::uint64_t, 2> m_busFree{};
   bool m_splitBus = false;
   std::array<std::uint32_t, kNumDdrCommands> m_cmdCycles{};  ///< bus cycles per command
