@@ -603,7 +603,7 @@ void Ddr4ControllerTiming::materialize() {
       e.dir = static_cast<std::uint8_t>(m_streamDir);
       e.outcome = j == 0 ? l.outcome : static_cast<std::uint8_t>(kNone);
       if (m_bankOutcome[e.bank] != kNone) {
-        // Its bank's oldest request: the streaming path's ACT was for it.
+        // Its bank's oldest request: the streaming path's PRE or ACT was for it.
         if (e.outcome == kNone) e.outcome = m_bankOutcome[e.bank];
         m_bankOutcome[e.bank] = kNone;
       }
