@@ -145,10 +145,11 @@ bool Ddr4ControllerTiming::enterRange(std::int32_t ti, std::uint64_t at, bool an
   // The block's bursts visit its banks (one per bank group) in turn: the
   // first visit of each decides for all.
   const DramAddress a = m_map.decode(t.nextBurst << m_burstShift);
+  const int first = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
   const std::uint32_t groups = 1u << m_groupBits;
   std::uint64_t misses = 0;
   for (std::uint32_t j = 0; j < std::min<std::uint64_t>(k, groups); ++j) {
-    const int b = m_dev.flatBank(a.rank, static_cast<int>((static_cast<std::uint32_t>(a.bankGroup) + j) & (groups - 1)), a.bank);
+    const int b = blockBank(first, a.bankGroup, j);
     if (rowOpen(b, a.row)) continue;
     if (!ringTakes(b, a.row)) {
       k = j;
@@ -165,8 +166,7 @@ bool Ddr4ControllerTiming::enterRange(std::int32_t ti, std::uint64_t at, bool an
   m_streamOn = true;
   m_streamDir = dir;
   m_shared->enqueued(dir, static_cast<std::uint32_t>(k));
-  pushRing(Light{m_seq, t.nextBurst, a.row, ti, static_cast<std::uint32_t>(k),
-                 static_cast<std::uint16_t>(m_dev.flatBank(a.rank, a.bankGroup, a.bank)), kNone});
+  pushRing(Light{m_seq, t.nextBurst, a.row, ti, static_cast<std::uint32_t>(k), static_cast<std::uint16_t>(first), kNone});
   m_seq += k;
   t.nextBurst += k;
   m_memoValid = false;
@@ -566,8 +566,7 @@ void Ddr4ControllerTiming::pushRing(const Light& l) {
   const std::uint32_t groups = 1u << m_groupBits;
   const int g0 = m_dev.bankGroupOf(l.bank);
   for (std::uint32_t j = 0; j < std::min(l.count, groups) && l.count > 1; ++j) {
-    const int b = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) *
-                               m_dev.config().banksPerGroup;
+    const int b = blockBank(l.bank, g0, j);
     const std::uint32_t add = ((l.count - 1 - j) >> m_groupBits) + 1;
     m_ringCount[b] += add;
     if (!rowOpen(b, l.row)) m_ringOther[b] += add;
@@ -804,7 +803,6 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
   const DdrCommand col = columnCommand(dir);
   const Light& head = m_ring[m_ringHead];
   d.entry = -1;
-  d.fast = true;
   if (m_cfg.arbitration == Arbitration::Fcfs) {
     d.bank = head.bank;
     d.cmd = !m_dev.isOpen(d.bank) ? DdrCommand::Act : m_dev.openRow(d.bank) == head.row ? col : DdrCommand::Pre;
@@ -852,7 +850,6 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
   // bursts visit the bank groups in turn, one bank per group, all of one
   // row.
   const std::uint32_t groups = 1u << m_groupBits;
-  const int perGroup = m_dev.config().banksPerGroup;
   std::uint64_t hits = 0, others = 0;
   std::array<std::uint64_t, 64> hitSeq, otherSeq;
   for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
@@ -860,7 +857,7 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
     const int g0 = m_dev.bankGroupOf(l.bank);
     const std::uint32_t visits = std::min(l.count, groups);
     for (std::uint32_t j = 0; j < visits; ++j) {
-      const int b = l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup;
+      const int b = blockBank(l.bank, g0, j);
       const std::uint64_t bit = 1ULL << b;
       if (rowOpen(b, l.row)) {
         if (!(hits & bit)) hitSeq[b] = l.seq + j;
@@ -907,15 +904,12 @@ Ddr4ControllerTiming::RingStep Ddr4ControllerTiming::ringRefresh(std::uint64_t u
     // some wait for another row already.
     const std::uint32_t row = m_dev.openRow(d.bank);
     const std::uint32_t groups = 1u << m_groupBits;
-    const int perGroup = m_dev.config().banksPerGroup;
     for (std::uint32_t k = 0; k < m_ringRanges; ++k) {
       const Light& l = m_ring[(m_ringHead + k) & m_ringMask];
       if (l.row != row) continue;
       const int g0 = m_dev.bankGroupOf(l.bank);
       std::uint32_t j = 0;
-      while (j < std::min(l.count, groups) &&
-             l.bank + (static_cast<int>((static_cast<std::uint32_t>(g0) + j) & (groups - 1)) - g0) * perGroup != d.bank)
-        ++j;
+      while (j < std::min(l.count, groups) && blockBank(l.bank, g0, j) != d.bank) ++j;
       if (j < std::min(l.count, groups)) {
         if ((m_missBanks >> d.bank) & 1) return RingStep::Lists;
         m_missBanks |= 1ULL << d.bank;
@@ -974,13 +968,11 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
   // comes back groups * step >= tCCD_L after its previous command, and a
   // bank's own RD (WR) constraint is not changed by RDs (WRs).
   const std::uint64_t groups = 1ULL << m_groupBits;
-  const int perGroup = m_dev.config().banksPerGroup;
   const int g0 = m_dev.bankGroupOf(h.bank);
-  const int bank0 = h.bank - g0 * perGroup;  // group 0's bank of the block (one rank)
   std::array<int, kMaxRotationGroups> bankAt;  // [0, min(n, groups)) set below
   const std::uint64_t firsts = std::min(n, groups);
   for (std::uint64_t j = 0; j < firsts; ++j) {
-    const int b = bank0 + static_cast<int>((static_cast<std::uint64_t>(g0) + j) & (groups - 1)) * perGroup;
+    const int b = blockBank(h.bank, g0, j);
     const std::uint64_t r = r0 + j * step;
     if (m_dev.bankNext(col, b) > r || m_runGroupNext[m_dev.groupIndex(b)] > r || !rowOpen(b, h.row)) {
       n = j;
@@ -1010,13 +1002,10 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
     const std::uint64_t blockEnd = ((p.nextBurst >> m_rotationBits) + 1) << m_rotationBits;
     const std::uint64_t cap = std::min({n, left, blockEnd - p.nextBurst});
     const DramAddress a = m_map.decode(p.nextBurst << m_burstShift);
-    const int pBank0 = m_dev.flatBank(a.rank, 0, a.bank);
+    const int pFirst = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
     std::uint64_t hits = 0;
     const std::uint64_t checks = std::min(cap, groups);
-    while (hits < checks &&
-           rowOpen(pBank0 + static_cast<int>((static_cast<std::uint64_t>(a.bankGroup) + hits) & (groups - 1)) * perGroup,
-                   a.row))
-      ++hits;
+    while (hits < checks && rowOpen(blockBank(pFirst, a.bankGroup, hits), a.row)) ++hits;
     if (hits == checks) hits = cap;  // the rest of the block meets the same banks
     entering = std::min(n, left);
     if (hits < entering) n = entering = hits;

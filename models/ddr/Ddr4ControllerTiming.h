@@ -241,6 +241,13 @@ class Ddr4ControllerTiming {
   /// request stage's bursts entering behind them. False when fewer than two
   /// would go (the caller then takes one as usual).
   bool runAhead(int dir, std::uint64_t step, std::uint64_t limit, bool untilTaken, LightRun& run);
+  /// The bank of burst `j` of a rotation block's bursts that start in bank
+  /// `first` (bank group `g0`): they visit the bank groups in turn, at the
+  /// same rank and bank index.
+  int blockBank(int first, int g0, std::uint64_t j) const {
+    const int g = static_cast<int>((static_cast<std::uint64_t>(g0) + j) & ((1ULL << m_groupBits) - 1));
+    return first + (g - g0) * m_dev.config().banksPerGroup;
+  }
   int bankOfBurst(std::uint64_t burst) const {
     const DramAddress a = m_map.decode(burst << m_burstShift);
     return m_dev.flatBank(a.rank, a.bankGroup, a.bank);
