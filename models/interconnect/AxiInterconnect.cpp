@@ -170,7 +170,7 @@ void AxiInterconnect::endRequest(int channel, sc_core::sc_time at) {
   ch.nextReq = m_clock.edgeAtOrAfter(at.value() + 1).value();
 }
 
-void AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
+std::uint64_t AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
   FTSIM_ASSERT(b.trans.is_response_ok(), std::string(name()) + ": the controller returned an error response");
   b.resp = m_clock.edgeAtOrAfter(at.value()).value();
   if (m_store) {
@@ -182,17 +182,20 @@ void AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
   if (b.write) {
     b.done = b.resp;
     if (b.last) answerDma(b.port, b.done);
-    return;
+    return b.done;
   }
   // Read data crosses the port in order, one beat per cycle.
+  std::uint64_t first = kNever;
   for (Burst* r : p.inflight) {
     if (r->write || r->done != kNever) continue;
     if (r->resp == kNever) break;
     const std::uint64_t start = std::max(r->resp, p.rFree);
     r->done = start + r->beats;
     p.rFree = r->done;
+    first = std::min(first, r->done);
     if (r->last) answerDma(b.port, r->done);
   }
+  return first;
 }
 
 void AxiInterconnect::answerDma(int port, std::uint64_t cycle) {
@@ -215,15 +218,20 @@ tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(int channel, tlm::tlm_generi
   if (phase == tlm::END_REQ) {
     FTSIM_ASSERT(ch.reqBusy && &trans == ch.reqTrans, std::string(name()) + ": END_REQ for a request not in flight");
     endRequest(channel, at);
-    m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+    // Nothing else changed: the next request can go at nextReq.
+    wakeAt(ch.nextReq);
     return tlm::TLM_ACCEPTED;
   }
   FTSIM_ASSERT(phase == tlm::BEGIN_RESP, std::string(name()) + ": unexpected phase from the controller");
-  if (ch.reqBusy && &trans == ch.reqTrans) endRequest(channel, at);  // BEGIN_RESP implies END_REQ
+  const bool ended = ch.reqBusy && &trans == ch.reqTrans;
+  if (ended) endRequest(channel, at);  // BEGIN_RESP implies END_REQ
   auto* ref = trans.get_extension<BurstRef>();
   FTSIM_ASSERT(ref != nullptr, std::string(name()) + ": a response for a payload it did not send");
-  response(*static_cast<Burst*>(ref->burst), at);
-  m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+  const std::uint64_t freed = response(*static_cast<Burst*>(ref->burst), at);
+  // What the answer changes takes effect when a slot frees (every other
+  // state change has its wake-up already) or the request channel frees.
+  if (freed != kNever) wakeAt(freed);
+  if (ended) wakeAt(ch.nextReq);
   phase = tlm::END_RESP;
   return tlm::TLM_COMPLETED;
 }

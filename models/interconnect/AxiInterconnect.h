@@ -95,7 +95,8 @@ class AxiInterconnect : public sc_core::sc_module {
   Burst* candidate(int port, std::uint64_t t);
   void send(Burst* b);
   void endRequest(int channel, sc_core::sc_time at);
-  void response(Burst& b, sc_core::sc_time at);
+  /// Returns the first cycle a slot it gives an end to frees (kNever: none).
+  std::uint64_t response(Burst& b, sc_core::sc_time at);
   void answerDma(int port, std::uint64_t cycle);
   void wakeAt(std::uint64_t cycle);
 
