@@ -989,8 +989,14 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
     else n = std::min(n, j + (keep - 1) * groups + 1);
   }
   // The request stage's transaction: one burst enters behind each one
-  // issued, on the next cycle, while it is a hit of this direction.
+  // issued, on the next cycle, while it is a hit of this direction or a
+  // request the ring takes for another row of an open bank that still has
+  // hits queued (FR-FCFS serves those first, so only column commands
+  // compete while the run lasts).
   std::uint64_t entering = 0;
+  std::uint64_t newMisses = 0;  // banks the entering bursts leave waiting for a PRE
+  std::uint32_t enterRow = 0;
+  int enterFirst = 0, enterGroup = 0;
   const Txn* pending = m_pending >= 0 ? &m_txns[m_pending] : nullptr;
   // Of the other direction, it waits while its queue is full: no command
   // here frees an entry of it.
@@ -1005,12 +1011,32 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
     const int pFirst = m_dev.flatBank(a.rank, a.bankGroup, a.bank);
     std::uint64_t hits = 0;
     const std::uint64_t checks = std::min(cap, groups);
-    while (hits < checks && rowOpen(blockBank(pFirst, a.bankGroup, hits), a.row)) ++hits;
+    while (hits < checks) {
+      const int b = blockBank(pFirst, a.bankGroup, hits);
+      if (!rowOpen(b, a.row)) {
+        if (!m_dev.isOpen(b) || !ringTakes(b, a.row) || m_ringCount[b] == m_ringOther[b]) break;
+        if (((m_missBanks >> b) & 1) == 0) newMisses |= 1ULL << b;
+      }
+      ++hits;
+    }
     if (hits == checks) hits = cap;  // the rest of the block meets the same banks
     entering = std::min(n, left);
     if (hits < entering) n = entering = hits;
+    // A bank the entering bursts leave waiting keeps a hit queued, as above
+    // (from the start of the run: a shorter run is still exact).
+    for (std::uint64_t j = 0; j < std::min(n, groups) && newMisses != 0; ++j) {
+      const int b = bankAt[j];
+      if (((newMisses >> b) & 1) == 0) continue;
+      const std::uint64_t keep = m_ringCount[b] - m_ringOther[b] - 1;
+      if (keep == 0) n = std::min(n, j);
+      else n = std::min(n, j + (keep - 1) * groups + 1);
+    }
+    entering = std::min(entering, n);
     // Until taken: nothing goes after the step its last burst entered.
     if (untilTaken && entering == left) n = entering;
+    enterRow = a.row;
+    enterFirst = pFirst;
+    enterGroup = a.bankGroup;
   }
   // Writes look at the watermarks before each command (the caller did for
   // the first): the write queue keeps its size while bursts enter behind
@@ -1086,6 +1112,15 @@ bool Ddr4ControllerTiming::runAhead(int dir, std::uint64_t step, std::uint64_t l
   if (entering > 0) {
     Txn& p = m_txns[m_pending];
     const DramAddress a = m_map.decode(p.nextBurst << m_burstShift);
+    // The banks whose first entering burst is a request for another row
+    // now wait for its PRE, from that burst on.
+    for (std::uint64_t j = 0; j < std::min(entering, groups) && newMisses != 0; ++j) {
+      const int b = blockBank(enterFirst, enterGroup, j);
+      if (((newMisses >> b) & 1) == 0) continue;
+      m_missBanks |= 1ULL << b;
+      m_missRow[b] = enterRow;
+      m_missSeq[b] = m_seq + j;
+    }
     m_shared->enqueued(dir, static_cast<std::uint32_t>(entering));
     pushRing(Light{m_seq, p.nextBurst, a.row, m_pending, static_cast<std::uint32_t>(entering),
                    static_cast<std::uint16_t>(bankOfBurst(p.nextBurst)), kNone});
