@@ -132,8 +132,10 @@ AxiInterconnect::Burst* AxiInterconnect::candidate(int port, std::uint64_t t) {
   Port& p = m_ports[port];
   // A port's bursts are requested in order: its oldest unrequested one (a
   // read taken for a channel that was busy, or a write with all its beats).
-  for (Burst* b : p.inflight)
-    if (!b->requested) return !b->write || b->wEnd <= t ? b : nullptr;
+  if (p.requested < p.inflight.size()) {
+    Burst* b = p.inflight[p.requested];
+    return !b->write || b->wEnd <= t ? b : nullptr;
+  }
   if (p.split < p.txns.size() && p.txns[p.split].arrival <= t && !p.txns[p.split].trans->is_write() &&
       !p.free.empty())
     return takeBurst(port);
@@ -144,6 +146,7 @@ void AxiInterconnect::send(Burst* b) {
   FTSIM_TRACE(m_log, "port {}: {} burst of {} beats at {:#x}", b->port, b->write ? "write" : "read", b->beats,
               b->trans.get_address());
   b->requested = true;
+  ++m_ports[b->port].requested;
   ++m_axiBursts;
   Channel& ch = m_channels[b->channel];
   ch.reqBusy = true;
@@ -258,6 +261,7 @@ void AxiInterconnect::update() {
     while (!p.inflight.empty() && p.inflight.front()->done <= t) {
       p.free.push_back(p.inflight.front());
       p.inflight.pop_front();
+      --p.requested;
     }
     // Write data crosses the port while a slot is free.
     if (p.split < p.txns.size() && p.txns[p.split].trans->is_write() && p.txns[p.split].arrival <= t &&
@@ -295,13 +299,15 @@ void AxiInterconnect::update() {
   };
   bool waiting = false;
   for (Port& p : m_ports) {
-    for (const Burst* b : p.inflight) {
-      if (b->done != kNever) consider(b->done);
-      if (b->write && !b->requested) {
-        consider(b->wEnd);
-        waiting = waiting || b->wEnd <= t;
-      }
-      waiting = waiting || (!b->write && !b->requested);  // taken while its channel was busy
+    // Slots free in order: the oldest burst's end frees the next one.
+    if (!p.inflight.empty() && p.inflight.front()->done != kNever) consider(p.inflight.front()->done);
+    // Bursts are requested in order: the oldest unrequested one goes next
+    // (a write once its data is in; a read was taken while its channel was
+    // busy).
+    if (p.requested < p.inflight.size()) {
+      const Burst* b = p.inflight[p.requested];
+      if (b->write) consider(b->wEnd);
+      waiting = waiting || !b->write || b->wEnd <= t;
     }
     if (p.split < p.txns.size()) {
       const DmaTxn& s = p.txns[p.split];

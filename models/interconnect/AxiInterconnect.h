@@ -78,6 +78,7 @@ class AxiInterconnect : public sc_core::sc_module {
     std::deque<DmaTxn> txns;       ///< not yet answered, oldest first
     std::size_t split = 0;         ///< first of txns with bytes left to split
     std::deque<Burst*> inflight;   ///< bursts holding a slot, in order
+    std::size_t requested = 0;     ///< of those, the first ones, sent to the controller
     std::vector<Burst*> free;
     std::vector<std::unique_ptr<Burst>> pool;
     std::uint64_t rFree = 0, wFree = 0;  ///< first cycle the R / W channel is free
