@@ -1145,6 +1145,10 @@ void Ddr4ControllerTiming::advance(std::uint64_t until) {
       }
       continue;
     }
+    if (m_count[0] == 0 && m_count[1] == 0) {
+      idle(until);
+      break;
+    }
     if (m_streamCooldown == 0 && tryStream()) continue;
     const Decision& d = decide();
     if (d.cycle >= until) break;
@@ -1152,6 +1156,20 @@ void Ddr4ControllerTiming::advance(std::uint64_t until) {
     if (m_streamCooldown > 0) --m_streamCooldown;
   }
   if (m_cursor < until) m_cursor = until;
+}
+
+void Ddr4ControllerTiming::idle(std::uint64_t until) {
+  direction();  // (the write-drain state decide() would leave)
+  while (true) {
+    int rank = 0;
+    for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
+      if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
+    Decision d;
+    refreshStep(rank, m_refreshDue[rank], d);
+    if (d.cycle >= until) return;
+    execute(d);
+    if (m_streamCooldown > 0) --m_streamCooldown;
+  }
 }
 
 std::uint64_t Ddr4ControllerTiming::advanceUntilTaken() {

@@ -202,6 +202,9 @@ class Ddr4ControllerTiming {
   /// Requests of `dir` queued as arbitration candidates, in the lists or the ring.
   std::uint32_t queued(int dir) const { return m_count[dir] + (m_streamOn && m_streamDir == dir ? m_ringSize : 0); }
   bool streamAllowed() const { return m_streamOK && !m_flush; }
+  /// advance() with nothing in the lists and no ring: only refreshes go,
+  /// each command as decide() would take it, up to `until`.
+  void idle(std::uint64_t until);
   /// Issue the ring's requests in order while the streaming path holds,
   /// up to `until` (or until the request stage is free, with `untilTaken`).
   StreamStop stream(std::uint64_t until, bool untilTaken);
