@@ -37,7 +37,8 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
                                                    sc_core::sc_time& delay) {
   if (phase == tlm::END_RESP) {
     m_respBusy = false;
-    m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+    m_wakeEv.notify(sc_core::SC_ZERO_TIME);  // (replaces a timed notification)
+    m_wakePs = UINT64_MAX;
     return tlm::TLM_COMPLETED;
   }
   FTSIM_ASSERT(phase == tlm::BEGIN_REQ, std::string(name()) + ": unexpected phase on the forward path");
@@ -80,6 +81,7 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
 }
 
 void Ddr4Controller::wake() {
+  m_wakePs = UINT64_MAX;  // (the notification that ran)
   const std::uint64_t n = nowCycle(m_clock).value();
   m_core.advance(n);
   Ddr4ControllerTiming::Event e;
@@ -103,14 +105,19 @@ void Ddr4Controller::wake() {
 }
 
 void Ddr4Controller::schedule() {
-  m_wakeEv.cancel();
-  if (m_respBusy) return;  // END_RESP wakes the module
-  const std::uint64_t bound = m_core.nextEventBound();
-  if (bound == UINT64_MAX) return;
-  const Picoseconds at = m_clock.edgePs(Cycles(bound));
+  const std::uint64_t bound = m_respBusy ? UINT64_MAX : m_core.nextEventBound();  // END_RESP wakes the module
+  const Picoseconds at = bound == UINT64_MAX ? UINT64_MAX : m_clock.edgePs(Cycles(bound));
   const Picoseconds now = nowPs();
-  if (at <= now) m_wakeEv.notify(sc_core::SC_ZERO_TIME);
-  else m_wakeEv.notify(psTime(at - now));
+  if (at > now && at == m_wakePs) return;  // already due then
+  m_wakeEv.cancel();
+  m_wakePs = UINT64_MAX;
+  if (bound == UINT64_MAX) return;
+  if (at <= now) {
+    m_wakeEv.notify(sc_core::SC_ZERO_TIME);
+  } else {
+    m_wakeEv.notify(psTime(at - now));
+    m_wakePs = at;
+  }
 }
 
 }  // namespace ftsim::models

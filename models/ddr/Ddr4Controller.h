@@ -47,6 +47,8 @@ class Ddr4Controller : public sc_core::sc_module {
   Clock m_clock;
   Ddr4ControllerTiming m_core;
   sc_core::sc_event m_wakeEv;
+  /// When m_wakeEv's timed notification is due (UINT64_MAX: none pending).
+  std::uint64_t m_wakePs = UINT64_MAX;
   std::vector<tlm::tlm_generic_payload*> m_byTag;
   std::vector<std::uint32_t> m_freeTags;
   bool m_respBusy = false;  ///< the initiator has not yet sent END_RESP
