@@ -76,7 +76,8 @@ Activity countActivity(const schedule::Program& prog, const schedule::PhasePlan&
   for (const auto& s : result.streams) a.dmaBeats += ceilDiv(s.bytes, static_cast<std::uint64_t>(beatBytes));
   if (plan.unit == schedule::Unit::Host) return a;
 
-  std::vector<schedule::Step> steps;
+  // Kept from phase to phase: a phase's steps take megabytes, grown anew each time otherwise.
+  static thread_local std::vector<schedule::Step> steps;
   schedule::generateSteps(prog, plan, steps);
   for (const schedule::Step& s : steps) {
     // Every word a DMA moves is written into a bank (loads) or read out of
