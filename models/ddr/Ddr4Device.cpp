@@ -57,6 +57,7 @@ Ddr4Device::Ddr4Device(const Ddr4Config& cfg) : m_cfg(cfg) {
   for (int b = 0; b < banks(); ++b) {
     m_banks[b].rank = static_cast<std::uint8_t>(b / perRank);
     m_banks[b].group = static_cast<std::uint16_t>(b / cfg.banksPerGroup);
+    m_banks[b].groupInRank = static_cast<std::uint8_t>(m_banks[b].group % cfg.bankGroups);
   }
   m_groupNext.assign(static_cast<std::size_t>(cfg.ranks * cfg.bankGroups), Next{});
   m_rankNext.assign(static_cast<std::size_t>(cfg.ranks), Next{});

@@ -55,7 +55,7 @@ class Ddr4Device {
     return (rank * m_cfg.bankGroups + bankGroup) * m_cfg.banksPerGroup + bank;
   }
   int rankOf(int b) const { return m_banks[b].rank; }
-  int bankGroupOf(int b) const { return m_banks[b].group % m_cfg.bankGroups; }
+  int bankGroupOf(int b) const { return m_banks[b].groupInRank; }
   /// Cycles one burst holds the data bus (BL/2).
   std::uint32_t burstCycles() const { return m_burst; }
   /// Cycles from a RD command to the end of its data.
@@ -132,6 +132,7 @@ class Ddr4Device {
     bool open = false;
     std::uint8_t rank = 0;
     std::uint16_t group = 0;  ///< rank * bankGroups + bank group
+    std::uint8_t groupInRank = 0;
   };
   using Next = std::array<std::uint64_t, kNumDdrCommands>;
   static int isColumn(DdrCommand c) { return c == DdrCommand::Rd || c == DdrCommand::Wr; }
