@@ -278,12 +278,11 @@ void AxiInterconnect::update() {
   for (std::size_t c = 0; c < m_channels.size(); ++c) {
     Channel& ch = m_channels[c];
     if (ch.reqBusy || ch.nextReq > t) continue;
-    for (int k = 0; k < n; ++k) {
-      const int port = (ch.rr + k) % n;
+    for (int k = 0, port = ch.rr; k < n; ++k, port = port + 1 == n ? 0 : port + 1) {
       if (several && ((sent >> port) & 1)) continue;
       Burst* b = candidate(port, t);
       if (b && b->channel == static_cast<int>(c)) {
-        ch.rr = (port + 1) % n;
+        ch.rr = port + 1 == n ? 0 : port + 1;
         sent |= 1ULL << port;
         send(b);
         break;
