@@ -230,10 +230,13 @@ tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(int channel, tlm::tlm_generi
   if (ended) endRequest(channel, at);  // BEGIN_RESP implies END_REQ
   auto* ref = trans.get_extension<BurstRef>();
   FTSIM_ASSERT(ref != nullptr, std::string(name()) + ": a response for a payload it did not send");
-  const std::uint64_t freed = response(*static_cast<Burst*>(ref->burst), at);
-  // What the answer changes takes effect when a slot frees (every other
-  // state change has its wake-up already) or the request channel frees.
-  if (freed != kNever) wakeAt(freed);
+  Burst& b = *static_cast<Burst*>(ref->burst);
+  const std::uint64_t freed = response(b, at);
+  // What the answer changes takes effect when a slot frees, for a port
+  // with bytes left to split (every other state change has its wake-up
+  // already), or when the request channel frees.
+  const Port& p = m_ports[b.port];
+  if (freed != kNever && p.split < p.txns.size()) wakeAt(freed);
   if (ended) wakeAt(ch.nextReq);
   phase = tlm::END_RESP;
   return tlm::TLM_COMPLETED;
@@ -298,8 +301,11 @@ void AxiInterconnect::update() {
   };
   bool waiting = false;
   for (Port& p : m_ports) {
-    // Slots free in order: the oldest burst's end frees the next one.
-    if (!p.inflight.empty() && p.inflight.front()->done != kNever) consider(p.inflight.front()->done);
+    // Slots free in order: the oldest burst's end frees the next one, which
+    // matters when the port has bytes left to split (else the update a new
+    // transaction brings frees it first).
+    if (p.split < p.txns.size() && !p.inflight.empty() && p.inflight.front()->done != kNever)
+      consider(p.inflight.front()->done);
     // Bursts are requested in order: the oldest unrequested one goes next
     // (a write once its data is in; a read was taken while its channel was
     // busy).
