@@ -647,11 +647,9 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   std::uint64_t runLimit = std::min(until, due);
   bool first = true;
   auto flush = [&] {
-    for (std::uint64_t banks = run.banks; banks; banks &= banks - 1) {
-      const int b = __builtin_ctzll(banks);
-      m_dev.issueColumns(col, b, m_runLast[b], m_runCount[b]);
-      m_runCount[b] = 0;
-    }
+    if (run.banks == 0) return;
+    m_dev.issueColumns(col, run.banks, m_runLast.data(), m_runCount.data());
+    for (std::uint64_t banks = run.banks; banks; banks &= banks - 1) m_runCount[__builtin_ctzll(banks)] = 0;
     run.banks = 0;
   };
   auto stop = [&](StreamStop s) {

@@ -217,13 +217,39 @@ void Ddr4Device::issueColumn(DdrCommand cmd, int b, std::uint64_t cycle) {
   columnTiming(cmd, b, cycle);
 }
 
-void Ddr4Device::issueColumns(DdrCommand cmd, int b, std::uint64_t lastCycle, std::uint64_t count) {
-  const std::uint64_t busFree = lastCycle + m_cmdCycles[static_cast<int>(cmd)];
+void Ddr4Device::issueColumns(DdrCommand cmd, std::uint64_t banks, const std::uint64_t* last,
+                              const std::uint64_t* count) {
+  FTSIM_ASSERT(m_cfg.ranks == 1, "column runs are recorded for one rank");
+  const Ddr4Timing& t = m_cfg.t;
+  const int c = static_cast<int>(cmd);
+  const bool rd = cmd == DdrCommand::Rd;
+  std::uint64_t latest = 0;
+  for (; banks; banks &= banks - 1) {
+    const int b = __builtin_ctzll(banks);
+    Bank& k = m_banks[b];
+    const std::uint64_t cycle = last[b];
+    latest = std::max(latest, cycle);
+    raise(m_groupNext[k.group][c], cycle + m_ccdL);
+    if (rd) {
+      raise(k.next[kPre], cycle + t.tRTP);
+    } else {
+      const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
+      raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
+      raise(k.next[kPre], dataEnd + t.tWR);
+    }
+    m_counts[c] += count[b];
+    m_bankCounts[b][c] += count[b];
+  }
+  const std::uint64_t busFree = latest + m_cmdCycles[c];
   raise(m_busFree[1], busFree);
   if (!m_splitBus) raise(m_busFree[0], busFree);
-  columnTiming(cmd, b, lastCycle);
-  m_counts[static_cast<int>(cmd)] += count - 1;
-  m_bankCounts[b][static_cast<int>(cmd)] += count - 1;
+  raise(m_rankNext[0][c], latest + m_ccdS);
+  if (rd) {
+    const std::uint64_t toWrite = latest + t.cl + m_burst + m_readToWrite;
+    raise(m_rankNext[0][kWr], toWrite > t.cwl ? toWrite - t.cwl : 0);
+  } else {
+    raise(m_rankNext[0][kRd], latest + t.cwl + m_burst + t.tWTR_S + m_writeToRead);
+  }
 }
 
 void Ddr4Device::columnTiming(DdrCommand cmd, int b, std::uint64_t cycle) {

@@ -94,11 +94,12 @@ class Ddr4Device {
   /// controller's streaming path, whose decisions the tests check against
   /// the per-command path); the same effect as `issue`.
   void issueColumn(DdrCommand cmd, int b, std::uint64_t cycle);
-  /// Record `count` RDs (or WRs) to bank `b` that `canIssue` allowed, the
-  /// last at `lastCycle`: every constraint a column command sets is its
-  /// cycle plus a constant, so the last one of each bank, recorded in any
-  /// order, leaves the state the whole sequence leaves.
-  void issueColumns(DdrCommand cmd, int b, std::uint64_t lastCycle, std::uint64_t count);
+  /// One rank: record, for each bank `b` of the mask `banks`, `count[b]`
+  /// RDs (or WRs) that `canIssue` allowed, the last at `last[b]`. Every
+  /// constraint a column command sets is its cycle plus a constant, so the
+  /// last one of each bank leaves the bank's and its group's state, and the
+  /// latest of all the rank's and the buses', whatever the order.
+  void issueColumns(DdrCommand cmd, std::uint64_t banks, const std::uint64_t* last, const std::uint64_t* count);
 
   // The parts of `earliest` for a column command, for a caller that keeps
   // the constraints of its own column commands apart (the streaming path).
