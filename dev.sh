@@ -60,6 +60,9 @@ build() {
 # (__sanitizer_start/finish_switch_fiber), so no suppression is needed; ASan's
 # fake stacks (detect_stack_use_after_return=1) do not survive the switch
 # (a SEGV in the first SC_THREAD, EfTrainSystem::control), hence =0.
+# After the processes have run, ASan may still hold a coroutine's stack as the
+# main thread's; runSystemC (models/common/ScMain.cpp) names the thread's own
+# stack again before LeakSanitizer's exit check scans it.
 asan_suite() {
   install_missing clang libclang-rt-14-dev
   if [ ! -f "$ASAN_BUILD_DIR/CMakeCache.txt" ]; then

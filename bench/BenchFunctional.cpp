@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "families/eftrain/EfTrainFamily.h"
+#include "models/common/ScMain.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/functional/FunctionalStep.h"
 #include "sim/schedule/Scheduler.h"
@@ -127,6 +128,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return ftsim::models::runSystemC(argc, argv);
 }

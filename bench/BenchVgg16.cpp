@@ -20,9 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "models/accel/EfTrainSystem.h"
-#include "sim/config/DesignConfig.h"
 #include "families/eftrain/EfTrainFamily.h"
+#include "models/accel/EfTrainSystem.h"
+#include "models/common/ScMain.h"
+#include "sim/config/DesignConfig.h"
 #include "sim/schedule/Scheduler.h"
 
 namespace {
@@ -126,6 +127,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return ftsim::models::runSystemC(argc, argv);
 }

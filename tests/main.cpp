@@ -6,7 +6,8 @@
 
 #include <systemc>
 
-#include <cstdlib>
+
+#include "models/common/ScMain.h"
 
 int sc_main(int argc, char* argv[]) {
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
@@ -15,6 +16,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return ftsim::models::runSystemC(argc, argv);
 }

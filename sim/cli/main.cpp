@@ -1,11 +1,11 @@
-// The ftsim program. SystemC's library provides main(); ours replaces it only
-// to silence the library banner before SystemC starts, then hands over.
+// The ftsim program. SystemC's library provides main(); ours replaces it to
+// silence the library banner and hands over (runSystemC).
 
 #include <systemc>
 
-#include <cstdlib>
 #include <iostream>
 
+#include "models/common/ScMain.h"
 #include "sim/cli/Cli.h"
 
 int sc_main(int argc, char* argv[]) {
@@ -14,6 +14,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return ftsim::models::runSystemC(argc, argv);
 }

@@ -15,6 +15,7 @@
 
 #include "families/Registry.h"
 #include "families/eftrain/EfTrainFamily.h"
+#include "models/common/ScMain.h"
 #include "sim/config/DesignConfig.h"
 #include "sim/core/Error.h"
 #include "sim/core/Interrupt.h"
@@ -155,6 +156,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return ftsim::models::runSystemC(argc, argv);
 }
