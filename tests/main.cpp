@@ -6,7 +6,6 @@
 
 #include <systemc>
 
-
 #include "models/common/ScMain.h"
 
 int sc_main(int argc, char* argv[]) {

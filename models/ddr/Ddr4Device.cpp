@@ -220,70 +220,63 @@ void Ddr4Device::issueColumn(DdrCommand cmd, int b, std::uint64_t cycle) {
 void Ddr4Device::issueColumns(DdrCommand cmd, std::uint64_t banks, const std::uint64_t* last,
                               const std::uint64_t* count) {
   FTSIM_ASSERT(m_cfg.ranks == 1, "column runs are recorded for one rank");
-  const Ddr4Timing& t = m_cfg.t;
   const int c = static_cast<int>(cmd);
-  const bool rd = cmd == DdrCommand::Rd;
   std::uint64_t latest = 0;
   for (; banks; banks &= banks - 1) {
     const int b = __builtin_ctzll(banks);
-    Bank& k = m_banks[b];
-    const std::uint64_t cycle = last[b];
-    latest = std::max(latest, cycle);
-    raise(m_groupNext[k.group][c], cycle + m_ccdL);
-    if (rd) {
-      raise(k.next[kPre], cycle + t.tRTP);
-    } else {
-      const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
-      raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
-      raise(k.next[kPre], dataEnd + t.tWR);
-    }
+    latest = std::max(latest, last[b]);
+    bankColumnTiming(cmd, b, last[b]);
     m_counts[c] += count[b];
     m_bankCounts[b][c] += count[b];
   }
   const std::uint64_t busFree = latest + m_cmdCycles[c];
   raise(m_busFree[1], busFree);
   if (!m_splitBus) raise(m_busFree[0], busFree);
-  raise(m_rankNext[0][c], latest + m_ccdS);
-  if (rd) {
-    const std::uint64_t toWrite = latest + t.cl + m_burst + m_readToWrite;
-    raise(m_rankNext[0][kWr], toWrite > t.cwl ? toWrite - t.cwl : 0);
-  } else {
-    raise(m_rankNext[0][kRd], latest + t.cwl + m_burst + t.tWTR_S + m_writeToRead);
-  }
+  rankColumnTiming(cmd, 0, latest);
 }
 
 void Ddr4Device::columnTiming(DdrCommand cmd, int b, std::uint64_t cycle) {
+  bankColumnTiming(cmd, b, cycle);
+  rankColumnTiming(cmd, m_banks[b].rank, cycle);
+  ++m_counts[static_cast<int>(cmd)];
+  ++m_bankCounts[b][static_cast<int>(cmd)];
+}
+
+void Ddr4Device::bankColumnTiming(DdrCommand cmd, int b, std::uint64_t cycle) {
   const Ddr4Timing& t = m_cfg.t;
   Bank& k = m_banks[b];
-  const int rank = k.rank;
   if (cmd == DdrCommand::Rd) {
     raise(m_groupNext[k.group][kRd], cycle + m_ccdL);
-    raise(m_rankNext[rank][kRd], cycle + m_ccdS);
     raise(k.next[kPre], cycle + t.tRTP);
+    return;
+  }
+  const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
+  raise(m_groupNext[k.group][kWr], cycle + m_ccdL);
+  raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
+  raise(k.next[kPre], dataEnd + t.tWR);
+}
+
+void Ddr4Device::rankColumnTiming(DdrCommand cmd, int rank, std::uint64_t cycle) {
+  const Ddr4Timing& t = m_cfg.t;
+  if (cmd == DdrCommand::Rd) {
+    raise(m_rankNext[rank][kRd], cycle + m_ccdS);
     const std::uint64_t toWrite = cycle + t.cl + m_burst + m_readToWrite;
     for (int r = 0; r < m_cfg.ranks; ++r) {
       const std::uint64_t w = r == rank ? toWrite : toWrite + t.tRTRS_RdWr;
       raise(m_rankNext[r][kWr], w > t.cwl ? w - t.cwl : 0);
       if (r != rank) raise(m_rankNext[r][kRd], cycle + m_burst + t.rankSwitch(t.tRTRS_RdRd));
     }
-    ++m_counts[kRd];
-    ++m_bankCounts[b][kRd];
     return;
   }
   const std::uint64_t dataEnd = cycle + t.cwl + m_burst;
-  raise(m_groupNext[k.group][kWr], cycle + m_ccdL);
   raise(m_rankNext[rank][kWr], cycle + m_ccdS);
-  raise(m_groupNext[k.group][kRd], dataEnd + t.tWTR_L + m_writeToRead);
   raise(m_rankNext[rank][kRd], dataEnd + t.tWTR_S + m_writeToRead);
-  raise(k.next[kPre], dataEnd + t.tWR);
   for (int r = 0; r < m_cfg.ranks; ++r) {
     if (r == rank) continue;
     raise(m_rankNext[r][kWr], cycle + m_burst + t.rankSwitch(t.tRTRS_WrWr));
     const std::uint64_t toRead = dataEnd + t.rankSwitch(t.tRTRS_WrRd);
     raise(m_rankNext[r][kRd], toRead > t.cl ? toRead - t.cl : 0);
   }
-  ++m_counts[kWr];
-  ++m_bankCounts[b][kWr];
 }
 
 std::uint64_t Ddr4Device::autoPrecharge(int b) {

@@ -142,6 +142,11 @@ class Ddr4Device {
   }
   /// The timing and counts of a RD or WR (not the command bus).
   void columnTiming(DdrCommand cmd, int b, std::uint64_t cycle);
+  /// Its constraints on bank `b` and its bank group, and on the ranks.
+  /// Each is the command's cycle plus a constant: the latest command of a
+  /// sequence leaves the state the whole sequence leaves (issueColumns).
+  void bankColumnTiming(DdrCommand cmd, int b, std::uint64_t cycle);
+  void rankColumnTiming(DdrCommand cmd, int rank, std::uint64_t cycle);
   /// `now`: the cycle of the command being issued (changes up to it settle).
   void closeBank(int b, std::uint64_t cycle, std::uint64_t now);
   /// A bank of `rank` opens (+1) or closes (−1) at `cycle`. Commands come in
