@@ -60,14 +60,26 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
     m_core.advanceUntilTaken();
     Ddr4ControllerTiming::Event e;
     if (!write && m_core.takeEvent(tag, Ddr4ControllerTiming::EventKind::Accepted, e)) {
+      if (m_answerAhead) answer(UINT64_MAX, tag);
       schedule();
       delay = psTime(m_clock.edgePs(Cycles(e.cycle)) - nowPs());
       phase = tlm::END_REQ;
       return tlm::TLM_UPDATED;
     }
+    if (write && m_core.takeEvent(tag, Ddr4ControllerTiming::EventKind::Completed, e)) {
+      // Its END_REQ, at that cycle, is also its completion.
+      if (m_answerAhead) answer(UINT64_MAX, tag);
+      schedule();
+      m_freeTags.push_back(tag);
+      delay = psTime(m_clock.edgePs(Cycles(e.cycle)) - nowPs());
+      trans.set_response_status(tlm::TLM_OK_RESPONSE);
+      phase = tlm::END_RESP;
+      return tlm::TLM_COMPLETED;
+    }
     schedule();
     return tlm::TLM_ACCEPTED;
   }
+  if (m_answerAhead) answer(UINT64_MAX, tag);
   schedule();
   delay = psTime(m_clock.edgePs(at) - nowPs());
   if (write) {
@@ -82,10 +94,16 @@ tlm::tlm_sync_enum Ddr4Controller::nb_transport_fw(tlm::tlm_generic_payload& tra
 
 void Ddr4Controller::wake() {
   m_wakePs = UINT64_MAX;  // (the notification that ran)
+  ++m_wakeUps;
   const std::uint64_t n = nowCycle(m_clock).value();
   m_core.advance(n);
+  answer(m_answerAhead ? UINT64_MAX : n, UINT32_MAX);
+  schedule();
+}
+
+void Ddr4Controller::answer(std::uint64_t upTo, std::uint32_t keep) {
   Ddr4ControllerTiming::Event e;
-  while (!m_respBusy && m_core.popEvent(n, e)) {
+  while (!m_respBusy && m_core.popEvent(upTo, e, keep)) {
     tlm::tlm_generic_payload& trans = *m_byTag[e.tag];
     const Picoseconds at = m_clock.edgePs(Cycles(e.cycle));
     sc_core::sc_time delay = psTime(at > nowPs() ? at - nowPs() : 0);
@@ -101,7 +119,6 @@ void Ddr4Controller::wake() {
     const tlm::tlm_sync_enum s = socket->nb_transport_bw(trans, phase, delay);
     if (e.kind == Ddr4ControllerTiming::EventKind::Completed && s == tlm::TLM_ACCEPTED) m_respBusy = true;
   }
-  schedule();
 }
 
 void Ddr4Controller::schedule() {

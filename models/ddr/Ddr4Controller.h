@@ -35,6 +35,15 @@ class Ddr4Controller : public sc_core::sc_module {
   void setTimeline(stats::SimObserver* timeline) { m_core.setTimeline(timeline); }
   const Ddr4ControllerTiming& core() const { return m_core; }
   const Clock& clock() const { return m_clock; }
+  /// Answer every transaction as soon as its answer is decided, annotated
+  /// with its cycle, instead of waking at that cycle to send it. Only for an
+  /// initiator that takes each answer's annotated time as its time whatever
+  /// the order of the calls (the AXI interconnect in timing mode: in
+  /// functional mode a read's bytes are taken from the backing store when
+  /// its answer arrives, so it must arrive at its time).
+  void answerAhead(bool on) { m_answerAhead = on; }
+  /// Times the module woke on its own (not on a request): tests, benchmarks.
+  std::uint64_t wakeUps() const { return m_wakeUps; }
 
  private:
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -42,6 +51,10 @@ class Ddr4Controller : public sc_core::sc_module {
   void wake();
   void schedule();
   void sync();
+  /// Send the decided answers up to cycle `upTo` (all of them when
+  /// answering ahead), except those of `keep` (the transaction being
+  /// submitted); false once the initiator holds the response channel.
+  void answer(std::uint64_t upTo, std::uint32_t keep);
   std::uint32_t tagOf(tlm::tlm_generic_payload* trans);
 
   Clock m_clock;
@@ -52,6 +65,8 @@ class Ddr4Controller : public sc_core::sc_module {
   std::vector<tlm::tlm_generic_payload*> m_byTag;
   std::vector<std::uint32_t> m_freeTags;
   bool m_respBusy = false;  ///< the initiator has not yet sent END_RESP
+  bool m_answerAhead = false;
+  std::uint64_t m_wakeUps = 0;
   std::shared_ptr<spdlog::logger> m_log;
 };
 

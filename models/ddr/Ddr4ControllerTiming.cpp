@@ -1196,10 +1196,12 @@ std::uint64_t Ddr4ControllerTiming::drain() {
 
 // ---------------------------------------------------------------- events
 
-bool Ddr4ControllerTiming::popEvent(std::uint64_t upTo, Event& e) {
+bool Ddr4ControllerTiming::popEvent(std::uint64_t upTo, Event& e, std::uint32_t skipTag) {
   std::size_t best = m_events.size();
   for (std::size_t i = 0; i < m_events.size(); ++i)
-    if (m_events[i].cycle <= upTo && (best == m_events.size() || m_events[i].cycle < m_events[best].cycle)) best = i;
+    if (m_events[i].cycle <= upTo && m_events[i].tag != skipTag &&
+        (best == m_events.size() || m_events[i].cycle < m_events[best].cycle))
+      best = i;
   if (best == m_events.size()) return false;
   e = m_events[best];
   m_events.erase(m_events.begin() + static_cast<std::ptrdiff_t>(best));

@@ -95,8 +95,10 @@ class Ddr4ControllerTiming {
   /// entered at once: END_REQ now, and for a write also its completion. Else
   /// an Accepted (read) or Completed (write) event follows.
   bool submit(std::uint32_t tag, bool write, std::uint64_t addr, std::uint64_t bytes, std::uint64_t at);
-  /// Remove and return the earliest event at or before cycle `upTo`.
-  bool popEvent(std::uint64_t upTo, Event& e);
+  /// Remove and return the earliest event at or before cycle `upTo`, of
+  /// any transaction but `skipTag`. An event, once there, is final: every
+  /// command it depends on has issued.
+  bool popEvent(std::uint64_t upTo, Event& e, std::uint32_t skipTag = UINT32_MAX);
   /// Remove and return the event of `kind` for `tag`, whatever its cycle.
   bool takeEvent(std::uint32_t tag, EventKind kind, Event& e);
   /// A cycle no later than the next event: exact for events already

@@ -12,10 +12,13 @@ Ddr4Memory::Ddr4Memory(sc_core::sc_module_name name, const MemoryConfig& cfg, in
     m_controllers.push_back(std::make_unique<Ddr4Controller>(n.c_str(), cfg.device, cfg.ddr4));
     m_interconnect.channel(c).bind(m_controllers.back()->socket);
   }
+  answerAhead();
 }
 
 void Ddr4Memory::setTimeline(stats::SimObserver* timeline) {
   for (auto& c : m_controllers) c->setTimeline(timeline ? timeline->ddrChannel(c->basename()) : nullptr);
+  m_hasTimeline = timeline != nullptr;
+  answerAhead();
 }
 
 stats::DdrCounters Ddr4Memory::counters() {

@@ -29,15 +29,29 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
   void setTimeline(stats::SimObserver* timeline) override;
   /// The controller models the commands' timing; the bytes of each burst
   /// move at the interconnect when the controller answers it.
-  void attachStore(functional::BackingStore* store) override { m_interconnect.setStore(store); }
+  /// The controllers then answer each transaction at its time, not ahead.
+  void attachStore(functional::BackingStore* store) override {
+    m_interconnect.setStore(store);
+    m_hasStore = store != nullptr;
+    answerAhead();
+  }
 
   AxiInterconnect& interconnect() { return m_interconnect; }
   Ddr4Controller& controller(int channel = 0) { return *m_controllers[channel]; }
   int channels() const { return static_cast<int>(m_controllers.size()); }
 
  private:
+  /// The controllers answer ahead (Ddr4Controller::answerAhead) in timing
+  /// mode without a timeline: with a backing store a read's bytes must be
+  /// taken at its time, and a timeline lists the records in the order the
+  /// models make them, which answering ahead changes (not their times).
+  void answerAhead() {
+    for (auto& c : m_controllers) c->answerAhead(!m_hasStore && !m_hasTimeline);
+  }
+
   AxiInterconnect m_interconnect;
   std::vector<std::unique_ptr<Ddr4Controller>> m_controllers;
+  bool m_hasStore = false, m_hasTimeline = false;
 };
 
 }  // namespace ftsim::models
