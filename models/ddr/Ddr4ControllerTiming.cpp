@@ -634,8 +634,9 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
   LightRun run;
   const std::uint64_t ccdL = m_dev.ccdLong();
   const std::uint64_t step = std::max<std::uint64_t>(m_dev.ccdShort(), m_dev.commandCycles(col));
+  auto loadFloor = [&] { run.floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree()); };
   auto load = [&] {
-    run.floor = std::max(m_dev.rankNext(col, 0), m_dev.columnBusFree());
+    loadFloor();
     for (int g = 0; g < m_dev.groups(); ++g) m_runGroupNext[g] = m_dev.groupNext(col, g);
   };
   if (light) load();
@@ -733,7 +734,9 @@ Ddr4ControllerTiming::StreamStop Ddr4ControllerTiming::stream(std::uint64_t unti
       if (d.cmd != col) {
         if (d.cmd == DdrCommand::Act) ringAct(d.bank, d.cycle);
         else ringPre(d.bank, d.cycle);
-        if (light) load();
+        // An ACT or PRE moves no bank group's next RD (WR), which the flush
+        // above gave the device: only the command bus.
+        if (light) loadFloor();
         continue;
       }
       r = d.cycle;
@@ -813,10 +816,8 @@ bool Ddr4ControllerTiming::ringDecide(int dir, Decision& d) const {
   // only the banks waiting for their row compete. Those banks' PRE (once
   // they have no hit left) and ACT are the other candidates.
   const bool headHit = rowOpen(head.bank, head.row);
-  std::uint64_t waiting = 0;  // others' requests queued
-  for (std::uint64_t m = m_missBanks; m; m &= m - 1) waiting += m_ringOther[__builtin_ctzll(m)];
   const std::uint64_t headAt = headHit ? std::max(m_dev.earliest(col, head.bank), m_cursor) : 0;
-  if (headHit ? headAt == std::max(m_dev.columnFloor(col), m_cursor) : waiting == m_ringSize) {
+  if (headHit ? headAt == std::max(m_dev.columnFloor(col), m_cursor) : waitingOthers() == m_ringSize) {
     bool have = headHit;
     if (headHit) {
       d.cycle = headAt;
@@ -1162,6 +1163,8 @@ void Ddr4ControllerTiming::idle(std::uint64_t until) {
     int rank = 0;
     for (int r = 1; r < static_cast<int>(m_refreshDue.size()); ++r)
       if (m_refreshDue[r] < m_refreshDue[rank]) rank = r;
+    // Its next command goes no earlier than the refresh is due.
+    if (m_refreshDue[rank] >= until) return;
     Decision d;
     refreshStep(rank, m_refreshDue[rank], d);
     if (d.cycle >= until) return;

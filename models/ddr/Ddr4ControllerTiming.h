@@ -354,6 +354,13 @@ class Ddr4ControllerTiming {
     }
     return true;
   }
+  /// The ring's requests for another row than their bank's open one, of
+  /// the banks waiting for a PRE or ACT.
+  std::uint64_t waitingOthers() const {
+    std::uint64_t n = 0;
+    for (std::uint64_t m = m_missBanks; m; m &= m - 1) n += m_ringOther[__builtin_ctzll(m)];
+    return n;
+  }
   /// One rank: the streaming path keeps its commands' constraints on each
   /// other itself and records them in the device when it stops.
   bool m_singleRank = false;
