@@ -189,7 +189,8 @@ std::uint64_t AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
   }
   // Read data crosses the port in order, one beat per cycle.
   std::uint64_t first = kNever;
-  for (Burst* r : p.inflight) {
+  for (std::size_t i = 0; i < p.inflight.size(); ++i) {
+    Burst* r = p.inflight[i];
     if (r->write || r->done != kNever) continue;
     if (r->resp == kNever) break;
     const std::uint64_t start = std::max(r->resp, p.rFree);

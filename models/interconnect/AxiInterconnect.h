@@ -31,7 +31,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include <deque>
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -74,10 +74,41 @@ class AxiInterconnect : public sc_core::sc_module {
     std::uint64_t arrival = 0;  ///< port cycle
     std::uint64_t nextAddr = 0, end = 0;
   };
+  /// A FIFO on a ring of a power-of-two size that doubles when full:
+  /// update() reads the ports' queues by index on every wake-up, where
+  /// std::deque pays a division per access.
+  template <typename T>
+  class Fifo {
+   public:
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    T& operator[](std::size_t i) { return m_buf[(m_head + i) & m_mask]; }
+    const T& operator[](std::size_t i) const { return m_buf[(m_head + i) & m_mask]; }
+    T& front() { return (*this)[0]; }
+    void push_back(const T& v) {
+      if (m_size == m_buf.size()) grow();
+      m_buf[(m_head + m_size++) & m_mask] = v;
+    }
+    void pop_front() {
+      m_head = (m_head + 1) & m_mask;
+      --m_size;
+    }
+
+   private:
+    void grow() {
+      std::vector<T> b(std::max<std::size_t>(8, 2 * m_buf.size()));
+      for (std::size_t i = 0; i < m_size; ++i) b[i] = (*this)[i];
+      m_buf.swap(b);
+      m_head = 0;
+      m_mask = m_buf.size() - 1;
+    }
+    std::vector<T> m_buf;
+    std::size_t m_head = 0, m_size = 0, m_mask = 0;
+  };
   struct Port {
-    std::deque<DmaTxn> txns;       ///< not yet answered, oldest first
+    Fifo<DmaTxn> txns;             ///< not yet answered, oldest first
     std::size_t split = 0;         ///< first of txns with bytes left to split
-    std::deque<Burst*> inflight;   ///< bursts holding a slot, in order
+    Fifo<Burst*> inflight;         ///< bursts holding a slot, in order
     std::size_t requested = 0;     ///< of those, the first ones, sent to the controller
     std::vector<Burst*> free;
     std::vector<std::unique_ptr<Burst>> pool;
