@@ -25,6 +25,9 @@ struct Initiator : sc_core::sc_module {
   };
   tlm_utils::simple_initiator_socket<Initiator> socket;
   std::vector<Job> jobs;
+  /// Each transfer is sent at least this long before it arrives (a DMA's
+  /// start cost): the annotated delay is never shorter.
+  ftsim::Picoseconds lead = 0;
   std::vector<ftsim::Picoseconds> done;
   sc_core::sc_event resp;
   tlm::tlm_generic_payload trans;
@@ -50,7 +53,7 @@ struct Initiator : sc_core::sc_module {
       trans.set_data_ptr(nullptr);
       tlm::tlm_phase ph = tlm::BEGIN_REQ;
       const ftsim::Picoseconds now = ftsim::models::nowPs();
-      sc_core::sc_time d = ftsim::models::psTime(j.at > now ? j.at - now : 0);
+      sc_core::sc_time d = ftsim::models::psTime(j.at > now + lead ? j.at - now : lead);
       if (socket->nb_transport_fw(trans, ph, d) == tlm::TLM_COMPLETED) sc_core::wait(d);
       else sc_core::wait(resp);
       done.push_back(ftsim::models::nowPs());

@@ -38,6 +38,11 @@ EfTrainSystem::EfTrainSystem(sc_core::sc_module_name name, const EfTrainConfig& 
                                            static_cast<Stream>(s), program.tensors, m_join);
   m_memory = MemoryIF::create("memory", memory, accel.clock, accel.dma.maxOutstanding);
   for (auto& d : m_dma) m_memory->bindStream(d->socket);
+  // A DMA sends each transaction `startCycles` accelerator edges ahead of
+  // its arrival: more than startCycles periods - 1 ps, so at least
+  // edgePs(startCycles) - 2 ps (edges are rounded up to the ps).
+  const Picoseconds startPs = accel.clock.edgePs(Cycles(accel.dma.startCycles));
+  m_memory->setRequestLead(startPs > 2 ? startPs - 2 : 0);
   m_datapath = opts.datapath;
   if (m_datapath) m_memory->attachStore(&m_datapath->store());
   if (stats::SimObserver* tl = m_opts.observer) {

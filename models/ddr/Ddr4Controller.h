@@ -34,6 +34,9 @@ class Ddr4Controller : public sc_core::sc_module {
   void drain() { m_core.drain(); }
   void setTimeline(stats::SimObserver* timeline) { m_core.setTimeline(timeline); }
   const Ddr4ControllerTiming& core() const { return m_core; }
+  /// The core, for an initiator that drives it by plain calls instead of
+  /// the socket (AxiInterconnect::driveDirectly).
+  Ddr4ControllerTiming& core() { return m_core; }
   const Clock& clock() const { return m_clock; }
   /// Answer every transaction as soon as its answer is decided, annotated
   /// with its cycle, instead of waking at that cycle to send it. Only for an

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/common/SimTime.h"
+#include "models/ddr/Ddr4ControllerTiming.h"
 #include "models/interconnect/AxiBurst.h"
 #include "sim/core/Error.h"
 
@@ -11,6 +12,7 @@ namespace ftsim::models {
 struct AxiInterconnect::Burst {
   tlm::tlm_generic_payload trans;
   int port = 0;
+  std::uint32_t tag = 0;  ///< its index among every port's bursts (direct mode)
   std::uint32_t beats = 0;
   std::uint64_t wEnd = 0;     ///< writes: the cycle its last beat has crossed the port
   std::uint64_t resp = kNever;  ///< the cycle the controller's response arrived
@@ -48,6 +50,9 @@ AxiInterconnect::AxiInterconnect(sc_core::sc_module_name name, const Interconnec
   SC_METHOD(update);
   sensitive << m_wakeEv;
   dont_initialize();
+  SC_METHOD(directWake);
+  sensitive << m_directEv;
+  dont_initialize();
 }
 
 AxiInterconnect::~AxiInterconnect() = default;
@@ -60,6 +65,8 @@ void AxiInterconnect::end_of_elaboration() {
       port.pool.push_back(std::make_unique<Burst>());
       Burst* b = port.pool.back().get();
       b->port = static_cast<int>(p);
+      b->tag = static_cast<std::uint32_t>(m_byTag.size());
+      m_byTag.push_back(b);
       auto* ref = new BurstRef;
       ref->burst = b;
       b->trans.set_extension(ref);
@@ -70,7 +77,20 @@ void AxiInterconnect::end_of_elaboration() {
   }
 }
 
+void AxiInterconnect::driveDirectly(Ddr4ControllerTiming& core, const Clock& ddrClock) {
+  FTSIM_ASSERT(m_cfg.channels == 1, std::string(name()) + ": direct mode drives one DRAM channel");
+  FTSIM_ASSERT(m_store == nullptr, std::string(name()) + ": direct mode is for timing only");
+  m_core = &core;
+  m_ddrClock = ddrClock;
+}
+
 void AxiInterconnect::wakeAt(std::uint64_t cycle) {
+  if (m_core) {
+    // As the event's notification: the earliest pending one holds, and one
+    // at or before the present means the present cycle.
+    m_nextWake = std::min(m_nextWake, std::max(cycle, m_cycle));
+    return;
+  }
   const Picoseconds at = m_clock.edgePs(Cycles(cycle));
   const Picoseconds now = nowPs();
   m_wakeEv.notify(at > now ? psTime(at - now) : sc_core::SC_ZERO_TIME);
@@ -81,13 +101,34 @@ tlm::tlm_sync_enum AxiInterconnect::nb_transport_fw(int port, tlm::tlm_generic_p
   if (phase == tlm::END_RESP) return tlm::TLM_COMPLETED;
   FTSIM_ASSERT(phase == tlm::BEGIN_REQ, std::string(name()) + ": unexpected phase from a DMA");
   FTSIM_ASSERT(trans.get_data_length() > 0, std::string(name()) + ": empty DMA transaction");
+  const Picoseconds now = nowPs();
+  if (m_core) {
+    // Every port cycle before this call, and the one now unless an arrival
+    // now has already asked for it (the TLM path computes that one after
+    // every arrival of this delta cycle, from its zero-time notification).
+    // With a lead, every port cycle before it: no arrival can come earlier.
+    FTSIM_ASSERT(delay.value() >= m_lead, std::string(name()) + ": a DMA transaction sent with less than its lead");
+    advanceTo(m_lead > 0 ? now + m_lead - 1 : m_zeroPending ? now - 1 : now);
+    m_cycle = m_clock.edgeAtOrAfter(now).value();
+  }
   DmaTxn t;
   t.trans = &trans;
-  t.arrival = m_clock.edgeAtOrAfter(nowPs() + delay.value()).value();
+  t.arrival = m_clock.edgeAtOrAfter(now + delay.value()).value();
   t.nextAddr = trans.get_address();
   t.end = t.nextAddr + trans.get_data_length();
   m_ports[port].txns.push_back(t);
   wakeAt(t.arrival);
+  if (m_core) {
+    if (m_clock.edgePs(Cycles(t.arrival)) <= now) {
+      if (!m_zeroPending) {
+        m_directEv.cancel();
+        m_directEv.notify(sc_core::SC_ZERO_TIME);
+        m_zeroPending = true;
+      }
+    } else {
+      scheduleDirect();
+    }
+  }
   phase = tlm::END_REQ;  // accepted at its arrival (the annotated delay)
   return tlm::TLM_UPDATED;
 }
@@ -148,13 +189,17 @@ void AxiInterconnect::send(Burst* b) {
   b->requested = true;
   ++m_ports[b->port].requested;
   ++m_axiBursts;
+  if (m_core) {
+    sendDirect(b);
+    return;
+  }
   Channel& ch = m_channels[b->channel];
   ch.reqBusy = true;
   ch.reqTrans = &b->trans;
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   const tlm::tlm_sync_enum s = channel(b->channel)->nb_transport_fw(b->trans, phase, delay);
-  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  const Picoseconds at = nowPs() + delay.value();
   if (s == tlm::TLM_UPDATED) {
     FTSIM_ASSERT(phase == tlm::END_REQ, std::string(name()) + ": the controller answered BEGIN_REQ with " +
                                             phase.get_name());
@@ -165,17 +210,17 @@ void AxiInterconnect::send(Burst* b) {
   }
 }
 
-void AxiInterconnect::endRequest(int channel, sc_core::sc_time at) {
+void AxiInterconnect::endRequest(int channel, Picoseconds at) {
   Channel& ch = m_channels[channel];
   ch.reqBusy = false;
   ch.reqTrans = nullptr;
   // The handshake takes the port cycle it happens in.
-  ch.nextReq = m_clock.edgeAtOrAfter(at.value() + 1).value();
+  ch.nextReq = m_clock.edgeAtOrAfter(at + 1).value();
 }
 
-std::uint64_t AxiInterconnect::response(Burst& b, sc_core::sc_time at) {
+std::uint64_t AxiInterconnect::response(Burst& b, Picoseconds at) {
   FTSIM_ASSERT(b.trans.is_response_ok(), std::string(name()) + ": the controller returned an error response");
-  b.resp = m_clock.edgeAtOrAfter(at.value()).value();
+  b.resp = m_clock.edgeAtOrAfter(at).value();
   if (m_store) {
     tlm::tlm_generic_payload& t = b.trans;
     if (b.write) m_store->write(b.globalAddr, t.get_data_ptr(), t.get_data_length());
@@ -211,13 +256,14 @@ void AxiInterconnect::answerDma(int port, std::uint64_t cycle) {
   trans->set_response_status(tlm::TLM_OK_RESPONSE);
   tlm::tlm_phase phase = tlm::BEGIN_RESP;
   const Picoseconds at = m_clock.edgePs(Cycles(cycle));
+  FTSIM_ASSERT(!m_core || at >= nowPs(), std::string(name()) + ": a DMA answered after its time");
   sc_core::sc_time delay = psTime(at > nowPs() ? at - nowPs() : 0);
   target[port]->nb_transport_bw(*trans, phase, delay);
 }
 
 tlm::tlm_sync_enum AxiInterconnect::nb_transport_bw(int channel, tlm::tlm_generic_payload& trans,
                                                     tlm::tlm_phase& phase, sc_core::sc_time& delay) {
-  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  const Picoseconds at = nowPs() + delay.value();
   Channel& ch = m_channels[channel];
   if (phase == tlm::END_REQ) {
     FTSIM_ASSERT(ch.reqBusy && &trans == ch.reqTrans, std::string(name()) + ": END_REQ for a request not in flight");
@@ -254,12 +300,17 @@ unsigned int AxiInterconnect::transport_dbg(int, tlm::tlm_generic_payload& trans
 }
 
 void AxiInterconnect::update() {
+  ++m_wakeUps;
   const Picoseconds now = nowPs();
   const std::uint64_t t = m_clock.edgeAtOrAfter(now).value();
   if (m_clock.edgePs(Cycles(t)) != now) {
     wakeAt(t);
     return;
   }
+  updateAt(t);
+}
+
+void AxiInterconnect::updateAt(std::uint64_t t) {
   const int n = static_cast<int>(m_ports.size());
   for (Port& p : m_ports) {
     while (!p.inflight.empty() && p.inflight.front()->done <= t) {
@@ -328,6 +379,120 @@ void AxiInterconnect::update() {
     for (const Channel& ch : m_channels)
       if (!ch.reqBusy) consider(std::max(ch.nextReq, t + 1));
   if (next != kNever) wakeAt(next);
+}
+
+// ---------------------------------------------------------------- direct mode
+
+void AxiInterconnect::sendDirect(Burst* b) {
+  using Kind = Ddr4ControllerTiming::EventKind;
+  // As the controller's TLM socket does: the request enters at the DDR edge
+  // at or after this port edge; END_REQ (a write's completion too) is at
+  // once or when its last burst is taken.
+  const std::uint64_t at = m_ddrClock.edgeAtOrAfter(m_clock.edgePs(Cycles(m_cycle))).value();
+  Picoseconds end = m_ddrClock.edgePs(Cycles(at));
+  if (!m_core->submit(b->tag, b->write, b->trans.get_address(), b->trans.get_data_length(), at)) {
+    m_core->advanceUntilTaken();
+    Ddr4ControllerTiming::Event e;
+    const bool taken = m_core->takeEvent(b->tag, b->write ? Kind::Completed : Kind::Accepted, e);
+    FTSIM_ASSERT(taken, std::string(name()) + ": a request the controller took without END_REQ");
+    end = m_ddrClock.edgePs(Cycles(e.cycle));
+  }
+  takeAnswers(b->tag);
+  endRequest(0, end);
+  b->trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (b->write) response(*b, end);
+}
+
+void AxiInterconnect::takeAnswers(std::uint32_t skipTag) {
+  Ddr4ControllerTiming::Event e;
+  while (m_core->popEvent(UINT64_MAX, e, skipTag)) {
+    FTSIM_ASSERT(e.kind == Ddr4ControllerTiming::EventKind::Completed,
+                 std::string(name()) + ": END_REQ of a request not in flight");
+    Burst& b = *m_byTag[e.tag];
+    b.trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    const std::uint64_t freed = response(b, m_ddrClock.edgePs(Cycles(e.cycle)));
+    const Port& p = m_ports[b.port];
+    if (freed != kNever && p.split < p.txns.size()) wakeAt(freed);
+  }
+}
+
+void AxiInterconnect::advanceTo(Picoseconds until) {
+  // (Again at a time already reached: an arrival now asks for this cycle.)
+  if (m_advancing) return;
+  m_advancing = true;
+  // In time order: the controller's answers (at a lower bound of the next
+  // one the core advances to, deciding it or moving the bound), then the
+  // port cycle; on a tie the answers first (a port cycle sees every answer
+  // up to its edge).
+  while (true) {
+    const std::uint64_t c = m_core->nextEventBound();
+    const Picoseconds cPs = c == UINT64_MAX ? UINT64_MAX : m_ddrClock.edgePs(Cycles(c));
+    const Picoseconds uPs = m_nextWake == kNever ? UINT64_MAX : m_clock.edgePs(Cycles(m_nextWake));
+    if (std::min(cPs, uPs) > until) break;
+    if (cPs <= uPs) {
+      m_cycle = m_clock.edgeAtOrAfter(cPs).value();
+      m_core->advance(c);
+      takeAnswers(UINT32_MAX);
+      FTSIM_ASSERT(m_core->nextEventBound() > c, std::string(name()) + ": the controller's next answer did not move");
+      continue;
+    }
+    m_cycle = m_nextWake;
+    m_nextWake = kNever;
+    updateAt(m_cycle);
+  }
+  m_doneUpTo = std::max(m_doneUpTo, until);
+  m_advancing = false;
+}
+
+void AxiInterconnect::sync() {
+  // The port cycles before now: the controller's state before the DDR
+  // cycle now depends on nothing later.
+  const Picoseconds now = nowPs();
+  if (m_core && now > 0) advanceTo(now - 1);
+}
+
+std::uint64_t AxiInterconnect::answerBound(const Port& p, std::uint64_t t) const {
+  if (p.txns.empty()) return kNever;
+  const DmaTxn& f = p.txns[0];
+  const std::uint64_t beat = m_cfg.beatBytes();
+  const std::uint64_t unsplit = p.split == 0 ? f.end - f.nextAddr : 0;
+  if (f.trans->is_write()) {
+    // Its last burst goes once its beats have crossed the port; END_REQ,
+    // which completes it, is no earlier.
+    if (unsplit > 0) return std::max({p.wFree, f.arrival, t}) + ceilDiv(unsplit, beat);
+    for (std::size_t i = p.requested; i < p.inflight.size(); ++i)
+      if (p.inflight[i]->last) return std::max(t, p.inflight[i]->wEnd);
+    return t;
+  }
+  // Its bursts' data crosses the port after the data already timed, one
+  // beat per cycle, and none has its answer before t.
+  std::uint64_t beats = ceilDiv(unsplit, beat);
+  for (std::size_t i = 0; i < p.inflight.size(); ++i) {
+    const Burst* r = p.inflight[i];
+    if (r->write || r->done != kNever) continue;
+    beats += r->beats;
+    if (r->last) break;
+  }
+  return std::max(t, p.rFree) + beats;
+}
+
+void AxiInterconnect::scheduleDirect() {
+  if (m_zeroPending) return;  // its wake-up schedules the next one
+  const std::uint64_t t = m_clock.edgeAtOrAfter(m_doneUpTo + 1).value();
+  std::uint64_t first = kNever;
+  for (const Port& p : m_ports) first = std::min(first, answerBound(p, t));
+  m_directEv.cancel();
+  if (first == kNever) return;
+  const Picoseconds at = m_clock.edgePs(Cycles(first));
+  const Picoseconds now = nowPs();
+  m_directEv.notify(psTime(at > now ? at - now : 0));
+}
+
+void AxiInterconnect::directWake() {
+  ++m_wakeUps;
+  m_zeroPending = false;
+  advanceTo(nowPs() + (m_lead > 0 ? m_lead - 1 : 0));
+  scheduleDirect();
 }
 
 }  // namespace ftsim::models

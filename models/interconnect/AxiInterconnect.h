@@ -25,6 +25,17 @@
 // parts) and goes to its block's channel with the channel's own address;
 // per channel the ports compete round robin, a port sends at most one
 // burst per cycle, and a port's bursts are requested in order.
+//
+// Direct mode (driveDirectly; one channel, timing only): the same ports and
+// arbitration call the controller's core in plain C++ instead of through
+// the TLM socket, lazily, as the core itself works. The ports' and the
+// core's state is brought up to the present only when a DMA transaction
+// arrives, and the module wakes only at a lower bound of the next answer a
+// DMA can get (its oldest transaction's remaining beats cross the port one
+// per cycle), not per burst. Every port cycle the TLM path would act on is
+// still computed, in the same order, with the same answers: a port cycle
+// depends only on the arrivals before it and on the controller's answers
+// before it, which the core has decided by then.
 
 #include <systemc>
 #include <tlm>
@@ -40,6 +51,8 @@
 #include "sim/core/Log.h"
 
 namespace ftsim::models {
+
+class Ddr4ControllerTiming;
 
 class AxiInterconnect : public sc_core::sc_module {
  public:
@@ -65,6 +78,22 @@ class AxiInterconnect : public sc_core::sc_module {
   void setStore(functional::BackingStore* store) { m_store = store; }
   /// Most bursts a port has had in flight at once (tests).
   int peakOutstanding(int port) const { return m_ports[port].peak; }
+  /// Direct mode: drive `core`, the controller of the only DRAM channel
+  /// (clock `ddrClock`), by plain calls instead of the initiator socket,
+  /// which then carries nothing. Only without a backing store: its bytes
+  /// must move at each answer's time. Call before the simulation starts.
+  void driveDirectly(Ddr4ControllerTiming& core, const Clock& ddrClock);
+  bool direct() const { return m_core != nullptr; }
+  /// Direct mode: every DMA transaction arrives at least `lead` ps after
+  /// the call that sends it (the DMAs' start cost), so the port cycles
+  /// that far ahead are computed at each call and wake-up (0: none).
+  void setLead(Picoseconds lead) { m_lead = lead; }
+  Picoseconds lead() const { return m_lead; }
+  /// Direct mode: compute the ports and the controller up to the present
+  /// (before reading the controller's state); a no-op otherwise.
+  void sync();
+  /// Times the module's processes ran (benchmarks, tests).
+  std::uint64_t wakeUps() const { return m_wakeUps; }
 
  private:
   static constexpr std::uint64_t kNever = UINT64_MAX;
@@ -123,14 +152,29 @@ class AxiInterconnect : public sc_core::sc_module {
                                      sc_core::sc_time& delay);
   unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
   void update();
+  /// Everything the ports do at port cycle `t`.
+  void updateAt(std::uint64_t t);
   Burst* takeBurst(int port);
   Burst* candidate(int port, std::uint64_t t);
   void send(Burst* b);
-  void endRequest(int channel, sc_core::sc_time at);
+  void endRequest(int channel, Picoseconds at);
   /// Returns the first cycle a slot it gives an end to frees (kNever: none).
-  std::uint64_t response(Burst& b, sc_core::sc_time at);
+  std::uint64_t response(Burst& b, Picoseconds at);
   void answerDma(int port, std::uint64_t cycle);
   void wakeAt(std::uint64_t cycle);
+  // Direct mode.
+  void sendDirect(Burst* b);
+  /// Take every answer the core has decided, in its order, but `skipTag`'s.
+  void takeAnswers(std::uint32_t skipTag);
+  /// Compute every port cycle and controller answer at or before `until` (ps).
+  void advanceTo(Picoseconds until);
+  /// The first port cycle the oldest transaction of port `p` can be
+  /// answered at, when nothing at or before port cycle `t` - 1 is left to
+  /// compute (kNever: it has none).
+  std::uint64_t answerBound(const Port& p, std::uint64_t t) const;
+  /// Wake at the first answer bound (after advanceTo(now)).
+  void scheduleDirect();
+  void directWake();
 
   InterconnectConfig m_cfg;
   Clock m_clock;
@@ -146,8 +190,20 @@ class AxiInterconnect : public sc_core::sc_module {
   std::vector<Channel> m_channels;
   std::vector<std::unique_ptr<InitiatorSocket>> m_extraSockets;  ///< channels 1..
   std::uint64_t m_axiBursts = 0;
+  std::uint64_t m_wakeUps = 0;
   functional::BackingStore* m_store = nullptr;
   sc_core::sc_event m_wakeEv;
+  // Direct mode.
+  Ddr4ControllerTiming* m_core = nullptr;
+  Clock m_ddrClock;
+  std::vector<Burst*> m_byTag;        ///< the core's tags: every port's bursts
+  std::uint64_t m_nextWake = kNever;  ///< the port cycle update() runs at next
+  std::uint64_t m_cycle = 0;          ///< the port cycle being computed
+  Picoseconds m_doneUpTo = 0;         ///< computed at and before this time
+  Picoseconds m_lead = 0;
+  bool m_advancing = false;
+  bool m_zeroPending = false;  ///< a zero-time wake-up is due (an arrival now)
+  sc_core::sc_event m_directEv;
   std::shared_ptr<spdlog::logger> m_log;
 };
 

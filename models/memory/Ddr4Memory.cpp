@@ -12,7 +12,15 @@ Ddr4Memory::Ddr4Memory(sc_core::sc_module_name name, const MemoryConfig& cfg, in
     m_controllers.push_back(std::make_unique<Ddr4Controller>(n.c_str(), cfg.device, cfg.ddr4));
     m_interconnect.channel(c).bind(m_controllers.back()->socket);
   }
+  m_fastPath = cfg.ddr4.fastPath;
   answerAhead();
+}
+
+void Ddr4Memory::start_of_simulation() {
+  // Without a lead it would wake at loose bounds of the next answer, more
+  // often than the TLM path.
+  if (m_fastPath && !m_hasStore && !m_hasTimeline && m_controllers.size() == 1 && m_interconnect.lead() > 0)
+    m_interconnect.driveDirectly(m_controllers[0]->core(), m_controllers[0]->clock());
 }
 
 void Ddr4Memory::setTimeline(stats::SimObserver* timeline) {
@@ -22,6 +30,7 @@ void Ddr4Memory::setTimeline(stats::SimObserver* timeline) {
 }
 
 stats::DdrCounters Ddr4Memory::counters() {
+  m_interconnect.sync();
   stats::DdrCounters c = m_controllers[0]->counters();
   for (std::size_t k = 1; k < m_controllers.size(); ++k) c += m_controllers[k]->counters();
   c.axiBursts = m_interconnect.axiBursts();
@@ -29,6 +38,7 @@ stats::DdrCounters Ddr4Memory::counters() {
 }
 
 void Ddr4Memory::finish(stats::MemoryRunStats& out) {
+  m_interconnect.sync();
   for (auto& c : m_controllers) c->drain();
   const Ddr4ControllerTiming& core = m_controllers[0]->core();
   out.total = core.counters();

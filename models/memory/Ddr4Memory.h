@@ -5,6 +5,12 @@
 // controller and device (`ddr4`, `ddr4_1`, …), the interconnect routing each
 // burst by its address (channel interleave); the run's DRAM statistics are
 // the channels' sums (banks listed channel after channel).
+//
+// In timing mode without a timeline, one channel and the controller's fast
+// path on (`memory.ddr4.fast_path`), the interconnect drives the
+// controller's core by plain calls (AxiInterconnect::driveDirectly): the
+// same cycles, without a SystemC event per AXI burst. `fast_path: false`
+// keeps the TLM path, the reference it is tested against.
 
 #include <systemc>
 
@@ -36,7 +42,11 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
     answerAhead();
   }
 
+  void setRequestLead(Picoseconds lead) override { m_interconnect.setLead(lead); }
   AxiInterconnect& interconnect() { return m_interconnect; }
+  /// The interconnect drives the controller's core directly (decided when
+  /// the simulation starts).
+  bool direct() const { return m_interconnect.direct(); }
   Ddr4Controller& controller(int channel = 0) { return *m_controllers[channel]; }
   int channels() const { return static_cast<int>(m_controllers.size()); }
 
@@ -49,7 +59,10 @@ class Ddr4Memory : public sc_core::sc_module, public MemoryIF {
     for (auto& c : m_controllers) c->answerAhead(!m_hasStore && !m_hasTimeline);
   }
 
+  void start_of_simulation() override;
+
   AxiInterconnect m_interconnect;
+  bool m_fastPath = true;
   std::vector<std::unique_ptr<Ddr4Controller>> m_controllers;
   bool m_hasStore = false, m_hasTimeline = false;
 };

@@ -32,6 +32,10 @@ class MemoryIF {
   /// to and from (nullptr: timing only, no data moves). A memory model that
   /// does not move data refuses a store (a UserError naming it).
   virtual void attachStore(functional::BackingStore* store);
+  /// Every DMA transaction is sent at least `lead` ps before it arrives
+  /// (its annotated delay: the DMAs' start cost). A model may compute that
+  /// far ahead of the present.
+  virtual void setRequestLead(Picoseconds lead) {}
 
   /// `accelClock` clocks the ideal memory; `dmaMaxOutstanding` is the DMA
   /// engines' own limit on bursts in flight.
