@@ -295,19 +295,10 @@ TEST(Ddr4Memory, ControllerBackPressureThroughTlm) {
   EXPECT_EQ(ddr.counters().reads, 128u);
 }
 
-TEST(Ddr4Memory, AnsweringAheadGivesTheTimesOfAnsweringAtTheTime) {
-  // Four DMA streams of mixed reads and writes (64 B to 12 KB, sequential
-  // runs and random addresses) through the ports and the controller, twice
-  // in one simulation: once with the controller answering each transaction
-  // when it is decided, annotated with its cycle (answerAhead), once waking
-  // at that cycle to answer it. Each DMA sees every answer at the same
-  // time, and the controllers issue the same commands; the first wakes
-  // less. With the default policy and with read forwarding.
-  const auto dev = test::loadDdr("ddr4-2133p-64bit-x8-4gb");
-  InterconnectConfig fast = ports();
-  fast.clock = Clock::fromMhz(250);  // 4 ports x 4 GB/s: more than the channel's 17 GB/s
-  fast.clockMhz = 250;
-  std::mt19937_64 rng(7);
+/// Four DMA streams of mixed reads and writes (64 B to 12 KB, sequential
+/// runs and random addresses), 150 transfers each.
+std::vector<std::vector<Initiator::Job>> mixedJobs(std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
   std::vector<std::vector<Initiator::Job>> jobs(4);
   const std::uint64_t sizes[] = {64, 256, 1000, 4096, 8192, 12288};
   for (std::size_t p = 0; p < jobs.size(); ++p) {
@@ -322,133 +313,114 @@ TEST(Ddr4Memory, AnsweringAheadGivesTheTimesOfAnsweringAtTheTime) {
       jobs[p].push_back({at, write, addr, bytes});
     }
   }
-  struct System {
-    std::vector<std::unique_ptr<Initiator>> dmas;
-    std::unique_ptr<AxiInterconnect> ic;
-    std::unique_ptr<Ddr4Controller> ddr;
-  };
-  std::vector<System> systems;
+  return jobs;
+}
+
+/// The initiators of `jobs`, the ports (250 MHz: 4 ports x 4 GB/s, more
+/// than the channel's 17 GB/s) and a DDR4-2133 controller, named by `n`.
+struct MemSystem {
+  std::vector<std::unique_ptr<Initiator>> dmas;
+  std::unique_ptr<AxiInterconnect> ic;
+  std::unique_ptr<Ddr4Controller> ddr;
+
+  MemSystem(const std::string& n, const std::vector<std::vector<Initiator::Job>>& jobs, bool forwarding,
+            Picoseconds lead = 0) {
+    const auto dev = test::loadDdr("ddr4-2133p-64bit-x8-4gb");
+    InterconnectConfig fast = ports();
+    fast.clock = Clock::fromMhz(250);
+    fast.clockMhz = 250;
+    ic = std::make_unique<AxiInterconnect>(("ic" + n).c_str(), fast, 8);
+    ddr = std::make_unique<Ddr4Controller>(("ddr" + n).c_str(), dev,
+                                           test::controllerConfig(dev, forwarding ? "{read_forwarding: true}" : "{}"));
+    for (std::size_t p = 0; p < jobs.size(); ++p) {
+      dmas.push_back(std::make_unique<Initiator>(("dma" + n + std::to_string(p)).c_str(), jobs[p]));
+      dmas.back()->lead = lead;
+      dmas.back()->socket.bind(ic->target);
+    }
+    ic->initiator.bind(ddr->socket);
+  }
+};
+
+/// Every DMA of `b` saw each answer when `a`'s did, and both controllers
+/// issued the same commands (after their posted writes).
+void expectSameRun(MemSystem& a, MemSystem& b, const std::vector<std::vector<Initiator::Job>>& jobs,
+                   const std::string& what) {
+  for (std::size_t p = 0; p < jobs.size(); ++p) {
+    ASSERT_EQ(a.dmas[p]->done.size(), jobs[p].size()) << what;
+    EXPECT_EQ(b.dmas[p]->done, a.dmas[p]->done) << what << ", DMA " << p;
+  }
+  a.ic->sync();
+  b.ic->sync();
+  a.ddr->drain();
+  b.ddr->drain();
+  const stats::DdrCounters x = a.ddr->core().counters(), y = b.ddr->core().counters();
+  EXPECT_EQ(std::vector<std::uint64_t>({y.activates, y.precharges, y.reads, y.writes, y.refreshes, y.rowHits,
+                                        y.rowMisses, y.rowConflicts, y.rankActiveCycles}),
+            std::vector<std::uint64_t>({x.activates, x.precharges, x.reads, x.writes, x.refreshes, x.rowHits,
+                                        x.rowMisses, x.rowConflicts, x.rankActiveCycles}))
+      << what;
+  EXPECT_EQ(b.ddr->core().lastDataCycle(), a.ddr->core().lastDataCycle()) << what;
+  EXPECT_EQ(b.ddr->core().readLatencyHistogram(), a.ddr->core().readLatencyHistogram()) << what;
+  EXPECT_EQ(b.ic->axiBursts(), a.ic->axiBursts()) << what;
+}
+
+TEST(Ddr4Memory, AnsweringAheadGivesTheTimesOfAnsweringAtTheTime) {
+  // mixedJobs through the ports and the controller, twice in one
+  // simulation: once with the controller answering each transaction when it
+  // is decided, annotated with its cycle (answerAhead), once waking at that
+  // cycle to answer it. Each DMA sees every answer at the same time, and the
+  // controllers issue the same commands; the first wakes less. With the
+  // default policy and with read forwarding.
+  const auto jobs = mixedJobs(7);
+  std::vector<std::unique_ptr<MemSystem>> systems;
   for (int forwarding = 0; forwarding < 2; ++forwarding) {
     for (int ahead = 0; ahead < 2; ++ahead) {
-      const std::string n = std::to_string(forwarding) + std::to_string(ahead);
-      System s;
-      s.ic = std::make_unique<AxiInterconnect>(("ic" + n).c_str(), fast, 8);
-      s.ddr = std::make_unique<Ddr4Controller>(
-          ("ddr" + n).c_str(), dev,
-          test::controllerConfig(dev, forwarding ? "{read_forwarding: true}" : "{}"));
-      s.ddr->answerAhead(ahead == 1);
-      for (std::size_t p = 0; p < jobs.size(); ++p) {
-        s.dmas.push_back(std::make_unique<Initiator>(("dma" + n + std::to_string(p)).c_str(), jobs[p]));
-        s.dmas.back()->socket.bind(s.ic->target);
-      }
-      s.ic->initiator.bind(s.ddr->socket);
-      systems.push_back(std::move(s));
+      systems.push_back(std::make_unique<MemSystem>(std::to_string(forwarding) + std::to_string(ahead), jobs,
+                                                    forwarding == 1));
+      systems.back()->ddr->answerAhead(ahead == 1);
     }
   }
   sc_core::sc_start();
   for (std::size_t k = 0; k < systems.size(); k += 2) {
-    const System& onTime = systems[k];
-    const System& ahead = systems[k + 1];
-    for (std::size_t p = 0; p < jobs.size(); ++p) {
-      ASSERT_EQ(onTime.dmas[p]->done.size(), jobs[p].size());
-      EXPECT_EQ(ahead.dmas[p]->done, onTime.dmas[p]->done) << "system " << k << ", DMA " << p;
-    }
-    // The posted writes still queued, then every command.
-    ahead.ddr->drain();
-    onTime.ddr->drain();
-    const stats::DdrCounters a = ahead.ddr->core().counters(), o = onTime.ddr->core().counters();
-    EXPECT_EQ(std::vector<std::uint64_t>({a.activates, a.precharges, a.reads, a.writes, a.refreshes, a.rowHits,
-                                          a.rowMisses, a.rowConflicts, a.rankActiveCycles}),
-              std::vector<std::uint64_t>({o.activates, o.precharges, o.reads, o.writes, o.refreshes, o.rowHits,
-                                          o.rowMisses, o.rowConflicts, o.rankActiveCycles}));
-    EXPECT_EQ(ahead.ddr->core().lastDataCycle(), onTime.ddr->core().lastDataCycle());
-    EXPECT_EQ(ahead.ddr->core().readLatencyHistogram(), onTime.ddr->core().readLatencyHistogram());
-    EXPECT_EQ(ahead.ic->axiBursts(), onTime.ic->axiBursts());
+    MemSystem& onTime = *systems[k];
+    MemSystem& ahead = *systems[k + 1];
+    expectSameRun(onTime, ahead, jobs, "system " + std::to_string(k));
     EXPECT_LT(ahead.ddr->wakeUps(), onTime.ddr->wakeUps());
   }
-  EXPECT_GT(systems[3].ddr->core().forwardedReads(), 0u);
+  EXPECT_GT(systems[3]->ddr->core().forwardedReads(), 0u);
 }
 
 TEST(Ddr4Memory, DrivingTheCoreDirectlyGivesTheTimesOfTheTlmPath) {
-  // The traffic of the test above through the TLM path (answering ahead)
-  // and with the interconnect driving the controller's core directly
-  // (Ddr4Memory's timing mode): without a lead (transfers sent at their
-  // arrival, several in one delta cycle: the zero-time path), and with the
-  // initiators sending each transfer at least 0.3 us before it arrives, so
-  // that the direct mode computes that far ahead. Each DMA sees every
-  // answer at the same time and the controllers issue the same commands;
-  // with the lead the direct mode wakes far less than the TLM path's two
-  // modules.
-  const auto dev = test::loadDdr("ddr4-2133p-64bit-x8-4gb");
-  InterconnectConfig fast = ports();
-  fast.clock = Clock::fromMhz(250);
-  fast.clockMhz = 250;
-  std::mt19937_64 rng(11);
-  std::vector<std::vector<Initiator::Job>> jobs(4);
-  const std::uint64_t sizes[] = {64, 256, 1000, 4096, 8192, 12288};
-  for (std::size_t p = 0; p < jobs.size(); ++p) {
-    Picoseconds at = 0;
-    std::uint64_t next = p << 24;
-    for (int k = 0; k < 150; ++k) {
-      const std::uint64_t bytes = sizes[rng() % 6];
-      const bool write = rng() % 5 < 2;
-      const std::uint64_t addr = rng() % 4 == 0 ? (rng() % (1ULL << 26)) & ~63ULL : next;
-      next = addr + bytes;
-      at += (rng() % 3) * 400000;
-      jobs[p].push_back({at, write, addr, bytes});
-    }
-  }
-  struct System {
-    std::vector<std::unique_ptr<Initiator>> dmas;
-    std::unique_ptr<AxiInterconnect> ic;
-    std::unique_ptr<Ddr4Controller> ddr;
-  };
+  // mixedJobs through the TLM path (answering ahead) and with the
+  // interconnect driving the controller's core directly (Ddr4Memory's
+  // timing mode): without a lead (transfers sent at their arrival, several
+  // in one delta cycle: the zero-time path), and with the initiators
+  // sending each transfer at least 0.3 us before it arrives, so that the
+  // direct mode computes that far ahead. Each DMA sees every answer at the
+  // same time and the controllers issue the same commands; with the lead
+  // the direct mode wakes far less than the TLM path's two modules.
+  const auto jobs = mixedJobs(11);
   const Picoseconds leads[] = {0, 300000};
-  std::vector<System> systems;
+  std::vector<std::unique_ptr<MemSystem>> systems;
   for (int forwarding = 0; forwarding < 2; ++forwarding) {
     for (const Picoseconds lead : leads) {
       for (int direct = 0; direct < 2; ++direct) {
         const std::string n = "d" + std::to_string(forwarding) + std::to_string(lead) + std::to_string(direct);
-        System s;
-        s.ic = std::make_unique<AxiInterconnect>(("ic" + n).c_str(), fast, 8);
-        s.ddr = std::make_unique<Ddr4Controller>(
-            ("ddr" + n).c_str(), dev,
-            test::controllerConfig(dev, forwarding ? "{read_forwarding: true}" : "{}"));
+        systems.push_back(std::make_unique<MemSystem>(n, jobs, forwarding == 1, lead));
+        MemSystem& s = *systems.back();
         s.ddr->answerAhead(true);
-        for (std::size_t p = 0; p < jobs.size(); ++p) {
-          s.dmas.push_back(std::make_unique<Initiator>(("dma" + n + std::to_string(p)).c_str(), jobs[p]));
-          s.dmas.back()->lead = lead;
-          s.dmas.back()->socket.bind(s.ic->target);
-        }
-        s.ic->initiator.bind(s.ddr->socket);
         if (direct) {
           s.ic->driveDirectly(s.ddr->core(), s.ddr->clock());
           s.ic->setLead(lead);
         }
-        systems.push_back(std::move(s));
       }
     }
   }
   sc_core::sc_start();
   for (std::size_t k = 0; k < systems.size(); k += 2) {
-    System& tlm = systems[k];
-    System& direct = systems[k + 1];
-    for (std::size_t p = 0; p < jobs.size(); ++p) {
-      ASSERT_EQ(tlm.dmas[p]->done.size(), jobs[p].size());
-      EXPECT_EQ(direct.dmas[p]->done, tlm.dmas[p]->done) << "system " << k << ", DMA " << p;
-    }
-    tlm.ddr->drain();
-    direct.ic->sync();
-    direct.ddr->drain();
-    const stats::DdrCounters d = direct.ddr->core().counters(), t = tlm.ddr->core().counters();
-    EXPECT_EQ(std::vector<std::uint64_t>({d.activates, d.precharges, d.reads, d.writes, d.refreshes, d.rowHits,
-                                          d.rowMisses, d.rowConflicts, d.rankActiveCycles}),
-              std::vector<std::uint64_t>({t.activates, t.precharges, t.reads, t.writes, t.refreshes, t.rowHits,
-                                          t.rowMisses, t.rowConflicts, t.rankActiveCycles}))
-        << "system " << k;
-    EXPECT_EQ(direct.ddr->core().lastDataCycle(), tlm.ddr->core().lastDataCycle());
-    EXPECT_EQ(direct.ddr->core().readLatencyHistogram(), tlm.ddr->core().readLatencyHistogram());
-    EXPECT_EQ(direct.ic->axiBursts(), tlm.ic->axiBursts());
+    MemSystem& tlm = *systems[k];
+    MemSystem& direct = *systems[k + 1];
+    expectSameRun(tlm, direct, jobs, "system " + std::to_string(k));
     EXPECT_EQ(direct.ddr->wakeUps(), 0u);  // its socket carried nothing
     // With the lead it computes 0.3 us ahead at each wake-up (275 against
     // 1935 + 590 here); without one it wakes at a lower bound of the next
