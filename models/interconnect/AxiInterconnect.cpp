@@ -424,8 +424,8 @@ void AxiInterconnect::advanceTo(Picoseconds until) {
   // one the core advances to, deciding it or moving the bound), then the
   // port cycle; on a tie the answers first (a port cycle sees every answer
   // up to its edge).
+  std::uint64_t c = m_core->nextEventBound();
   while (true) {
-    const std::uint64_t c = m_core->nextEventBound();
     const Picoseconds cPs = c == UINT64_MAX ? UINT64_MAX : m_ddrClock.edgePs(Cycles(c));
     const Picoseconds uPs = m_nextWake == kNever ? UINT64_MAX : m_clock.edgePs(Cycles(m_nextWake));
     if (std::min(cPs, uPs) > until) break;
@@ -433,12 +433,15 @@ void AxiInterconnect::advanceTo(Picoseconds until) {
       m_cycle = m_clock.edgeAtOrAfter(cPs).value();
       m_core->advance(c);
       takeAnswers(UINT32_MAX);
-      FTSIM_ASSERT(m_core->nextEventBound() > c, std::string(name()) + ": the controller's next answer did not move");
+      const std::uint64_t next = m_core->nextEventBound();
+      FTSIM_ASSERT(next > c, std::string(name()) + ": the controller's next answer did not move");
+      c = next;
       continue;
     }
     m_cycle = m_nextWake;
     m_nextWake = kNever;
     updateAt(m_cycle);
+    c = m_core->nextEventBound();  // (its requests moved it)
   }
   m_doneUpTo = std::max(m_doneUpTo, until);
   m_advancing = false;
